@@ -1,0 +1,163 @@
+package io.kamwarehouse.contracts;
+
+import java.nio.file.FileSystems;
+import java.nio.file.PathMatcher;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The contract of one source entity ({@code schemas/sources/<source>/<entity>.yaml}): how its
+ * files are parsed, what columns they must have and which rows are valid.
+ */
+public record Contract(
+        String source,
+        String entity,
+        String description,
+        Format format,
+        String encoding,
+        String delimiter,
+        boolean multiline,
+        List<String> files,
+        List<String> dateFormats,
+        List<String> businessKey,
+        List<ContractColumn> columns,
+        String origin) {
+
+    /** File formats an extract can arrive in. */
+    public enum Format { CSV, JSONL, PARQUET }
+
+    public Contract {
+        files = List.copyOf(files);
+        dateFormats = List.copyOf(dateFormats);
+        businessKey = List.copyOf(businessKey);
+        columns = List.copyOf(columns);
+    }
+
+    /** {@code source.entity}, e.g. {@code crm.accounts}. */
+    public String qualifiedName() {
+        return source + "." + entity;
+    }
+
+    /** The bronze table this contract feeds, e.g. {@code raw_crm__accounts}. */
+    public String bronzeTable() {
+        return "raw_" + source + "__" + entity;
+    }
+
+    public Optional<ContractColumn> column(final String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /** True when a file name matches one of the contract's {@code files} globs. */
+    public boolean matchesFileName(final String fileName) {
+        for (final String glob : files) {
+            final PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            if (matcher.matches(Paths.get(fileName))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Date or timestamp patterns for a column: its own, else the contract's, else ISO. */
+    public List<String> formatsFor(final ContractColumn column) {
+        if (!column.formats().isEmpty()) {
+            return column.formats();
+        }
+        if (!dateFormats.isEmpty()) {
+            return dateFormats;
+        }
+        return column.type().kind() == ColumnType.Kind.TIMESTAMP
+                ? List.of("yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss")
+                : List.of("yyyy-MM-dd");
+    }
+
+    /** Normalises a header for matching: BOM, case, surrounding blanks, and space/hyphen/underscore runs. */
+    public static String normalizeHeader(final String header) {
+        String h = header == null ? "" : header;
+        if (!h.isEmpty() && h.charAt(0) == '\uFEFF') {
+            h = h.substring(1);
+        }
+        return h.trim().toLowerCase(Locale.ROOT).replaceAll("[\\s_\\-]+", "_");
+    }
+
+    /**
+     * Maps a file's header to contract columns. The result holds, for each header position, the
+     * contract column it means (or null for a column the contract does not know).
+     */
+    public HeaderMapping mapHeader(final List<String> header) {
+        final Map<String, ContractColumn> byName = new LinkedHashMap<>();
+        for (final ContractColumn c : columns) {
+            for (final String n : c.headerNames()) {
+                byName.putIfAbsent(normalizeHeader(n), c);
+            }
+        }
+        final List<ContractColumn> positions = new ArrayList<>();
+        final Map<String, Integer> seen = new LinkedHashMap<>();
+        final List<String> duplicates = new ArrayList<>();
+        for (int i = 0; i < header.size(); i++) {
+            final ContractColumn c = byName.get(normalizeHeader(header.get(i)));
+            if (c != null && seen.containsKey(c.name())) {
+                duplicates.add("'" + header.get(i) + "' and '" + header.get(seen.get(c.name())) + "' both mean " + c.name());
+                positions.add(null);
+                continue;
+            }
+            if (c != null) {
+                seen.put(c.name(), i);
+            }
+            positions.add(c);
+        }
+        final List<ContractColumn> missingRequired = new ArrayList<>();
+        final List<ContractColumn> missingOptional = new ArrayList<>();
+        for (final ContractColumn c : columns) {
+            if (!seen.containsKey(c.name())) {
+                (c.required() ? missingRequired : missingOptional).add(c);
+            }
+        }
+        return new HeaderMapping(List.copyOf(header), positions, missingRequired, missingOptional, duplicates);
+    }
+
+    /** How a file's header lines up with this contract. */
+    public record HeaderMapping(List<String> header, List<ContractColumn> positions,
+            List<ContractColumn> missingRequired, List<ContractColumn> missingOptional, List<String> duplicates) {
+
+        /** Number of contract columns found in the header. */
+        public long matchedColumns() {
+            return positions.stream().filter(java.util.Objects::nonNull).count();
+        }
+
+        /** The header position of a contract column, or -1 when absent. */
+        public int positionOf(final String column) {
+            for (int i = 0; i < positions.size(); i++) {
+                if (positions.get(i) != null && positions.get(i).name().equals(column)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Headers the contract does not know. */
+        public List<String> unknownHeaders() {
+            final List<String> unknown = new ArrayList<>();
+            for (int i = 0; i < header.size(); i++) {
+                if (positions.get(i) == null) {
+                    unknown.add(header.get(i));
+                }
+            }
+            return unknown;
+        }
+
+        /** "account_id (headers: account_id, 客户编号, Id)" for each missing required column. */
+        public String describeMissingRequired() {
+            final List<String> parts = new ArrayList<>();
+            for (final ContractColumn c : missingRequired) {
+                parts.add(c.name() + " (header " + String.join(" or ", c.headerNames()) + ")");
+            }
+            return String.join(", ", parts);
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package io.kamwarehouse.contracts;
+
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.kamwarehouse.runtime.SchemaFiles;
+
+/**
+ * All source contracts, loaded and checked together: every file parses, names match their
+ * path, and every reference points at a known entity and column.
+ */
+public final class ContractCatalog {
+
+    private static final ObjectMapper YAML = new YAMLMapper();
+    private static final Set<String> CONTRACT_KEYS = Set.of("source", "entity", "description", "format", "encoding",
+            "delimiter", "multiline", "files", "date_formats", "business_key", "columns");
+    private static final Set<String> COLUMN_KEYS = Set.of("name", "type", "required", "aliases", "formats",
+            "value_map", "accepted_values", "min", "max", "references", "description");
+    private static final Set<String> ENCODINGS = Set.of("utf-8", "gbk", "auto");
+
+    private final Map<String, Contract> byName;
+
+    private ContractCatalog(final Map<String, Contract> byName) {
+        this.byName = byName;
+    }
+
+    /** Loads every {@code sources/<source>/<entity>.yaml}. */
+    public static ContractCatalog load(final SchemaFiles schemas) {
+        final Map<String, Contract> contracts = new TreeMap<>();
+        for (final String path : schemas.list("sources/")) {
+            if (!path.endsWith(".yaml") && !path.endsWith(".yml")) {
+                continue;
+            }
+            final Contract c = parse(path, schemas.read(path));
+            contracts.put(c.qualifiedName(), c);
+        }
+        final ContractCatalog catalog = new ContractCatalog(contracts);
+        catalog.checkReferences();
+        return catalog;
+    }
+
+    /** Parses one contract file; {@code path} is {@code sources/<source>/<entity>.yaml}. */
+    @SuppressWarnings("unchecked")
+    public static Contract parse(final String path, final String yaml) {
+        final Map<String, Object> doc;
+        try {
+            doc = YAML.readValue(yaml, Map.class);
+        } catch (final JsonProcessingException e) {
+            throw new ContractException("contract " + path + " is not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        }
+        if (doc == null) {
+            throw new ContractException("contract " + path + " is empty");
+        }
+        unknownKeys(path, "", doc.keySet(), CONTRACT_KEYS);
+        final String source = requiredString(path, doc, "source");
+        final String entity = requiredString(path, doc, "entity");
+        final String[] parts = path.split("/");
+        if (parts.length == 3) {
+            final String fileEntity = parts[2].replaceFirst("\\.ya?ml$", "");
+            if (!parts[1].equals(source) || !fileEntity.equals(entity)) {
+                throw new ContractException("contract " + path + " says source '" + source + "', entity '" + entity
+                        + "' but lives at sources/" + parts[1] + "/" + parts[2] + "; the path must be sources/<source>/<entity>.yaml");
+            }
+        }
+        checkName(path, "source", source);
+        checkName(path, "entity", entity);
+        final Contract.Format format;
+        try {
+            format = Contract.Format.valueOf(stringOr(doc, "format", "csv").toUpperCase(Locale.ROOT));
+        } catch (final IllegalArgumentException e) {
+            throw new ContractException("contract " + path + ": format '" + doc.get("format") + "' is not csv, jsonl or parquet");
+        }
+        final String encoding = stringOr(doc, "encoding", "utf-8").toLowerCase(Locale.ROOT).replace("utf8", "utf-8");
+        if (!ENCODINGS.contains(encoding)) {
+            throw new ContractException("contract " + path + ": encoding '" + encoding + "' is not utf-8, gbk or auto");
+        }
+        final List<String> files = stringList(path, doc, "files");
+        if (files.isEmpty()) {
+            files.add(entity + "*." + (format == Contract.Format.JSONL ? "jsonl" : format.name().toLowerCase(Locale.ROOT)));
+        }
+        final Object rawColumns = doc.get("columns");
+        if (!(rawColumns instanceof List<?> columnList) || columnList.isEmpty()) {
+            throw new ContractException("contract " + path + " has no columns: add a 'columns:' list");
+        }
+        final List<ContractColumn> columns = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
+        final Map<String, String> headerOwners = new HashMap<>();
+        for (final Object o : columnList) {
+            if (!(o instanceof Map<?, ?> m)) {
+                throw new ContractException("contract " + path + ": every column must be a mapping with at least name and type");
+            }
+            final ContractColumn c = parseColumn(path, source, (Map<String, Object>) m);
+            if (!names.add(c.name())) {
+                throw new ContractException("contract " + path + ": column " + c.name() + " is listed twice");
+            }
+            for (final String h : c.headerNames()) {
+                final String prev = headerOwners.put(Contract.normalizeHeader(h), c.name());
+                if (prev != null && !prev.equals(c.name())) {
+                    throw new ContractException("contract " + path + ": header '" + h + "' is claimed by both "
+                            + prev + " and " + c.name());
+                }
+            }
+            columns.add(c);
+        }
+        final List<String> key = stringList(path, doc, "business_key");
+        if (key.isEmpty()) {
+            throw new ContractException("contract " + path + " has no business_key: name the column(s) that identify a row");
+        }
+        for (final String k : key) {
+            if (!names.contains(k)) {
+                throw new ContractException("contract " + path + ": business_key column " + k + " is not a column");
+            }
+        }
+        return new Contract(source, entity, stringOr(doc, "description", ""), format, encoding,
+                stringOr(doc, "delimiter", ","), Boolean.TRUE.equals(doc.get("multiline")), files,
+                stringList(path, doc, "date_formats"), key, columns, path);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ContractColumn parseColumn(final String path, final String source, final Map<String, Object> m) {
+        final String name = requiredString(path, m, "name");
+        final String where = "contract " + path + ", column " + name;
+        unknownKeys(path, "column " + name + ": ", m.keySet(), COLUMN_KEYS);
+        if (!name.matches("[a-z][a-z0-9_]*")) {
+            throw new ContractException(where + ": canonical names are lower snake case (a-z, 0-9, _)");
+        }
+        final ColumnType type;
+        try {
+            type = ColumnType.parse(stringOr(m, "type", "string"));
+        } catch (final IllegalArgumentException e) {
+            throw new ContractException(where + ": " + e.getMessage());
+        }
+        final Map<String, String> valueMap = new LinkedHashMap<>();
+        final Object vm = m.get("value_map");
+        if (vm instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> valueMap.put(String.valueOf(k), String.valueOf(v)));
+        } else if (vm != null) {
+            throw new ContractException(where + ": value_map must be a mapping of 'found: canonical'");
+        }
+        final List<String> accepted = stringList(path, m, "accepted_values");
+        final BigDecimal min = decimalOrNull(where, m.get("min"));
+        final BigDecimal max = decimalOrNull(where, m.get("max"));
+        if ((min != null || max != null) && !type.isNumeric()) {
+            throw new ContractException(where + ": min/max apply to integer, long and decimal columns only");
+        }
+        final List<String> formats = stringList(path, m, "formats");
+        if (!formats.isEmpty() && !type.isTemporal()) {
+            throw new ContractException(where + ": formats apply to date and timestamp columns only");
+        }
+        Reference ref = null;
+        if (m.get("references") != null) {
+            try {
+                ref = Reference.parse(String.valueOf(m.get("references")), source);
+            } catch (final IllegalArgumentException e) {
+                throw new ContractException(where + ": " + e.getMessage());
+            }
+        }
+        return new ContractColumn(name, type, Boolean.TRUE.equals(m.get("required")), stringList(path, m, "aliases"),
+                formats, valueMap, accepted, min, max, ref, stringOr(m, "description", ""));
+    }
+
+    private void checkReferences() {
+        for (final Contract c : byName.values()) {
+            for (final ContractColumn col : c.columns()) {
+                final Reference r = col.references();
+                if (r == null) {
+                    continue;
+                }
+                final Contract target = byName.get(r.qualifiedEntity());
+                if (target == null || target.column(r.column()).isEmpty()) {
+                    throw new ContractException("contract " + c.origin() + ", column " + col.name() + " references "
+                            + r + ", which is not a contract column");
+                }
+            }
+        }
+        dependencyOrder(byName.values());
+    }
+
+    /**
+     * Contracts ordered so that every entity comes after the entities it references (self
+     * references excepted), so a batch's references can be checked against rows already loaded.
+     */
+    public static List<Contract> dependencyOrder(final Collection<Contract> contracts) {
+        final Map<String, Contract> all = new TreeMap<>();
+        contracts.forEach(c -> all.put(c.qualifiedName(), c));
+        final List<Contract> out = new ArrayList<>();
+        final Set<String> done = new LinkedHashSet<>();
+        final Set<String> visiting = new HashSet<>();
+        for (final String name : all.keySet()) {
+            visit(name, all, done, visiting, new ArrayDeque<>(), out);
+        }
+        return out;
+    }
+
+    private static void visit(final String name, final Map<String, Contract> all, final Set<String> done,
+            final Set<String> visiting, final Deque<String> path, final List<Contract> out) {
+        if (done.contains(name) || !all.containsKey(name)) {
+            return;
+        }
+        if (!visiting.add(name)) {
+            throw new ContractException("contracts reference each other in a cycle: " + String.join(" -> ", path) + " -> " + name);
+        }
+        path.addLast(name);
+        for (final ContractColumn col : all.get(name).columns()) {
+            if (col.references() != null && !col.references().qualifiedEntity().equals(name)) {
+                visit(col.references().qualifiedEntity(), all, done, visiting, path, out);
+            }
+        }
+        path.removeLast();
+        visiting.remove(name);
+        done.add(name);
+        out.add(all.get(name));
+    }
+
+    /** All contracts, in dependency order. */
+    public List<Contract> all() {
+        return dependencyOrder(byName.values());
+    }
+
+    /** Contracts of one source, in dependency order. */
+    public List<Contract> ofSource(final String source) {
+        return all().stream().filter(c -> c.source().equals(source)).collect(Collectors.toList());
+    }
+
+    public Set<String> sources() {
+        return byName.values().stream().map(Contract::source).collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /** The contract named {@code source.entity}, or a clear error listing the known ones. */
+    public Contract get(final String qualifiedName) {
+        final Contract c = byName.get(qualifiedName);
+        if (c == null) {
+            throw new ContractException("unknown source entity '" + qualifiedName + "'; known: "
+                    + String.join(", ", byName.keySet()));
+        }
+        return c;
+    }
+
+    public boolean contains(final String qualifiedName) {
+        return byName.containsKey(qualifiedName);
+    }
+
+    /** The contract whose bronze table has this name, if any. */
+    public java.util.Optional<Contract> byBronzeTable(final String table) {
+        return byName.values().stream().filter(c -> c.bronzeTable().equals(table)).findFirst();
+    }
+
+    // ---- small YAML helpers -------------------------------------------------------------
+
+    private static void unknownKeys(final String path, final String prefix, final Set<String> keys, final Set<String> allowed) {
+        for (final String k : keys) {
+            if (!allowed.contains(k)) {
+                throw new ContractException("contract " + path + ": " + prefix + "unknown key '" + k + "' (allowed: "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+            }
+        }
+    }
+
+    private static void checkName(final String path, final String field, final String value) {
+        if (!value.matches("[a-z][a-z0-9_]*")) {
+            throw new ContractException("contract " + path + ": " + field + " '" + value + "' must be lower snake case");
+        }
+    }
+
+    private static String requiredString(final String path, final Map<String, Object> m, final String key) {
+        final Object v = m.get(key);
+        if (v == null || String.valueOf(v).isBlank()) {
+            throw new ContractException("contract " + path + " is missing '" + key + "'");
+        }
+        return String.valueOf(v).trim();
+    }
+
+    private static String stringOr(final Map<String, Object> m, final String key, final String fallback) {
+        final Object v = m.get(key);
+        return v == null ? fallback : String.valueOf(v);
+    }
+
+    private static List<String> stringList(final String path, final Map<String, Object> m, final String key) {
+        final Object v = m.get(key);
+        final List<String> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+            return out;
+        }
+        if (v instanceof String s) {
+            out.add(s);
+            return out;
+        }
+        throw new ContractException("contract " + path + ": '" + key + "' must be a list");
+    }
+
+    private static BigDecimal decimalOrNull(final String where, final Object v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return new BigDecimal(String.valueOf(v));
+        } catch (final NumberFormatException e) {
+            throw new ContractException(where + ": '" + v + "' is not a number");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.kamwarehouse.runtime;
+
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+import io.kamwarehouse.contracts.ContractCatalog;
+import io.kamwarehouse.metadata.RunLog;
+
+/** Everything a command's jobs share: the warehouse, contracts, run log, and the id of this invocation. */
+public final class RunContext {
+
+    private final Warehouse warehouse;
+    private final SchemaFiles schemas;
+    private final ContractCatalog contracts;
+    private final RunLog runLog;
+    private final Progress progress;
+    private final String pipelineRunId;
+
+    public RunContext(final Warehouse warehouse, final SchemaFiles schemas, final ContractCatalog contracts,
+            final Progress progress) {
+        this.warehouse = warehouse;
+        this.schemas = schemas;
+        this.contracts = contracts;
+        this.runLog = new RunLog(warehouse);
+        this.progress = progress;
+        this.pipelineRunId = newRunId();
+    }
+
+    /** A run id that sorts by time: {@code 20261122T160501-1a2b3c4d}. */
+    public static String newRunId() {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")) + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public Warehouse warehouse() {
+        return warehouse;
+    }
+
+    public SchemaFiles schemas() {
+        return schemas;
+    }
+
+    public ContractCatalog contracts() {
+        return contracts;
+    }
+
+    public RunLog runLog() {
+        return runLog;
+    }
+
+    public Progress progress() {
+        return progress;
+    }
+
+    public String pipelineRunId() {
+        return pipelineRunId;
+    }
+}

@@ -1,0 +1,62 @@
+package io.kamwarehouse.runtime;
+
+import java.util.Map;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one place that builds a SparkSession: Delta extensions and catalog, and settings sized for
+ * the machine. Under {@code spark-submit} the master and resources come from the cluster; run
+ * in-process (the {@code kamw} launcher, tests) it defaults to {@code local[*]} with few shuffle
+ * partitions and the UI off.
+ */
+public final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    /** Returns the active session or builds one for this configuration. */
+    public static SparkSession getOrCreate(final WarehouseConfig config) {
+        final SparkConf conf = new SparkConf(true);
+        final boolean submitted = conf.contains("spark.master");
+        final boolean local = !submitted;
+        final SparkSession.Builder builder = SparkSession.builder().appName("kam-warehouse");
+        if (local) {
+            builder.master(config.master() != null ? config.master() : "local[*]");
+        }
+        builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                .config("spark.sql.session.timeZone", conf.get("spark.sql.session.timeZone", "UTC"))
+                // Delta: keep history long enough to reproduce a closed period (finance) from its versions.
+                .config("spark.databricks.delta.properties.defaults.logRetentionDuration",
+                        conf.get("spark.databricks.delta.properties.defaults.logRetentionDuration", "interval 3650 days"))
+                .config("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration",
+                        conf.get("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration", "interval 3650 days"))
+                .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+                // GBK (and other Java charsets) for Chinese CSV exports; Spark 4 otherwise allows only UTF-x and Latin-1.
+                .config("spark.sql.legacy.javaCharsets", "true");
+        if (local || isLocalMaster(conf.get("spark.master", ""))) {
+            final int cores = Runtime.getRuntime().availableProcessors();
+            builder.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions",
+                            String.valueOf(Math.max(2, cores * 2))))
+                    .config("spark.databricks.delta.snapshotPartitions",
+                            conf.get("spark.databricks.delta.snapshotPartitions", String.valueOf(Math.max(2, cores))))
+                    .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
+                    .config("spark.ui.showConsoleProgress", "false")
+                    .config("spark.sql.adaptive.enabled", "true")
+                    .config("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"))
+                    .config("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"));
+        }
+        for (final Map.Entry<String, String> e : config.sparkConf().entrySet()) {
+            builder.config(e.getKey(), e.getValue());
+        }
+        final SparkSession spark = builder.getOrCreate();
+        spark.sparkContext().setLogLevel(conf.get("kamw.log.level", "WARN"));
+        return spark;
+    }
+
+    private static boolean isLocalMaster(final String master) {
+        return master.startsWith("local");
+    }
+}

@@ -1,0 +1,167 @@
+package io.kamwarehouse.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import io.delta.tables.DeltaTable;
+import io.kamwarehouse.KamwException;
+
+/**
+ * The warehouse: a root folder (or object-store prefix) holding one Delta table per name under
+ * its layer, {@code <root>/<layer>/<table>}. Table names are unique across layers and say their
+ * layer: {@code raw_*} bronze, {@code stg_*} silver, {@code dim_*}, {@code fct_*}, {@code bdg_*},
+ * {@code mart_*} gold; the run log and quarantine live in {@code meta}.
+ */
+public final class Warehouse {
+
+    /** Layers in build order. */
+    public static final List<String> LAYERS = List.of("bronze", "silver", "gold", "meta");
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final SparkSession spark;
+    private final WarehouseConfig config;
+
+    public Warehouse(final SparkSession spark, final WarehouseConfig config) {
+        this.spark = spark;
+        this.config = config;
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    public WarehouseConfig config() {
+        return config;
+    }
+
+    public String root() {
+        return config.warehouseRoot();
+    }
+
+    /** The layer a table name belongs to. */
+    public static String layerOf(final String table) {
+        final String t = table.toLowerCase(Locale.ROOT);
+        if (t.startsWith("raw_")) {
+            return "bronze";
+        }
+        if (t.startsWith("stg_")) {
+            return "silver";
+        }
+        if (t.startsWith("dim_") || t.startsWith("fct_") || t.startsWith("bdg_") || t.startsWith("mart_")) {
+            return "gold";
+        }
+        return "meta";
+    }
+
+    /** Where a table's Delta files live. */
+    public String tablePath(final String table) {
+        return root() + "/" + layerOf(table) + "/" + table;
+    }
+
+    /** True when the table has been written at least once. */
+    public boolean exists(final String table) {
+        return DeltaTable.isDeltaTable(spark, tablePath(table));
+    }
+
+    /** Reads a table's current version; a clear error when it was never written. */
+    public Dataset<Row> read(final String table) {
+        if (!exists(table)) {
+            throw new KamwException("table " + table + " does not exist in " + root()
+                    + "; run 'kamw status' to list tables, or build it with 'kamw run " + table + "'");
+        }
+        return spark.read().format("delta").load(tablePath(table));
+    }
+
+    /** Reads a table as of a version (Delta time travel). */
+    public Dataset<Row> readVersion(final String table, final long version) {
+        return spark.read().format("delta").option("versionAsOf", version).load(tablePath(table));
+    }
+
+    /** The table's latest Delta version, or -1 when it does not exist. */
+    public long version(final String table) {
+        // The newest commit file in _delta_log names the version; listing it needs no Spark job.
+        final Path log = new Path(tablePath(table) + "/_delta_log");
+        try {
+            final FileSystem fs = log.getFileSystem(hadoopConf());
+            if (!fs.exists(log)) {
+                return -1L;
+            }
+            long max = -1L;
+            for (final FileStatus st : fs.listStatus(log)) {
+                final String name = st.getPath().getName();
+                if (name.matches("\\d{20}\\.json")) {
+                    max = Math.max(max, Long.parseLong(name.substring(0, 20)));
+                }
+            }
+            return max;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read the Delta log of " + table, e);
+        }
+    }
+
+    /** Names of all tables present, in layer then name order. */
+    public List<String> listTables() {
+        final List<String> out = new ArrayList<>();
+        for (final String layer : LAYERS) {
+            final Path dir = new Path(root() + "/" + layer);
+            try {
+                final FileSystem fs = dir.getFileSystem(hadoopConf());
+                if (!fs.exists(dir)) {
+                    continue;
+                }
+                final Set<String> names = new TreeSet<>();
+                for (final FileStatus st : fs.listStatus(dir)) {
+                    if (st.isDirectory() && fs.exists(new Path(st.getPath(), "_delta_log"))) {
+                        names.add(st.getPath().getName());
+                    }
+                }
+                out.addAll(names);
+            } catch (final IOException e) {
+                throw new UncheckedIOException("cannot list " + dir, e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Makes the tables a query names available to {@code spark.sql} as temporary views, so users
+     * query tables by name ({@code select * from dim_account}) wherever the warehouse lives.
+     */
+    public void registerViewsFor(final String sql) {
+        final Set<String> tables = new LinkedHashSet<>(listTables());
+        final Matcher m = IDENTIFIER.matcher(sql);
+        final Set<String> registered = new TreeSet<>();
+        while (m.find()) {
+            final String name = m.group().toLowerCase(Locale.ROOT);
+            if (tables.contains(name) && registered.add(name)) {
+                registerView(name);
+            }
+        }
+    }
+
+    /** Registers one table as a temporary view under its name. */
+    public void registerView(final String table) {
+        spark.read().format("delta").load(tablePath(table)).createOrReplaceTempView(table);
+    }
+
+    public Configuration hadoopConf() {
+        return spark.sparkContext().hadoopConfiguration();
+    }
+}

@@ -1,0 +1,81 @@
+package io.kamwarehouse.contracts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.testing.SharedSpark;
+
+class ContractCatalogTest {
+
+    private static final String MINIMAL = """
+            source: crm
+            entity: widgets
+            business_key: [widget_id]
+            columns:
+              - {name: widget_id, type: string, required: true, aliases: [编号, Id]}
+              - {name: price, type: "decimal(10,2)", min: 0}
+            """;
+
+    @Test
+    void everyProjectContractLoadsAndReferencesResolve() {
+        final ContractCatalog catalog = ContractCatalog.load(SchemaFiles.fromDirectory(SharedSpark.schemasDir()));
+        assertTrue(catalog.all().size() >= 24, "contracts found: " + catalog.all().size());
+        final Contract accounts = catalog.get("crm.accounts");
+        assertEquals("gbk", accounts.encoding());
+        assertEquals("raw_crm__accounts", accounts.bronzeTable());
+        assertEquals(ColumnType.parse("decimal(18,2)"), accounts.column("annual_revenue_amount").orElseThrow().type());
+    }
+
+    @Test
+    void dependencyOrderPutsReferencedEntitiesFirst() {
+        final List<String> order = ContractCatalog.load(SchemaFiles.fromDirectory(SharedSpark.schemasDir())).all().stream()
+                .map(Contract::qualifiedName).toList();
+        assertTrue(order.indexOf("crm.teams") < order.indexOf("crm.employees"));
+        assertTrue(order.indexOf("crm.employees") < order.indexOf("crm.accounts"));
+        assertTrue(order.indexOf("crm.accounts") < order.indexOf("survey.nps_responses"), "cross-source reference");
+        assertTrue(order.indexOf("finance.invoices") < order.indexOf("finance.payments"));
+    }
+
+    @Test
+    void parsesTypesAliasesAndBounds() {
+        final Contract c = ContractCatalog.parse("sources/crm/widgets.yaml", MINIMAL);
+        assertEquals(List.of("widget_id", "编号", "Id"), c.column("widget_id").orElseThrow().headerNames());
+        assertEquals(0, c.column("price").orElseThrow().min().signum());
+        assertEquals(List.of("widgets*.csv"), c.files(), "default file pattern");
+        assertEquals(Contract.Format.CSV, c.format());
+    }
+
+    @Test
+    void rejectsUnknownKeysWithTheFileAndKeyNamed() {
+        final ContractException e = assertThrows(ContractException.class,
+                () -> ContractCatalog.parse("sources/crm/widgets.yaml", MINIMAL.replace("business_key", "bussiness_key")));
+        assertTrue(e.getMessage().contains("sources/crm/widgets.yaml") && e.getMessage().contains("bussiness_key"), e.getMessage());
+    }
+
+    @Test
+    void rejectsBadTypesMissingKeysAndMisplacedFiles() {
+        assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml",
+                MINIMAL.replace("decimal(10,2)", "money"))).getMessage().contains("unknown type 'money'"));
+        assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml",
+                MINIMAL.replace("business_key: [widget_id]", "business_key: [nope]"))).getMessage()
+                .contains("business_key column nope is not a column"));
+        assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/finance/widgets.yaml",
+                MINIMAL)).getMessage().contains("sources/<source>/<entity>.yaml"));
+        assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml",
+                MINIMAL.replace("min: 0", "min: 0, formats: [yyyy]"))).getMessage().contains("formats apply to date"));
+    }
+
+    @Test
+    void rejectsAHeaderClaimedByTwoColumns() {
+        final String yaml = MINIMAL.replace("- {name: price, type: \"decimal(10,2)\", min: 0}",
+                "- {name: price, type: \"decimal(10,2)\", aliases: [Id]}");
+        assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml", yaml))
+                .getMessage().contains("header 'Id' is claimed by both"));
+    }
+}

@@ -1,0 +1,57 @@
+package io.kamwarehouse.testing;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+
+import org.apache.spark.sql.SparkSession;
+
+import io.kamwarehouse.contracts.ContractCatalog;
+import io.kamwarehouse.runtime.Progress;
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.runtime.SparkSessions;
+import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.runtime.WarehouseConfig;
+
+/**
+ * One local SparkSession for the whole test JVM ({@code local[2]}, two shuffle partitions, UI
+ * off), and per-test warehouses in temporary folders that use it.
+ */
+public final class SharedSpark {
+
+    /** Spark settings for tests on a 2-core machine. */
+    public static final Map<String, String> TEST_CONF = Map.of(
+            "spark.sql.shuffle.partitions", "2",
+            "spark.default.parallelism", "2",
+            "spark.databricks.delta.snapshotPartitions", "2",
+            "spark.ui.enabled", "false",
+            "spark.sql.adaptive.coalescePartitions.initialPartitionNum", "2",
+            "spark.databricks.delta.stats.collect", "true");
+
+    private SharedSpark() {
+    }
+
+    /** The repository's schemas/ folder (tests run in the jobs/ module folder). */
+    public static Path schemasDir() {
+        return Paths.get("").toAbsolutePath().getParent().resolve("schemas");
+    }
+
+    /** A warehouse configuration rooted in a test folder, using the repository's contracts. */
+    public static WarehouseConfig config(final Path warehouse) {
+        return WarehouseConfig.resolve(warehouse.toString(), warehouse.resolve("landing").toString(),
+                schemasDir().toString(), "local[2]", TEST_CONF);
+    }
+
+    public static synchronized SparkSession spark() {
+        System.setProperty("kamw.keepSpark", "true");
+        return SparkSessions.getOrCreate(config(Paths.get(System.getProperty("java.io.tmpdir"), "kamw-test")));
+    }
+
+    /** A run context on a fresh warehouse folder. */
+    public static RunContext context(final Path warehouse) {
+        final WarehouseConfig cfg = config(warehouse);
+        final SchemaFiles files = SchemaFiles.load(cfg.schemasDir());
+        return new RunContext(new Warehouse(spark(), cfg), files, ContractCatalog.load(files), Progress.silent());
+    }
+}
