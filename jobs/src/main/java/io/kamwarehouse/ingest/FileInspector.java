@@ -1,0 +1,248 @@
+package io.kamwarehouse.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.kamwarehouse.KamwException;
+import io.kamwarehouse.contracts.Contract;
+
+/**
+ * Looks inside a raw file before Spark reads it: its encoding, its header (CSV) or keys (JSON
+ * Lines), and its checksum. Works on any Hadoop file system, so landing can be object storage.
+ */
+public final class FileInspector {
+
+    /** How much of a file is sampled to decide its encoding and header. */
+    static final int SAMPLE_BYTES = 1 << 20;
+    private static final int JSON_SAMPLE_LINES = 200;
+    static final Charset GBK = Charset.forName("GBK");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Configuration hadoopConf;
+
+    public FileInspector(final Configuration hadoopConf) {
+        this.hadoopConf = hadoopConf;
+    }
+
+    /** What was found: the charset to read with, whether a BOM is present, the header names. */
+    public record Inspection(Charset charset, boolean bom, List<String> header, boolean empty, String note) {
+    }
+
+    /** SHA-256 of the whole file, hex. */
+    public String checksum(final String path) {
+        try (InputStream in = open(path)) {
+            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            final byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                digest.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Inspects a CSV or JSON Lines file for a contract; Parquet headers come from Spark. */
+    public Inspection inspect(final String path, final Contract contract) {
+        final byte[] sample = readSample(path);
+        if (isBlank(sample)) {
+            return new Inspection(StandardCharsets.UTF_8, false, List.of(), true, "file is empty");
+        }
+        final boolean bom = sample.length >= 3 && (sample[0] & 0xFF) == 0xEF && (sample[1] & 0xFF) == 0xBB
+                && (sample[2] & 0xFF) == 0xBF;
+        final Charset charset = detectCharset(path, sample, bom, contract.encoding(),
+                contract.format() == Contract.Format.JSONL);
+        String note = null;
+        if ("gbk".equals(contract.encoding()) && charset.equals(StandardCharsets.UTF_8) && hasNonAscii(sample)) {
+            note = "declared GBK but the file is UTF-8; read as UTF-8";
+        }
+        final String text = decodeLenient(sample, charset, bom);
+        final List<String> header;
+        if (contract.format() == Contract.Format.JSONL) {
+            header = jsonKeys(path, text);
+        } else {
+            final String firstLine = firstRecord(text);
+            header = splitCsvLine(firstLine, contract.delimiter().charAt(0));
+        }
+        final boolean empty = contract.format() == Contract.Format.CSV && !hasSecondRecord(text);
+        return new Inspection(charset, bom, header, empty || header.isEmpty(), empty ? "file has a header but no rows" : note);
+    }
+
+    private Charset detectCharset(final String path, final byte[] sample, final boolean bom, final String declared,
+            final boolean jsonl) {
+        if (bom) {
+            return StandardCharsets.UTF_8;
+        }
+        final int utf8Error = firstUndecodable(sample, StandardCharsets.UTF_8);
+        if (utf8Error < 0) {
+            return StandardCharsets.UTF_8;
+        }
+        if ("utf-8".equals(declared) || jsonl) {
+            throw new KamwException("cannot read " + path + ": it is not valid UTF-8 (byte 0x"
+                    + String.format("%02X", sample[utf8Error]) + " at offset " + utf8Error + ")"
+                    + (firstUndecodable(sample, GBK) < 0 ? "; it looks GBK-encoded: set 'encoding: gbk' in the contract or re-export as UTF-8"
+                            : "; re-export it as UTF-8 or GBK"));
+        }
+        final int gbkError = firstUndecodable(sample, GBK);
+        if (gbkError < 0) {
+            return GBK;
+        }
+        throw new KamwException("cannot read " + path + ": it is neither UTF-8 nor GBK (undecodable byte at offset "
+                + gbkError + "); re-export it as UTF-8");
+    }
+
+    /** Offset of the first byte that does not decode, ignoring a sequence cut at the sample's end; -1 when all decode. */
+    static int firstUndecodable(final byte[] bytes, final Charset charset) {
+        final CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        final ByteBuffer in = ByteBuffer.wrap(bytes);
+        final CharBuffer out = CharBuffer.allocate(bytes.length + 16);
+        final CoderResult r = decoder.decode(in, out, false);
+        if (r.isError()) {
+            return in.position();
+        }
+        return -1;
+    }
+
+    private static boolean hasNonAscii(final byte[] bytes) {
+        for (final byte b : bytes) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String decodeLenient(final byte[] sample, final Charset charset, final boolean bom) {
+        final int skip = bom ? 3 : 0;
+        try {
+            final CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+            return decoder.decode(ByteBuffer.wrap(sample, skip, sample.length - skip)).toString();
+        } catch (final CharacterCodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> jsonKeys(final String path, final String text) {
+        final Set<String> keys = new LinkedHashSet<>();
+        int lines = 0;
+        for (final String line : text.split("\r?\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (++lines > JSON_SAMPLE_LINES) {
+                break;
+            }
+            try {
+                final Map<?, ?> obj = JSON.readValue(line, Map.class);
+                obj.keySet().forEach(k -> keys.add(String.valueOf(k)));
+            } catch (final IOException e) {
+                // A malformed line is quarantined later; keys come from the lines that parse.
+                continue;
+            }
+        }
+        if (keys.isEmpty() && lines > 0) {
+            throw new KamwException("cannot read " + path + ": none of its first lines is a JSON object; "
+                    + "JSON Lines files hold one object per line");
+        }
+        return new ArrayList<>(keys);
+    }
+
+    private static boolean isBlank(final byte[] sample) {
+        for (final byte b : sample) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first record of CSV text (up to the first line break outside quotes). */
+    static String firstRecord(final String text) {
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            final char ch = text.charAt(i);
+            if (ch == '"') {
+                quoted = !quoted;
+            } else if ((ch == '\n' || ch == '\r') && !quoted) {
+                return text.substring(0, i);
+            }
+        }
+        return text;
+    }
+
+    private static boolean hasSecondRecord(final String text) {
+        final String first = firstRecord(text);
+        return !text.substring(first.length()).isBlank();
+    }
+
+    /** Splits one CSV record (RFC 4180 quoting) into trimmed fields. */
+    static List<String> splitCsvLine(final String line, final char delimiter) {
+        final List<String> out = new ArrayList<>();
+        final StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            final char ch = line.charAt(i);
+            if (quoted) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == delimiter) {
+                out.add(cur.toString().trim());
+                cur.setLength(0);
+            } else {
+                cur.append(ch);
+            }
+        }
+        out.add(cur.toString().trim());
+        return out;
+    }
+
+    private byte[] readSample(final String path) {
+        try (InputStream in = open(path)) {
+            return in.readNBytes(SAMPLE_BYTES);
+        } catch (final IOException e) {
+            throw new KamwException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private InputStream open(final String path) throws IOException {
+        final Path p = new Path(path);
+        final FileSystem fs = p.getFileSystem(hadoopConf);
+        return fs.open(p);
+    }
+}
