@@ -1,0 +1,444 @@
+package io.kamwarehouse.generate;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The commercial life of one account, replayed deterministically from the seed and the account index:
+ * its opportunities (with stage timelines), the contracts they won (renewal chains, expansions, churn,
+ * early terminations, reactivations), invoices and payments. Writers of opportunities, stage history,
+ * team members, milestones, contracts, invoices, payments and costs all replay the same plan, one
+ * account at a time, so no child rows are ever held for more than one account.
+ */
+final class AccountPlan {
+
+    static final int NEW_BUSINESS = 0;
+    static final int EXPANSION = 1;
+    static final int RENEWAL = 2;
+    static final String[] TYPE_SF = {"New Business", "Existing Customer - Upgrade", "Existing Customer - Renewal"};
+
+    static final int PROSPECTING = 0;
+    static final int NEGOTIATION = 4;
+    static final int WON = 5;
+    static final int LOST = 6;
+    static final String[] STAGE_SF = {"Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote",
+        "Negotiation/Review", "Closed Won", "Closed Lost"};
+    static final int[] STAGE_PROBABILITY = {10, 10, 20, 75, 90, 100, 0};
+
+    static final String[] PAYMENT_METHODS = {"bank_transfer", "acceptance_bill", "cheque", "other"};
+    private static final double[] PAYMENT_METHOD_WEIGHTS = {0.68, 0.22, 0.05, 0.05};
+    private static final double[] EXPANSION_RATE = {1.1, 0.8, 0.5};
+    private static final double[] LOST_PER_YEAR = {2.9, 2.25, 1.65};
+    private static final double[] PRODUCT_WEIGHTS = {10, 4, 5, 6, 4, 3, 5, 6, 2, 6, 3, 2};
+
+    static final class Opp {
+        int local;
+        int type;
+        long createdSec;
+        long closeSec;
+        boolean won;
+        int[] stages;
+        long[] stageSecs;
+        int visible;
+        int owner;
+        int product;
+        long amount;
+        String leadSource;
+        String name;
+        Contract contract;
+
+        boolean closedAtH1() {
+            final int last = stages[stages.length - 1];
+            return visible == stages.length && (last == WON || last == LOST);
+        }
+
+        int stageAtH1() {
+            return stages[visible - 1];
+        }
+
+        long lastModifiedSec() {
+            return stageSecs[visible - 1] + 60L * ((local * 37 + 11) % 180);
+        }
+    }
+
+    static final class Contract {
+        int local;
+        Opp opp;
+        int signedDay;
+        int startDay;
+        int endDay;
+        int effectiveEnd;
+        boolean terminated;
+        long annual;
+        int renewalOf = -1;
+        int productLine;
+        final List<Invoice> invoices = new ArrayList<>();
+
+        String status(final int asOf) {
+            if (terminated && effectiveEnd <= asOf) {
+                return "terminated";
+            }
+            return endDay < asOf ? "expired" : "active";
+        }
+    }
+
+    static final class Invoice {
+        int local;
+        Contract contract;
+        int invoiceDay;
+        int dueDay;
+        long amount;
+        boolean voided;
+        final List<Payment> payments = new ArrayList<>();
+        long paidAtH1;
+        /** Increment day on which the outstanding balance is settled (0 = never). */
+        int settleDay;
+
+        String statusAtH1() {
+            if (voided) {
+                return "void";
+            }
+            if (paidAtH1 >= amount) {
+                return "paid";
+            }
+            return paidAtH1 > 0 ? "partially_paid" : "issued";
+        }
+    }
+
+    static final class Payment {
+        int day;
+        long amount;
+        String method;
+    }
+
+    final int account;
+    final List<Opp> opps = new ArrayList<>();
+    final List<Contract> contracts = new ArrayList<>();
+    final List<Invoice> invoices = new ArrayList<>();
+    int churnDay = World.NONE;
+    int customerFrom = World.NONE;
+
+    private AccountPlan(final int account) {
+        this.account = account;
+    }
+
+    static int productLineOf(final int product) {
+        final String line = Names.PRODUCTS[product][1];
+        for (int i = 0; i < Names.PRODUCT_LINES.length; i++) {
+            if (Names.PRODUCT_LINES[i].equals(line)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(line);
+    }
+
+    static AccountPlan build(final World w, final int a) {
+        final AccountPlan plan = new AccountPlan(a);
+        final SplittableRandom r = Rand.rng(w.seed, Rand.tag("plan"), a);
+        final int h0 = w.h0;
+        final int h1 = w.h1;
+        final int created = w.accCreated[a];
+        final int tier = w.accTier[a];
+        final boolean existing = created < h0 - 180;
+        final boolean poor = w.teamPoor[w.empTeam[w.accOwner[a]]];
+        final long unit = w.accUsd[a] ? 10_000L : 100_000L;
+        final int mainProduct = Rand.weighted(r, PRODUCT_WEIGHTS);
+        boolean prospectOnly = false;
+        int start;
+        if (existing) {
+            start = Math.max(created + 60, h0 - Rand.between(r, 0, 364));
+        } else {
+            start = created + Rand.between(r, 30, 200);
+            prospectOnly = r.nextDouble() < 0.12;
+        }
+
+        if (!prospectOnly) {
+            int renewalOf = -1;
+            long annual = w.accBaseAnnual[a];
+            int type = existing ? RENEWAL : NEW_BUSINESS;
+            for (int guard = 0; guard < 40; guard++) {
+                final int term = new int[] {12, 24, 36}[Rand.weighted(r, new double[] {0.8, 0.15, 0.05})];
+                int oc = type == NEW_BUSINESS ? start - Rand.between(r, 60, 160) : start - Rand.between(r, 40, 100);
+                int cl = start - Rand.between(r, 0, 25);
+                oc = Math.max(oc, created);
+                cl = Math.max(cl, oc + 14);
+                start = Math.max(start, cl);
+                final int end = World.plusMonths(start, term) - 1;
+                if (oc > h1) {
+                    break;
+                }
+                final Opp o = plan.newOpp(w, r, type, oc, cl, annual * term / 12, mainProduct, 4, true, poor);
+                if (!o.closedAtH1()) {
+                    break; // deal in progress at history end
+                }
+                final Contract c = new Contract();
+                c.opp = o;
+                o.contract = c;
+                c.signedDay = cl;
+                c.startDay = start;
+                c.endDay = end;
+                c.effectiveEnd = end;
+                c.annual = annual;
+                c.renewalOf = renewalOf;
+                c.productLine = productLineOf(mainProduct);
+                plan.contracts.add(c);
+                plan.customerFrom = Math.min(plan.customerFrom, start);
+                plan.churnDay = World.NONE; // a new contract ends any earlier churn (reactivation)
+
+                // expansions during the contract
+                for (int ys = start; ys < end - 120; ys += 365) {
+                    if (r.nextDouble() >= EXPANSION_RATE[tier]) {
+                        continue;
+                    }
+                    final int ec = Rand.between(r, ys + 30, Math.min(ys + 330, end - 120));
+                    if (ec > h1 - 3) {
+                        continue;
+                    }
+                    final int product = (mainProduct + 1 + r.nextInt(Names.PRODUCTS.length - 1)) % Names.PRODUCTS.length;
+                    final boolean won = r.nextDouble() < 0.6;
+                    final int ecl = ec + Rand.between(r, 25, 90);
+                    final long expAnnual = Rand.roundTo(annual * Rand.uniform(r, 0.1, 0.35), unit);
+                    final int expStart = ecl + Rand.between(r, 5, 25);
+                    final boolean fits = expStart <= end - 30;
+                    final int reached = won && fits ? 4 : Rand.weighted(r, new double[] {0.25, 0.25, 0.2, 0.2, 0.1});
+                    final long months = Math.max(1, Math.round((end - expStart + 1) / 30.44));
+                    final Opp eo = plan.newOpp(w, r, EXPANSION, ec, ecl, expAnnual * months / 12, product, reached,
+                            won && fits, poor);
+                    if (won && fits && eo.closedAtH1()) {
+                        final Contract ex = new Contract();
+                        ex.opp = eo;
+                        eo.contract = ex;
+                        ex.signedDay = ecl;
+                        ex.startDay = expStart;
+                        ex.endDay = end;
+                        ex.effectiveEnd = end;
+                        ex.annual = expAnnual;
+                        ex.productLine = productLineOf(product);
+                        plan.contracts.add(ex);
+                    }
+                }
+
+                if (r.nextDouble() < w.accRenew[a]) {
+                    renewalOf = plan.contracts.indexOf(c);
+                    annual = Rand.roundTo(annual * Rand.uniform(r, 0.93, 1.22), unit);
+                    start = end + 1;
+                    type = RENEWAL;
+                    continue;
+                }
+                // not renewed: churn at the end (or earlier, on termination)
+                int churn = end;
+                if (r.nextDouble() < 0.15 && end - start > 150) {
+                    churn = Rand.between(r, start + 90, end - 30);
+                    c.terminated = true;
+                    c.effectiveEnd = churn;
+                    for (final Contract other : plan.contracts) {
+                        if (other != c && other.endDay == end && other.effectiveEnd > churn) {
+                            other.effectiveEnd = Math.max(other.startDay, churn);
+                            other.terminated = true;
+                        }
+                    }
+                }
+                if (r.nextDouble() < 0.7) {
+                    final int roc = churn - Rand.between(r, 40, 100);
+                    final int rcl = Math.max(roc + 14, churn - Rand.between(r, 0, 30));
+                    if (roc <= h1 && roc >= created) {
+                        plan.newOpp(w, r, RENEWAL, roc, rcl, annual, mainProduct,
+                                Rand.weighted(r, new double[] {0.1, 0.2, 0.25, 0.25, 0.2}), false, poor);
+                    }
+                }
+                plan.churnDay = churn;
+                if (r.nextDouble() < 0.08) {
+                    start = churn + Rand.between(r, 150, 420);
+                    renewalOf = -1;
+                    type = NEW_BUSINESS;
+                    annual = Rand.roundTo(w.accBaseAnnual[a] * Rand.uniform(r, 0.5, 0.9), unit);
+                    continue;
+                }
+                break;
+            }
+        } else {
+            final int oc = Math.min(h1, created + Rand.between(r, 0, 60));
+            final int cl = oc + Rand.between(r, 60, 200);
+            plan.newOpp(w, r, NEW_BUSINESS, oc, cl, Rand.roundTo(w.accBaseAnnual[a] * Rand.uniform(r, 0.5, 1.2), unit),
+                    mainProduct, Rand.weighted(r, new double[] {0.3, 0.3, 0.2, 0.15, 0.05}), false, poor);
+        }
+
+        // lost and still-open deals: cross-sell attempts and new-business pursuits
+        final int windowStart = Math.max(created, h0 - 120);
+        if (windowStart < h1 - 20) {
+            final int n = Rand.poisson(r, LOST_PER_YEAR[tier] * (h1 - windowStart) / 365.0);
+            for (int i = 0; i < n; i++) {
+                final int oc = Rand.between(r, windowStart, h1 - 5);
+                final int cl = oc + Rand.between(r, 20, 160);
+                final boolean customer = plan.customerFrom <= oc && oc <= plan.churnDay;
+                final int product = r.nextInt(Names.PRODUCTS.length);
+                final long amount = Rand.roundTo(w.accBaseAnnual[a] * Rand.uniform(r, 0.15, 1.2), unit);
+                plan.newOpp(w, r, customer ? EXPANSION : NEW_BUSINESS, oc, cl, amount, product,
+                        Rand.weighted(r, new double[] {0.3, 0.25, 0.2, 0.15, 0.1}), false, poor);
+            }
+        }
+
+        // order: opportunities by creation, contracts by start; then local indices, invoices, payments
+        final List<Opp> sorted = new ArrayList<>(plan.opps);
+        sorted.sort(Comparator.comparingLong((Opp o) -> o.createdSec).thenComparingInt(o -> o.local));
+        plan.opps.clear();
+        plan.opps.addAll(sorted);
+        for (int i = 0; i < plan.opps.size(); i++) {
+            plan.opps.get(i).local = i;
+        }
+        final List<Contract> chain = new ArrayList<>(plan.contracts);
+        final List<Contract> byStart = new ArrayList<>(chain);
+        byStart.sort(Comparator.comparingInt((Contract c) -> c.startDay).thenComparingInt(c -> c.signedDay)
+                .thenComparingInt(chain::indexOf));
+        final int[] newIndex = new int[chain.size()];
+        for (int i = 0; i < byStart.size(); i++) {
+            newIndex[chain.indexOf(byStart.get(i))] = i;
+        }
+        for (final Contract c : byStart) {
+            if (c.renewalOf >= 0) {
+                c.renewalOf = newIndex[c.renewalOf];
+            }
+        }
+        plan.contracts.clear();
+        plan.contracts.addAll(byStart);
+        for (int i = 0; i < plan.contracts.size(); i++) {
+            plan.contracts.get(i).local = i;
+        }
+        for (final Contract c : plan.contracts) {
+            plan.bill(w, r, c);
+        }
+        return plan;
+    }
+
+    private Opp newOpp(final World w, final SplittableRandom r, final int type, final int createdDay, final int closeDay,
+            final long amount, final int product, final int reached, final boolean won, final boolean poor) {
+        final Opp o = new Opp();
+        o.local = opps.size();
+        o.type = type;
+        o.won = won;
+        o.createdSec = createdDay * Fmt.DAY_SECONDS + Rand.between(r, 8 * 3600, 18 * 3600);
+        o.closeSec = Math.max(o.createdSec + 3600, closeDay * Fmt.DAY_SECONDS + Rand.between(r, 9 * 3600, 19 * 3600));
+        o.product = product;
+        o.amount = amount;
+        o.owner = w.opportunityOwner(r, account, createdDay);
+        o.leadSource = switch (type) {
+            case RENEWAL -> "Existing Customer";
+            case EXPANSION -> r.nextDouble() < 0.7 ? "Existing Customer" : "Partner Referral";
+            default -> Rand.pick(r, Names.LEAD_SOURCES_NEW);
+        };
+        final boolean en = w.accEnglish[account];
+        final String year = Integer.toString(java.time.LocalDate.ofEpochDay(closeDay).getYear());
+        final String suffix = switch (type) {
+            case RENEWAL -> en ? "Renewal " + year : "续约 " + year;
+            case EXPANSION -> en ? "Upgrade" : "增购";
+            default -> en ? "New" : "新签";
+        };
+        o.name = w.accShort[account] + " - " + Names.PRODUCTS[product][0] + " " + suffix;
+        // stage timeline
+        final int[] path = new int[7];
+        int n = 0;
+        path[n++] = PROSPECTING;
+        final int top = won ? NEGOTIATION : reached;
+        for (int s = 1; s <= top; s++) {
+            if ((s == 1 || s == 2) && s < top && r.nextDouble() < (poor ? 0.3 : 0.12)) {
+                continue; // skipped a stage of the process
+            }
+            path[n++] = s;
+        }
+        path[n++] = won ? WON : LOST;
+        o.stages = java.util.Arrays.copyOf(path, n);
+        o.stageSecs = new long[n];
+        o.stageSecs[0] = o.createdSec;
+        o.stageSecs[n - 1] = o.closeSec;
+        final double[] fractions = new double[n - 2];
+        for (int i = 0; i < fractions.length; i++) {
+            fractions[i] = Rand.uniform(r, 0.05, 0.95);
+        }
+        java.util.Arrays.sort(fractions);
+        for (int i = 0; i < fractions.length; i++) {
+            o.stageSecs[i + 1] = o.createdSec + Math.round((o.closeSec - o.createdSec) * fractions[i]);
+        }
+        for (int i = 1; i < n; i++) {
+            if (o.stageSecs[i] <= o.stageSecs[i - 1]) {
+                o.stageSecs[i] = o.stageSecs[i - 1] + 60;
+            }
+        }
+        int visible = 0;
+        while (visible < n && o.stageSecs[visible] <= w.h1EndSec) {
+            visible++;
+        }
+        o.visible = Math.max(1, visible);
+        opps.add(o);
+        return o;
+    }
+
+    private void bill(final World w, final SplittableRandom r, final Contract c) {
+        final int periodMonths = switch (w.accBilling[account]) {
+            case 0 -> 12;
+            case 1 -> 6;
+            default -> 3;
+        };
+        final long perPeriod = c.annual * periodMonths / 12;
+        for (int k = 0; k < 200; k++) {
+            final int day = World.plusMonths(c.startDay, k * periodMonths);
+            if (day > c.effectiveEnd || day > c.endDay || day > w.h1) {
+                break;
+            }
+            final Invoice inv = new Invoice();
+            inv.local = invoices.size();
+            inv.contract = c;
+            inv.invoiceDay = day;
+            inv.dueDay = day + w.accTerms[account];
+            inv.amount = perPeriod;
+            inv.voided = r.nextDouble() < 0.015;
+            if (!inv.voided) {
+                int profile = w.accPayer[account];
+                if (churnDay != World.NONE && day > churnDay - 200 && r.nextDouble() < 0.5) {
+                    profile = 2;
+                }
+                int payDay;
+                boolean never = false;
+                switch (profile) {
+                    case 0 -> payDay = inv.dueDay - Rand.between(r, 0, 20);
+                    case 1 -> payDay = inv.dueDay + Rand.between(r, 5, 75);
+                    default -> {
+                        never = r.nextDouble() < 0.45;
+                        payDay = inv.dueDay + Rand.between(r, 30, 200);
+                    }
+                }
+                payDay = Math.max(payDay, day + 1);
+                if (!never) {
+                    if (r.nextDouble() < 0.12) {
+                        final long first = Math.max(100, Math.round(inv.amount * Rand.uniform(r, 0.3, 0.7) / 100.0) * 100);
+                        addPayment(w, r, inv, payDay, first);
+                        if (r.nextDouble() < 0.7) {
+                            addPayment(w, r, inv, payDay + Rand.between(r, 20, 90), inv.amount - first);
+                        }
+                    } else {
+                        addPayment(w, r, inv, payDay, inv.amount);
+                    }
+                }
+                if (inv.paidAtH1 < inv.amount) {
+                    inv.settleDay = r.nextDouble() < 0.75 ? 1 + r.nextInt(60) : 0;
+                }
+            }
+            c.invoices.add(inv);
+            invoices.add(inv);
+        }
+    }
+
+    private void addPayment(final World w, final SplittableRandom r, final Invoice inv, final int day, final long amount) {
+        final String method = PAYMENT_METHODS[Rand.weighted(r, PAYMENT_METHOD_WEIGHTS)];
+        if (day > w.h1 || amount <= 0) {
+            return;
+        }
+        final Payment p = new Payment();
+        p.day = day;
+        p.amount = amount;
+        p.method = method;
+        inv.payments.add(p);
+        inv.paidAtH1 += amount;
+    }
+}

@@ -1,0 +1,256 @@
+package io.kamwarehouse.generate;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
+
+/**
+ * Streams the rows of one entity into CSV or JSON Lines files (split into parts when a row limit is
+ * set) and injects defects: each defective row breaks exactly one rule and is counted per rule.
+ *
+ * <p>For entities that other entities reference ({@code referenced}), a defect is an EXTRA row (a copy
+ * of the row just written with a fresh, unreferenced id and one broken field) or an exact duplicate of
+ * the row just written; the clean row always stays. For other entities the defect replaces the row
+ * (or, for duplicate_key, the row is written twice).
+ */
+final class EntitySink implements AutoCloseable {
+
+    enum Format { CSV, JSONL }
+
+    static final long PROGRESS_EVERY = 500_000L;
+    static final Charset GBK = Charset.forName("GBK");
+
+    /** Static description of how an entity's file looks. */
+    static final class Spec {
+        final String source;
+        final String entity;
+        final Format format;
+        final String[] header;
+        Charset charset = StandardCharsets.UTF_8;
+        boolean bom;
+        String lineEnd = "\n";
+        /** File name, or a pattern with one %s for the 5-digit part number when maxRowsPerFile > 0. */
+        String fileName;
+        long maxRowsPerFile;
+        /** JSONL: columns written as JSON numbers when their value is numeric. */
+        boolean[] numeric;
+        final List<Defect> defects = new ArrayList<>();
+        double defectRate;
+        boolean referenced;
+        int idColumn = -1;
+        IntFunction<String> freshId;
+
+        Spec(final String source, final String entity, final Format format, final String... header) {
+            this.source = source;
+            this.entity = entity;
+            this.format = format;
+            this.header = header;
+            this.fileName = entity + (format == Format.CSV ? ".csv" : ".jsonl");
+        }
+
+        Spec charset(final Charset value) {
+            this.charset = value;
+            return this;
+        }
+
+        Spec bom() {
+            this.bom = true;
+            return this;
+        }
+
+        Spec crlf() {
+            this.lineEnd = "\r\n";
+            return this;
+        }
+
+        Spec file(final String name) {
+            this.fileName = name;
+            return this;
+        }
+
+        Spec parts(final String pattern, final long maxRows) {
+            this.fileName = pattern;
+            this.maxRowsPerFile = maxRows;
+            return this;
+        }
+
+        Spec numeric(final int... columns) {
+            numeric = new boolean[header.length];
+            for (final int c : columns) {
+                numeric[c] = true;
+            }
+            return this;
+        }
+
+        Spec defects(final double rate, final Defect... list) {
+            this.defectRate = rate;
+            this.defects.addAll(List.of(list));
+            return this;
+        }
+
+        /** Marks the entity as referenced by others: defects become extra rows with fresh ids. */
+        Spec referenced(final int idCol, final IntFunction<String> fresh) {
+            this.referenced = true;
+            this.idColumn = idCol;
+            this.freshId = fresh;
+            return this;
+        }
+
+    }
+
+    private final Spec spec;
+    private final Path dir;
+    private final ProgressListener progress;
+    private final SplittableRandom defectRng;
+    private final List<Path> files = new ArrayList<>();
+    private final Map<String, Long> defectCounts = new TreeMap<>();
+    private Writer out;
+    private long rows;
+    private long rowsInFile;
+    private int defectNumber;
+    private int nextDefect;
+    private final StringBuilder line = new StringBuilder(256);
+
+    EntitySink(final Spec spec, final Path dir, final ProgressListener progress, final long defectSeed) {
+        this.spec = spec;
+        this.dir = dir;
+        this.progress = progress;
+        this.defectRng = new SplittableRandom(defectSeed);
+        this.nextDefect = spec.defects.isEmpty() ? 0 : defectRng.nextInt(spec.defects.size());
+        openNext();
+    }
+
+    Spec spec() {
+        return spec;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** Writes a clean row, possibly followed or replaced by a defective one. */
+    void write(final String[] values) {
+        if (spec.defects.isEmpty() || defectRng.nextDouble() >= spec.defectRate) {
+            emit(format(values), 1);
+            return;
+        }
+        final Defect defect = spec.defects.get(nextDefect);
+        nextDefect = (nextDefect + 1) % spec.defects.size();
+        final int k = ++defectNumber;
+        defectCounts.merge(defect.rule(), 1L, Long::sum);
+        if (defect.isDuplicate()) {
+            final String text = format(values);
+            emit(text, 2);
+            emit(text, 0);
+            return;
+        }
+        final String[] broken = values.clone();
+        if (spec.referenced) {
+            emit(format(values), 2);
+            broken[spec.idColumn] = spec.freshId.apply(k);
+        }
+        broken[defect.column()] = defect.value().apply(k);
+        emit(format(broken), 1);
+    }
+
+    private void emit(final String text, final int reserve) {
+        try {
+            if (reserve > 0 && spec.maxRowsPerFile > 0 && rowsInFile + reserve > spec.maxRowsPerFile) {
+                out.close();
+                openNext();
+            }
+            out.write(text);
+            out.write(spec.lineEnd);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot write " + spec.source + "/" + spec.entity, e);
+        }
+        rows++;
+        rowsInFile++;
+        if (rows % PROGRESS_EVERY == 0) {
+            progress.progress(spec.source + "/" + spec.entity + ": " + Fmt.count(rows) + " rows");
+        }
+    }
+
+    private void openNext() {
+        final String name = spec.maxRowsPerFile > 0
+                ? String.format(spec.fileName, Fmt.pad(files.size() + 1L, 5))
+                : spec.fileName;
+        final Path path = dir.resolve(name);
+        try {
+            final OutputStream stream = Files.newOutputStream(path);
+            final CharsetEncoder encoder = spec.charset.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            out = new BufferedWriter(new OutputStreamWriter(stream, encoder), 1 << 16);
+            files.add(path);
+            rowsInFile = 0;
+            if (spec.bom) {
+                out.write('\uFEFF');
+            }
+            if (spec.format == Format.CSV) {
+                out.write(format(spec.header));
+                out.write(spec.lineEnd);
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot create " + path, e);
+        }
+    }
+
+    private String format(final String[] values) {
+        line.setLength(0);
+        if (spec.format == Format.CSV) {
+            for (int i = 0; i < values.length; i++) {
+                if (i > 0) {
+                    line.append(',');
+                }
+                Csv.appendField(line, values[i]);
+            }
+        } else {
+            line.append('{');
+            for (int i = 0; i < values.length; i++) {
+                if (i > 0) {
+                    line.append(',');
+                }
+                Json.appendString(line, spec.header[i]).append(':');
+                final String v = values[i];
+                if (v == null) {
+                    line.append("null");
+                } else if (spec.numeric != null && spec.numeric[i] && Json.isNumber(v)) {
+                    line.append(v);
+                } else {
+                    Json.appendString(line, v);
+                }
+            }
+            line.append('}');
+        }
+        return line.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot close " + spec.source + "/" + spec.entity, e);
+        }
+    }
+
+    EntityReport report() {
+        return new EntityReport(spec.source, spec.entity, files, rows, defectCounts);
+    }
+}

@@ -1,0 +1,482 @@
+package io.kamwarehouse.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SampleGeneratorTest {
+
+    private static final LocalDate HISTORY_END = LocalDate.of(2026, 9, 30);
+    private static final GeneratorOptions SMALL = new GeneratorOptions(0.1, 42, HISTORY_END, 3);
+
+    @TempDir
+    static Path shared;
+
+    private static GenerationReport full;
+    private static GenerationReport day1;
+    private static GenerationReport day2;
+    private static ContractValidator validator;
+    private static Map<String, ContractValidator.Result> fullResults;
+    private static Map<String, ContractValidator.Result> day1Results;
+    private static Map<String, ContractValidator.Result> day2Results;
+
+    @BeforeAll
+    static void generateOnce() {
+        final SampleGenerator generator = new SampleGenerator(SMALL, shared, message -> { });
+        full = generator.generateFull();
+        day1 = generator.generateIncrement(1);
+        day2 = generator.generateIncrement(2);
+        validator = new ContractValidator();
+        fullResults = validator.validate(shared, full.dropDate(), null);
+        day1Results = validator.validate(shared, day1.dropDate(), fullResults);
+        final Map<String, ContractValidator.Result> baseline = new TreeMap<>(fullResults);
+        day2Results = validator.validate(shared, day2.dropDate(), baseline);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Map<String, String> checksums(final Path root) throws IOException, NoSuchAlgorithmException {
+        final Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (final Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                final MessageDigest md = MessageDigest.getInstance("SHA-256");
+                out.put(root.relativize(f).toString(), HexFormat.of().formatHex(md.digest(Files.readAllBytes(f))));
+            }
+        }
+        return out;
+    }
+
+    private static EntityReport entity(final GenerationReport report, final String source, final String entity) {
+        final EntityReport r = report.entity(source, entity);
+        assertNotNull(r, source + "/" + entity + " missing from report");
+        return r;
+    }
+
+    private static ContractValidator.Result result(final Map<String, ContractValidator.Result> results, final String key) {
+        final ContractValidator.Result r = results.get(key);
+        assertNotNull(r, key + " not found in the drop");
+        return r;
+    }
+
+    // ------------------------------------------------------------------ options
+
+    @Test
+    void optionsAreValidated() {
+        final GeneratorOptions d = GeneratorOptions.defaults();
+        assertEquals(1.0, d.scale());
+        assertEquals(42L, d.seed());
+        assertEquals(HISTORY_END, d.historyEnd());
+        assertEquals(3, d.years());
+        assertEquals(LocalDate.of(2026, 10, 1), d.fullDropDate());
+        assertEquals(LocalDate.of(2026, 10, 2), d.incrementDropDate(1));
+        final IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                () -> new GeneratorOptions(0.001, 42, HISTORY_END, 3));
+        assertTrue(small.getMessage().contains("scale"), small.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(Double.NaN, 42, HISTORY_END, 3));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(1, 42, HISTORY_END, 0))
+                .getMessage().contains("years"));
+        assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(1, 42, HISTORY_END, 11));
+        assertThrows(IllegalArgumentException.class,
+                () -> new SampleGenerator(SMALL, shared, null).generateIncrement(0));
+    }
+
+    // ------------------------------------------------------------------ determinism
+
+    @Test
+    void sameOptionsGiveIdenticalFilesAndOtherSeedsDiffer(@TempDir final Path a, @TempDir final Path b,
+            @TempDir final Path c) throws Exception {
+        final GeneratorOptions options = new GeneratorOptions(0.05, 7, HISTORY_END, 2);
+        new SampleGenerator(options, a, null).generateFull();
+        new SampleGenerator(options, a, null).generateIncrement(3);
+        new SampleGenerator(options, b, null).generateFull();
+        new SampleGenerator(options, b, null).generateIncrement(3);
+        new SampleGenerator(options.withSeed(8), c, null).generateFull();
+        final Map<String, String> sa = checksums(a);
+        assertEquals(sa, checksums(b));
+        assertTrue(sa.keySet().stream().anyMatch(k -> k.endsWith("costs.parquet")));
+        final Map<String, String> sc = checksums(c);
+        final String accounts = Path.of("crm", "2026-10-01", "accounts.csv").toString();
+        final String activities = Path.of("crm", "2026-10-01", "activities_part-00001.csv").toString();
+        assertNotEquals(sa.get(accounts), sc.get(accounts));
+        assertNotEquals(sa.get(activities), sc.get(activities));
+    }
+
+    @Test
+    void regeneratingReplacesTheDropFolder(@TempDir final Path dir) throws Exception {
+        final GeneratorOptions options = new GeneratorOptions(0.05, 42, HISTORY_END, 1);
+        new SampleGenerator(options, dir, null).generateFull();
+        final Map<String, String> first = checksums(dir);
+        final Path stale = dir.resolve("crm/2026-10-01/activities_part-00009.csv");
+        Files.writeString(stale, "stale");
+        Files.writeString(dir.resolve("crm/2026-10-01/accounts.csv"), "garbage");
+        new SampleGenerator(options, dir, null).generateFull();
+        assertFalse(Files.exists(stale));
+        assertEquals(first, checksums(dir));
+    }
+
+    // ------------------------------------------------------------------ volume
+
+    @Test
+    void volumesGrowLinearlyWithScale(@TempDir final Path half) {
+        final GenerationReport small = new SampleGenerator(SMALL.withScale(0.05), half, null).generateFull();
+        for (final String[] e : new String[][] {{"crm", "accounts"}, {"crm", "employees"}, {"crm", "contacts"},
+            {"crm", "opportunities"}, {"crm", "activities"}, {"crm", "service_tickets"}, {"finance", "contracts"},
+            {"finance", "invoices"}, {"survey", "nps_responses"}}) {
+            final double ratio = (double) entity(full, e[0], e[1]).rows() / entity(small, e[0], e[1]).rows();
+            assertTrue(ratio > 1.5 && ratio < 2.6, e[0] + "/" + e[1] + " grew by " + ratio + " for a scale x2");
+        }
+        assertEquals(Names.PRODUCTS.length, entity(full, "crm", "products").rows());
+        assertEquals(entity(full, "finance", "fx_rates").rows(), entity(small, "finance", "fx_rates").rows());
+        assertTrue(entity(full, "crm", "activities").rows() >= 100_000 * SMALL.scale(),
+                "activities: " + entity(full, "crm", "activities").rows());
+        assertEquals(30, entity(full, "crm", "accounts").rows() - entity(full, "crm", "accounts").defectRows());
+        assertEquals(10, entity(full, "crm", "employees").rows() - entity(full, "crm", "employees").defectRows());
+        long total = 0;
+        for (final EntityReport r : full.entities()) {
+            total += r.rows();
+        }
+        assertEquals(total, full.totalRows());
+        assertTrue(full.totalBytes() > 0);
+    }
+
+    // ------------------------------------------------------------------ formats
+
+    @Test
+    void accountsAreGbkWithChineseHeadersAndContactsHaveABom() throws IOException {
+        final Path dir = shared.resolve("crm/2026-10-01");
+        final byte[] accounts = Files.readAllBytes(dir.resolve("accounts.csv"));
+        assertThrows(IllegalStateException.class, () -> ContractValidator.decode(accounts, "utf-8"));
+        final String text = ContractValidator.decode(accounts, "gbk");
+        final String header = text.substring(0, text.indexOf('\n'));
+        assertTrue(header.contains("客户名称"), header);
+        assertTrue(text.contains("战略") || text.contains("重点"));
+        final byte[] contacts = Files.readAllBytes(dir.resolve("contacts.csv"));
+        assertArrayEquals(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, java.util.Arrays.copyOf(contacts, 3));
+        final byte[] bonus = Files.readAllBytes(shared.resolve("finance/2026-10-01/bonus_payouts.csv"));
+        assertTrue(ContractValidator.decode(bonus, "gbk").startsWith("发放编号,工号,姓名"));
+        // JSON Lines: one valid JSON object per line
+        final ObjectMapper json = new ObjectMapper();
+        for (final String line : Files.readAllLines(dir.resolve("service_tickets.jsonl"), StandardCharsets.UTF_8)) {
+            assertTrue(json.readTree(line).has("accountId"), line);
+        }
+        // Salesforce shapes
+        final String opps = Files.readAllLines(dir.resolve("opportunities.csv"), StandardCharsets.UTF_8).get(1);
+        assertTrue(opps.matches("^0065g\\w{10},KA-\\d{6},.*,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000\\+0000$"), opps);
+    }
+
+    @Test
+    void everyRequiredContractColumnIsInTheHeaders() {
+        final Set<String> expected = new TreeSet<>();
+        validator.contracts().forEach((key, c) -> expected.add(key));
+        assertEquals(expected, new TreeSet<>(fullResults.keySet()), "every contract entity has files in the full drop");
+        fullResults.forEach((key, r) -> {
+            assertTrue(r.missingRequiredColumns.isEmpty(), key + " lacks required columns " + r.missingRequiredColumns);
+            final List<String> allowed = key.equals("crm/service_tickets") ? List.of("subject") : List.of();
+            assertEquals(allowed, r.unknownHeaders.stream().distinct().toList(), key + " has headers the contract does not know");
+        });
+        // contracts are not multiline: every CSV record is one physical line
+        fullResults.forEach((key, r) -> {
+            if (r.contract.format().equals("csv")) {
+                long lines = 0;
+                for (final Path f : r.files) {
+                    try {
+                        for (final byte b : Files.readAllBytes(f)) {
+                            lines += b == '\n' ? 1 : 0;
+                        }
+                    } catch (final IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    lines--;
+                }
+                assertEquals(r.rows, lines, key + ": records spanning lines");
+            }
+        });
+        final List<String> accountsHeader = result(fullResults, "crm/accounts").headers.get(0);
+        assertEquals("客户编号", accountsHeader.get(0));
+        assertEquals("StageName", result(fullResults, "crm/opportunities").headers.get(0).get(3));
+    }
+
+    @Test
+    void parquetCostsReadBack() throws IOException {
+        final EntityReport costs = entity(full, "finance", "costs");
+        assertEquals(1, costs.files().size());
+        long rows = 0;
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(),
+                new org.apache.hadoop.fs.Path(costs.files().get(0).toAbsolutePath().toUri())).withConf(new Configuration()).build()) {
+            Group g;
+            while ((g = reader.read()) != null) {
+                if (rows == 0) {
+                    assertTrue(g.getString("account_id", 0).startsWith("KA-"));
+                    assertTrue(g.getInteger("cost_month", 0) > 19_000);
+                }
+                rows++;
+            }
+        }
+        assertEquals(costs.rows(), rows);
+        assertTrue(rows > 100);
+    }
+
+    // ------------------------------------------------------------------ defects and integrity
+
+    private static void assertDefectsMatch(final GenerationReport report, final Map<String, ContractValidator.Result> results)
+            throws IOException {
+        final ObjectMapper json = new ObjectMapper();
+        for (final EntityReport e : report.entities()) {
+            final String key = e.source() + "/" + e.entity();
+            final ContractValidator.Result r = result(results, key);
+            assertEquals(e.rows(), r.rows, key + " rows");
+            assertEquals(e.defectsByRule(), r.quarantined, key + " quarantined rows per rule");
+            assertEquals(e.rows() - e.defectRows(), r.clean.size(), key + " clean rows");
+            // the manifest says the same
+            final JsonNode manifest = json.readTree(e.files().get(0).getParent().resolve("_manifest.json").toFile());
+            JsonNode found = null;
+            for (final JsonNode n : manifest.get("entities")) {
+                if (n.get("entity").asText().equals(e.entity())) {
+                    found = n;
+                }
+            }
+            assertNotNull(found, key + " not in manifest");
+            assertEquals(e.rows(), found.get("rows").asLong());
+            final Map<String, Long> manifestDefects = new TreeMap<>();
+            found.get("defects").fields().forEachRemaining(f -> manifestDefects.put(f.getKey(), f.getValue().asLong()));
+            assertEquals(e.defectsByRule(), manifestDefects, key + " manifest defects");
+            final List<String> names = new ArrayList<>();
+            found.get("files").forEach(f -> names.add(f.asText()));
+            assertEquals(e.files().stream().map(p -> p.getFileName().toString()).toList(), names);
+        }
+    }
+
+    @Test
+    void injectedDefectsAreExactlyWhatAValidatorQuarantines() throws IOException {
+        assertDefectsMatch(full, fullResults);
+        long defects = 0;
+        for (final EntityReport e : full.entities()) {
+            defects += e.defectRows();
+            if (List.of("teams", "products", "fx_rates").contains(e.entity())) {
+                assertEquals(0, e.defectRows(), e.entity() + " must stay clean");
+            }
+        }
+        assertTrue(defects > 0.002 * full.totalRows() && defects < 0.012 * full.totalRows(), "defects " + defects);
+        final Set<String> rules = new TreeSet<>();
+        full.entities().forEach(e -> rules.addAll(e.defectsByRule().keySet()));
+        assertTrue(rules.containsAll(List.of("missing_required", "bad_date", "bad_decimal", "bad_integer", "not_accepted",
+                "out_of_range", "duplicate_key", "unknown_reference")), rules.toString());
+    }
+
+    @Test
+    void incrementDefectsAreExactlyWhatAValidatorQuarantines() throws IOException {
+        assertDefectsMatch(day1, day1Results);
+        assertDefectsMatch(day2, day2Results);
+    }
+
+    @Test
+    void cleanRowsKeepReferentialIntegrity() {
+        final Set<String> accounts = result(fullResults, "crm/accounts").values("account_id");
+        final Set<String> employees = result(fullResults, "crm/employees").values("employee_id");
+        final Set<String> opportunities = result(fullResults, "crm/opportunities").values("opportunity_id");
+        final Set<String> contacts = result(fullResults, "crm/contacts").values("contact_id");
+        final Set<String> contracts = result(fullResults, "finance/contracts").values("contract_id");
+        assertEquals(30, accounts.size());
+        for (final Map<String, String> o : result(fullResults, "crm/opportunities").clean) {
+            assertTrue(accounts.contains(o.get("account_id")), o.toString());
+            assertTrue(employees.contains(o.get("owner_employee_id")), o.toString());
+        }
+        // links the contracts do not declare as references still resolve
+        for (final Map<String, String> a : result(fullResults, "crm/activities").clean) {
+            if (a.get("contact_id") != null) {
+                assertTrue(contacts.contains(a.get("contact_id")), a.toString());
+            }
+            if (a.get("opportunity_id") != null) {
+                assertTrue(opportunities.contains(a.get("opportunity_id")), a.toString());
+            }
+        }
+        for (final Map<String, String> c : result(fullResults, "finance/contracts").clean) {
+            assertTrue(opportunities.contains(c.get("opportunity_id")), c.toString());
+        }
+        for (final Map<String, String> t : result(fullResults, "crm/service_tickets").clean) {
+            if (t.get("contact_id") != null) {
+                assertTrue(contacts.contains(t.get("contact_id")), t.toString());
+            }
+        }
+        for (final Map<String, String> n : result(fullResults, "survey/nps_responses").clean) {
+            if (n.get("contact_id") != null) {
+                assertTrue(contacts.contains(n.get("contact_id")), n.toString());
+            }
+        }
+        for (final Map<String, String> m : result(fullResults, "crm/delivery_milestones").clean) {
+            assertTrue(accounts.contains(m.get("account_id")));
+        }
+        for (final Map<String, String> i : result(fullResults, "finance/invoices").clean) {
+            assertTrue(contracts.contains(i.get("contract_id")));
+            assertTrue(accounts.contains(i.get("account_id")));
+        }
+        for (final Map<String, String> e : result(fullResults, "crm/employees").clean) {
+            if (e.get("manager_employee_id") != null) {
+                assertTrue(employees.contains(e.get("manager_employee_id")), e.toString());
+            }
+        }
+        final Set<String> costAccounts = new HashSet<>();
+        result(fullResults, "finance/costs").clean.forEach(c -> costAccounts.add(c.get("account_id")));
+        assertTrue(accounts.containsAll(costAccounts));
+    }
+
+    private static LocalDate date(final String v) {
+        return LocalDate.parse(v.length() > 10 ? v.substring(0, 10) : v.replace('/', '-'));
+    }
+
+    @Test
+    void datesAreCoherent() {
+        final LocalDate start = SMALL.historyStart();
+        final Map<String, LocalDate> accountCreated = new TreeMap<>();
+        result(fullResults, "crm/accounts").clean.forEach(a -> accountCreated.put(a.get("account_id"), date(a.get("created_date"))));
+        final Map<String, LocalDate> oppCreated = new TreeMap<>();
+        int won = 0;
+        int closed = 0;
+        for (final Map<String, String> o : result(fullResults, "crm/opportunities").clean) {
+            final LocalDate created = date(o.get("created_at"));
+            oppCreated.put(o.get("opportunity_id"), created);
+            assertFalse(date(o.get("close_date")).isBefore(created), o.toString());
+            assertFalse(created.isBefore(accountCreated.get(o.get("account_id"))), o.toString());
+            assertFalse(date(o.get("updated_at")).isAfter(HISTORY_END), o.toString());
+            if ("true".equals(o.get("is_closed"))) {
+                closed++;
+                won += "true".equals(o.get("is_won")) ? 1 : 0;
+                assertFalse(date(o.get("close_date")).isAfter(HISTORY_END), o.toString());
+            }
+        }
+        final double winRate = (double) won / closed;
+        assertTrue(winRate > 0.25 && winRate < 0.45, "win rate " + winRate);
+        for (final Map<String, String> c : result(fullResults, "finance/contracts").clean) {
+            assertFalse(date(c.get("start_date")).isBefore(accountCreated.get(c.get("account_id"))), c.toString());
+            assertTrue(date(c.get("end_date")).isAfter(date(c.get("start_date"))), c.toString());
+            assertFalse(date(c.get("signed_date")).isAfter(date(c.get("start_date"))), c.toString());
+        }
+        final Map<String, LocalDate> invoiceDate = new TreeMap<>();
+        result(fullResults, "finance/invoices").clean.forEach(i -> invoiceDate.put(i.get("invoice_id"), date(i.get("invoice_date"))));
+        for (final Map<String, String> p : result(fullResults, "finance/payments").clean) {
+            assertTrue(date(p.get("payment_date")).isAfter(invoiceDate.get(p.get("invoice_id"))), p.toString());
+            assertFalse(date(p.get("payment_date")).isAfter(HISTORY_END), p.toString());
+        }
+        for (final Map<String, String> t : result(fullResults, "crm/service_tickets").clean) {
+            final LocalDateTime opened = LocalDateTime.parse(t.get("opened_at"));
+            if (t.get("first_response_at") != null) {
+                assertTrue(LocalDateTime.parse(t.get("first_response_at")).isAfter(opened), t.toString());
+            }
+            if (t.get("resolved_at") != null) {
+                assertTrue(LocalDateTime.parse(t.get("resolved_at")).isAfter(LocalDateTime.parse(t.get("first_response_at"))));
+            }
+        }
+        for (final Map<String, String> a : result(fullResults, "crm/activities").clean) {
+            final LocalDate d = date(a.get("activity_date"));
+            assertFalse(d.isBefore(start) || d.isAfter(HISTORY_END), a.toString());
+        }
+        for (final Map<String, String> m : result(fullResults, "crm/delivery_milestones").clean) {
+            assertTrue(date(m.get("planned_date")).isAfter(oppCreated.get(m.get("opportunity_id"))), m.toString());
+            if (m.get("actual_date") != null) {
+                assertEquals("done", m.get("status"));
+            }
+        }
+        for (final Map<String, String> f : result(fullResults, "finance/fx_rates").clean) {
+            final BigDecimal rate = new BigDecimal(f.get("rate"));
+            if (f.get("from_currency").equals("USD")) {
+                assertTrue(rate.compareTo(new BigDecimal("7.0")) >= 0 && rate.compareTo(new BigDecimal("7.4")) <= 0, rate.toString());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ increments
+
+    @Test
+    void incrementsHoldOnlyChangingEntities() {
+        assertEquals(LocalDate.of(2026, 10, 2), day1.dropDate());
+        final Set<String> allowed = Set.of("crm/activities", "crm/service_tickets", "crm/accounts", "crm/employees",
+                "crm/opportunities", "crm/opportunity_stage_history", "finance/payments", "finance/invoices",
+                "finance/fx_rates", "survey/nps_responses");
+        for (final GenerationReport r : List.of(day1, day2)) {
+            final Set<String> written = new TreeSet<>();
+            r.entities().forEach(e -> written.add(e.source() + "/" + e.entity()));
+            assertTrue(allowed.containsAll(written), written.toString());
+            assertTrue(written.contains("crm/activities"));
+            assertTrue(entity(r, "crm", "activities").rows() > 0);
+            assertEquals(2, entity(r, "finance", "fx_rates").rows());
+        }
+        assertFalse(Files.exists(shared.resolve("crm/2026-10-02/teams.csv")));
+        assertFalse(Files.exists(shared.resolve("crm/2026-10-02/contacts.csv")));
+        assertFalse(Files.exists(shared.resolve("finance/2026-10-02/costs.parquet")));
+        // changed rows refer to ids of the full drop, with later update times
+        final Set<String> accounts = result(fullResults, "crm/accounts").values("account_id");
+        final Set<String> opportunities = result(fullResults, "crm/opportunities").values("opportunity_id");
+        final Set<String> invoices = result(fullResults, "finance/invoices").values("invoice_id");
+        final Set<String> activityIds = result(fullResults, "crm/activities").values("activity_id");
+        for (final Map<String, ContractValidator.Result> inc : List.of(day1Results, day2Results)) {
+            if (inc.containsKey("crm/accounts")) {
+                for (final Map<String, String> a : inc.get("crm/accounts").clean) {
+                    assertTrue(accounts.contains(a.get("account_id")), a.toString());
+                    assertTrue(date(a.get("updated_at")).isAfter(HISTORY_END));
+                }
+            }
+            if (inc.containsKey("crm/opportunities")) {
+                for (final Map<String, String> o : inc.get("crm/opportunities").clean) {
+                    assertTrue(opportunities.contains(o.get("opportunity_id")), o.toString());
+                }
+            }
+            if (inc.containsKey("finance/payments")) {
+                for (final Map<String, String> p : inc.get("finance/payments").clean) {
+                    assertTrue(invoices.contains(p.get("invoice_id")), p.toString());
+                }
+            }
+            for (final Map<String, String> a : inc.get("crm/activities").clean) {
+                assertFalse(activityIds.contains(a.get("activity_id")));
+                assertTrue(date(a.get("activity_date")).isAfter(HISTORY_END));
+            }
+        }
+    }
+
+    @Test
+    void incrementChangesAccumulateAcrossDays(@TempDir final Path dir) {
+        // day 5 generated alone equals day 5 generated after days 1..4 (no state is read from earlier drops)
+        final GeneratorOptions options = new GeneratorOptions(0.05, 42, HISTORY_END, 1);
+        final GenerationReport alone = new SampleGenerator(options, dir.resolve("a"), null).generateIncrement(5);
+        final SampleGenerator sequential = new SampleGenerator(options, dir.resolve("b"), null);
+        GenerationReport last = null;
+        for (int d = 1; d <= 5; d++) {
+            last = sequential.generateIncrement(d);
+        }
+        assertEquals(alone.totalRows(), last.totalRows());
+        assertEquals(alone.totalBytes(), last.totalBytes());
+    }
+}
