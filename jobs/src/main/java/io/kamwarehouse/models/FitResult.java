@@ -1,0 +1,63 @@
+package io.kamwarehouse.models;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Outcome of a maximum-likelihood fit: the fitted model, its parameters by name (in the model's order),
+ * the maximised log-likelihood, the optimiser's work, and whether it converged.
+ *
+ * <p>A fit that did not converge is returned, not thrown: {@code converged} is false and {@code message}
+ * says why (evaluation budget exhausted, a parameter running off to 0 or infinity because the data do not
+ * identify the model, a non-finite likelihood). {@code model} then holds the best point found, or is
+ * {@code null} when no valid point was found. Call {@link #requireConverged()} to turn that into an exception.
+ *
+ * @param model         the fitted model (best point found)
+ * @param parameters    parameter name to value, in the model's parameter order
+ * @param standardErrors asymptotic standard error of each parameter (inverse observed information, by
+ *                      finite differences in log-parameter space and the delta method); NaN when the fit did
+ *                      not converge or the information matrix is not positive definite
+ * @param logLikelihood total log-likelihood at the fitted parameters (sum over customers, weighted)
+ * @param sampleSize    number of customers (sum of weights) that entered the likelihood
+ * @param iterations    optimiser iterations over all restarts
+ * @param evaluations   log-likelihood evaluations over all restarts
+ * @param converged     whether the optimiser met its convergence test with all parameters inside sane bounds
+ * @param message       human-readable account of the outcome
+ * @param <M>           model type
+ */
+public record FitResult<M>(M model, Map<String, Double> parameters, Map<String, Double> standardErrors,
+                           double logLikelihood, double sampleSize,
+                           int iterations, int evaluations, boolean converged, String message) {
+
+    public FitResult {
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        standardErrors = Collections.unmodifiableMap(new LinkedHashMap<>(standardErrors));
+    }
+
+    /** A fitted parameter by name, e.g. {@code "alpha"}. */
+    public double parameter(final String name) {
+        final Double value = parameters.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("no parameter '" + name + "'; parameters are " + parameters.keySet());
+        }
+        return value;
+    }
+
+    /** Standard error of a fitted parameter by name (NaN when unavailable). */
+    public double standardError(final String name) {
+        final Double value = standardErrors.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("no parameter '" + name + "'; parameters are " + standardErrors.keySet());
+        }
+        return value;
+    }
+
+    /** The model, or an {@link IllegalStateException} carrying {@link #message()} when the fit did not converge. */
+    public M requireConverged() {
+        if (!converged || model == null) {
+            throw new IllegalStateException(message);
+        }
+        return model;
+    }
+}
