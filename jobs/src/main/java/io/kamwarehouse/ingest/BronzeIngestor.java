@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
@@ -93,9 +94,45 @@ public final class BronzeIngestor {
         return Map.copyOf(lastInputs);
     }
 
-    /** Commits the file records of the batches loaded so far. */
+    /** Quarantined rows of this run's batches, staged as Parquet until {@link #flush()}. */
+    private final List<String> stagedQuarantine = new ArrayList<>();
+    private final java.util.Set<String> stagedEntities = new java.util.TreeSet<>();
+    private final java.util.Set<String> stagedBatches = new java.util.TreeSet<>();
+    private final String stagingDir = RunIds.next();
+
+    /**
+     * Commits what the batches loaded so far left to record: their quarantined rows (one Delta
+     * commit for all batches, replacing any rows of the same batches, so a retry after a crash
+     * never doubles them), then their file records.
+     */
     public void flush() {
+        if (!stagedQuarantine.isEmpty()) {
+            final Dataset<Row> staged = warehouse.spark().read().parquet(stagedQuarantine.toArray(new String[0]));
+            final String predicate = "entity IN (" + quoted(stagedEntities) + ") AND _batch_id IN (" + quoted(stagedBatches) + ")";
+            write(staged, warehouse.tablePath(QUARANTINE), predicate, "entity,rule,_drop_date,_batch_id", false, "entity");
+            deleteStaging();
+            stagedQuarantine.clear();
+            stagedEntities.clear();
+            stagedBatches.clear();
+        }
         ingestedFiles.flush();
+    }
+
+    private static String quoted(final java.util.Collection<String> values) {
+        return String.join(", ", values.stream().map(v -> "'" + v.replace("'", "''") + "'").toList());
+    }
+
+    private String stagingRoot() {
+        return warehouse.root() + "/meta/_staging/quarantine/" + stagingDir;
+    }
+
+    private void deleteStaging() {
+        try {
+            final org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(stagingRoot());
+            p.getFileSystem(warehouse.hadoopConf()).delete(p, true);
+        } catch (final java.io.IOException e) {
+            // Leftover staging files are harmless: they are never read again.
+        }
     }
 
     /**
@@ -201,7 +238,7 @@ public final class BronzeIngestor {
             long bad = 0;
             // One pass: rows per file, valid or not, and quarantined rows by their first rule.
             for (final Row r : checked.groupBy(col("_source_file"),
-                    split(element_at(col(RowValidator.VIOLATIONS), 1), ":").getItem(0).as("rule")).count().collectAsList()) {
+                    split(try_element_at(col(RowValidator.VIOLATIONS), lit(1)), ":").getItem(0).as("rule")).count().collectAsList()) {
                 final boolean isBad = !r.isNullAt(1);
                 final long[] counts = perFile.computeIfAbsent(r.getString(0), k -> new long[2]);
                 counts[isBad ? 1 : 0] += r.getLong(2);
@@ -216,7 +253,7 @@ public final class BronzeIngestor {
             lap("write bronze");
             if (bad > 0) {
                 writeQuarantine(contract, checked.where(invalid), batchId, dropDate, ingestedAt);
-                lap("write quarantine");
+                lap("stage quarantine");
             }
             for (final LandingFile f : withRows) {
                 final long[] c = countsFor(perFile, f);
@@ -431,16 +468,26 @@ public final class BronzeIngestor {
             final LocalDate dropDate, final Timestamp ingestedAt) {
         final Dataset<Row> out = invalid.select(
                 lit(contract.qualifiedName()).as("entity"),
-                split(element_at(col(RowValidator.VIOLATIONS), 1), ":").getItem(0).as("rule"),
+                split(try_element_at(col(RowValidator.VIOLATIONS), lit(1)), ":").getItem(0).as("rule"),
                 concat_ws("; ", col(RowValidator.VIOLATIONS)).as("reason"),
                 col("_raw_record").as("raw_record"),
                 col("_source_file"),
                 lit(java.sql.Date.valueOf(dropDate)).as("_drop_date"),
                 lit(batchId).as("_batch_id"),
                 lit(ingestedAt).as("_ingested_at"));
-        // Partitioned by entity, so replacing one batch only looks at that entity's files.
-        write(out, warehouse.tablePath(QUARANTINE), "entity = '" + contract.qualifiedName() + "' AND "
-                + batchPredicate(batchId, dropDate), "entity,rule,_drop_date,_batch_id", false, "entity");
+        // Staged as plain Parquet (no Delta commit per batch); flush() commits all batches at once.
+        final String path = stagingRoot() + "/" + batchId;
+        out.write().mode(SaveMode.Overwrite).parquet(path);
+        stagedQuarantine.add(path);
+        stagedEntities.add(contract.qualifiedName());
+        stagedBatches.add(batchId);
+    }
+
+    /** Names for staging folders: unique per ingestor instance. */
+    private static final class RunIds {
+        static String next() {
+            return io.kamwarehouse.runtime.RunContext.newRunId();
+        }
     }
 
     /** Rows of one batch: the drop date first, so files of other drops are skipped by their statistics. */

@@ -1,0 +1,71 @@
+package io.kamwarehouse.cli;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import io.kamwarehouse.KamwException;
+import io.kamwarehouse.ingest.IngestResult;
+import io.kamwarehouse.ingest.IngestService;
+import io.kamwarehouse.ingest.Landing;
+import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.runtime.RunContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kamw ingest}: load pending landing drops, or any file, into bronze through the contracts. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Load raw extracts into bronze tables through their source contracts.",
+            "Without --path: every pending drop in the landing folder (<landing>/<source>/<yyyy-MM-dd>/).",
+            "With --path: the given file or folder, matched to a contract of --source."})
+final class IngestCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--source", paramLabel = "NAME", description = "A source (crm) or one entity (crm.accounts).")
+    String source;
+
+    @Option(names = "--date", paramLabel = "yyyy-MM-dd",
+            description = "Only this drop date; with --path, the drop date recorded for the file (default: today).")
+    LocalDate date;
+
+    @Option(names = "--path", paramLabel = "FILE_OR_FOLDER", description = "Load this file or folder (needs --source).")
+    String path;
+
+    @Override
+    public Integer call() {
+        if (path != null && source == null) {
+            throw new KamwException("--path needs --source NAME (for example --source maven_crm, or --source crm.accounts)");
+        }
+        main.contracts(); // contract errors before Spark starts
+        final RunContext ctx = main.context();
+        final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(), ctx.contracts());
+        final Landing.Scan scan = path != null
+                ? landing.fromPath(path, source, date == null ? LocalDate.now() : date)
+                : landing.scan(Optional.ofNullable(source), Optional.ofNullable(date));
+        if (scan.batches().isEmpty() && scan.unrecognised().isEmpty()) {
+            scan.warnings().forEach(w -> ctx.progress().say("warning: " + w));
+            System.out.println("nothing to ingest" + (date == null ? "" : " for " + date)
+                    + " in " + ctx.warehouse().config().landingRoot());
+            return 0;
+        }
+        final List<IngestResult> results = new IngestService(ctx).ingest(scan);
+        Summaries.printIngest(System.out, results, ctx.warehouse().root());
+        return exitCode(results);
+    }
+
+    static int exitCode(final List<IngestResult> results) {
+        for (final IngestResult r : results) {
+            if (RunRecord.REJECTED.equals(r.status())) {
+                return KamwException.EXIT_INPUT;
+            }
+            if (RunRecord.FAILED.equals(r.status())) {
+                return KamwException.EXIT_FAILED;
+            }
+        }
+        return 0;
+    }
+}

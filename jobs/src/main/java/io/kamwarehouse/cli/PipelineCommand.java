@@ -1,0 +1,39 @@
+package io.kamwarehouse.cli;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import io.kamwarehouse.pipeline.Pipeline;
+import io.kamwarehouse.runtime.RunContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kamw pipeline}: everything that is due, in dependency order, in one Spark session. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = "Run everything that is due in dependency order: pending drops into bronze, then the tables built from them.")
+final class PipelineCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "Only this drop date (default: all pending).")
+    LocalDate date;
+
+    @Option(names = "--dry-run", description = "Print what would run, without starting Spark.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        if (dryRun) {
+            main.contracts().all().forEach(c -> System.out.println("ingest " + c.qualifiedName() + " -> " + c.bronzeTable()));
+            return 0;
+        }
+        main.contracts();
+        final RunContext ctx = main.context();
+        final Pipeline.Result result = new Pipeline(ctx).run(Optional.ofNullable(date));
+        Summaries.printIngest(System.out, result.ingested(), ctx.warehouse().root());
+        return IngestCommand.exitCode(result.ingested());
+    }
+}

@@ -1,0 +1,140 @@
+package io.kamwarehouse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kamwarehouse.testing.SharedSpark;
+
+/** The command line: clear one-line errors with non-zero exits, and readable or CSV output. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    /** Exit code, standard output and standard error of one invocation. */
+    record Result(int code, String out, String err) {
+    }
+
+    private Result kamw(final String... args) {
+        SharedSpark.spark();
+        final List<String> all = new ArrayList<>(List.of("--warehouse", dir.toString(), "--schemas",
+                SharedSpark.schemasDir().toString(), "--master", "local[2]", "-q"));
+        all.addAll(List.of(args));
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final PrintStream oldOut = System.out;
+        final PrintStream oldErr = System.err;
+        final int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = Main.execute(all.toArray(new String[0]), System.out, System.err);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertOneLineError(final Result r, final int code, final String expected) {
+        assertEquals(code, r.code(), r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertFalse(r.err().contains("Exception"), "no exception class names: " + r.err());
+    }
+
+    @Test
+    void aMissingPathIsAClearError() {
+        assertOneLineError(kamw("ingest", "--source", "maven_crm", "--path", dir.resolve("nope.csv").toString()), 2,
+                "does not exist; give a file or a folder");
+    }
+
+    @Test
+    void unknownSourceAndTableNameTheKnownOnes() {
+        assertOneLineError(kamw("ingest", "--source", "sap"), 2, "unknown source 'sap'; known sources: crm, finance, maven_crm, survey");
+        assertOneLineError(kamw("run", "raw_crm__acounts", "--dry-run"), 2, "unknown table 'raw_crm__acounts'; known tables: ");
+    }
+
+    @Test
+    void aMalformedDateSaysTheFormat() {
+        assertOneLineError(kamw("ingest", "--date", "2026-13-01"), 2, "'2026-13-01' is not a date: use yyyy-MM-dd");
+        assertOneLineError(kamw("run", "raw_crm__teams", "--date", "yesterday", "--dry-run"), 2, "is not a date");
+    }
+
+    @Test
+    void pathWithoutSourceAndUnknownOptionsAreUsageErrors() {
+        assertOneLineError(kamw("ingest", "--path", "x.csv"), 2, "--path needs --source NAME");
+        final Result r = kamw("ingest", "--bogus");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unknown option: '--bogus'") && r.err().contains("kamw ingest --help"), r.err());
+    }
+
+    @Test
+    void aHeaderThatMatchesNoContractIsRejectedWithNonZeroExit() throws IOException {
+        final Path file = Files.writeString(dir.resolve("mystery.csv"), "foo,bar\n1,2\n");
+        final Result r = kamw("ingest", "--source", "crm", "--path", file.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("matches no contract of source 'crm'"), r.out());
+    }
+
+    @Test
+    void helpWorksOnEveryCommand() {
+        for (final String cmd : List.of("generate", "ingest", "run", "pipeline", "status", "sql", "demo")) {
+            final Result r = kamw(cmd, "--help");
+            assertEquals(0, r.code(), cmd);
+            assertTrue(r.out().contains("Usage: kamw " + cmd), r.out());
+        }
+    }
+
+    @Test
+    void runDryRunChecksArgumentsWithoutSpark() {
+        final Result r = kamw("run", "raw_crm__accounts", "--date", "2026-10-01", "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("run raw_crm__accounts: ingest pending drops of crm.accounts for 2026-10-01", r.out().trim());
+    }
+
+    @Test
+    void ingestThenQueryByNameAndStatus() throws IOException {
+        final Path teams = Paths.get("src/test/resources/landing/crm/2026-10-01/teams_20261001.csv");
+        final Result ingest = kamw("ingest", "--source", "crm.teams", "--path", teams.toString(), "--date", "2026-10-01");
+        assertEquals(0, ingest.code(), ingest.out() + ingest.err());
+        assertTrue(ingest.out().contains("raw_crm__teams"), ingest.out());
+
+        final Result sql = kamw("sql", "select team_id, team_name from raw_crm__teams order by team_id");
+        assertEquals(0, sql.code(), sql.err());
+        final String[] lines = sql.out().split("\n");
+        assertEquals("team_id  team_name", lines[0].stripTrailing());
+        assertEquals("T01      华东大区", lines[2].stripTrailing(), "CJK text aligned by display width");
+        assertTrue(sql.out().contains("(2 rows)"));
+
+        final Result csv = kamw("sql", "select team_id, team_name from raw_crm__teams order by team_id", "--csv");
+        assertEquals("team_id,team_name\nT01,华东大区\nT02,Key Accounts East\n", csv.out());
+
+        final Result status = kamw("status", "--csv");
+        assertEquals(0, status.code(), status.err());
+        assertTrue(status.out().startsWith("table,layer,version,rows,last_run_at,last_status,quarantined_rows\n"), status.out());
+        assertTrue(status.out().contains("raw_crm__teams,bronze,0,2,"), status.out());
+
+        final Result bad = kamw("sql", "select * from no_such_table");
+        assertOneLineError(bad, 2, "query failed");
+        assertTrue(bad.err().contains("tables present: raw_crm__teams"), bad.err());
+
+        final Result again = kamw("ingest", "--source", "crm.teams", "--path", teams.toString(), "--date", "2026-10-01");
+        assertEquals(0, again.code());
+        assertTrue(again.out().contains("skipped"), again.out());
+    }
+}
