@@ -1,6 +1,16 @@
 package io.kamwarehouse.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.kamwarehouse.generate.GeneratorOptions;
+import io.kamwarehouse.runtime.WarehouseConfig;
 import java.util.concurrent.Callable;
 
 import io.kamwarehouse.generate.GenerationReport;
@@ -27,13 +37,46 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        final GenerationReport report = GenerateCommand.generate(main.config(), scale, seed, null, main.progress());
+        final WarehouseConfig cfg = main.config();
+        if (alreadyGenerated(cfg)) {
+            main.progress().say("sample extracts (scale " + scale + ", seed " + seed + ") are already in " + cfg.landingRoot()
+                    + "; not written again");
+        } else {
+            final GenerationReport report = GenerateCommand.generate(cfg, scale, seed, null, main.progress());
+            main.progress().say(String.format("generated %,d rows for drop %s", report.totalRows(), report.dropDate()));
+        }
         final RunContext ctx = main.context();
-        ctx.progress().say(String.format("generated %,d rows for drop %s", report.totalRows(), report.dropDate()));
         final Pipeline.Result result = new Pipeline(ctx).run(Optional.empty());
         Summaries.printIngest(System.out, result.ingested(), ctx.warehouse().root());
         System.out.printf("demo finished in %.1fs; try: bin/kamw status, bin/kamw sql \"select * from quarantine limit 5\"%n",
                 ctx.progress().elapsed().toMillis() / 1000.0);
         return IngestCommand.exitCode(result.ingested());
+    }
+
+    /**
+     * True when the landing folder already holds the full sample drop of this scale and seed (its
+     * manifests say so): a second demo then ingests nothing new instead of rewriting the files.
+     */
+    private boolean alreadyGenerated(final WarehouseConfig cfg) {
+        if (!cfg.landingRoot().startsWith("file:")) {
+            return false;
+        }
+        final Path landing = WarehouseConfig.localPath(cfg.landingRoot());
+        final String drop = GeneratorOptions.defaults().withScale(scale).withSeed(seed).fullDropDate().toString();
+        for (final String source : List.of("crm", "finance", "survey")) {
+            final Path manifest = landing.resolve(source).resolve(drop).resolve("_manifest.json");
+            try {
+                if (!Files.exists(manifest)) {
+                    return false;
+                }
+                final JsonNode generator = new ObjectMapper().readTree(manifest.toFile()).path("generator");
+                if (generator.path("seed").asLong() != seed || generator.path("scale").asDouble() != scale) {
+                    return false;
+                }
+            } catch (final IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -321,9 +321,12 @@ public final class BronzeIngestor {
         final Column malformed;
         switch (contract.format()) {
             case CSV: {
+                // Schema fields carry the header's own names (so Spark's header check agrees), or cN
+                // where a header is blank or repeated.
+                final List<String> names = csvFieldNames(header);
                 final List<StructField> fields = new ArrayList<>();
-                for (int i = 0; i < header.size(); i++) {
-                    fields.add(DataTypes.createStructField("c" + i, DataTypes.StringType, true));
+                for (final String n : names) {
+                    fields.add(DataTypes.createStructField(n, DataTypes.StringType, true));
                 }
                 fields.add(DataTypes.createStructField("_corrupt_record", DataTypes.StringType, true));
                 df = spark.read().format("csv").schema(new StructType(fields.toArray(new StructField[0])))
@@ -334,12 +337,12 @@ public final class BronzeIngestor {
                 for (int i = 0; i < header.size(); i++) {
                     final ContractColumn c = mapping.positions().get(i);
                     if (c != null) {
-                        select.add(col("c" + i).as(c.name()));
+                        select.add(df.col(quote(names.get(i))).as(c.name()));
                     }
                 }
                 final Column[] original = new Column[header.size()];
                 for (int i = 0; i < header.size(); i++) {
-                    original[i] = col("c" + i).as(header.get(i).isEmpty() ? "column_" + (i + 1) : header.get(i));
+                    original[i] = df.col(quote(names.get(i))).as(header.get(i).isEmpty() ? "column_" + (i + 1) : header.get(i));
                 }
                 malformed = col("_corrupt_record").isNotNull();
                 rawRecord = when(malformed, col("_corrupt_record"))
@@ -371,7 +374,7 @@ public final class BronzeIngestor {
                 for (int i = 0; i < header.size(); i++) {
                     final ContractColumn c = mapping.positions().get(i);
                     if (c != null) {
-                        select.add(df.col("`" + header.get(i) + "`").as(c.name()));
+                        select.add(df.col(quote(header.get(i))).as(c.name()));
                     }
                 }
                 malformed = lit(false);
@@ -389,6 +392,21 @@ public final class BronzeIngestor {
         select.add(col("_metadata.file_path").as("_source_file"));
         select.add(monotonically_increasing_id().as("_ordinal"));
         return df.select(select.toArray(new Column[0]));
+    }
+
+    private static List<String> csvFieldNames(final List<String> header) {
+        final List<String> names = new ArrayList<>();
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < header.size(); i++) {
+            final String h = header.get(i);
+            final boolean usable = !h.isBlank() && !h.startsWith("_") && seen.add(h.toLowerCase(java.util.Locale.ROOT));
+            names.add(usable ? h : "c" + i);
+        }
+        return names;
+    }
+
+    private static String quote(final String name) {
+        return "`" + name.replace("`", "``") + "`";
     }
 
     /** A business key seen earlier in the batch: the later copies are quarantined. */

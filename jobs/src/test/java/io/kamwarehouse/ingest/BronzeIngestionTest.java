@@ -93,6 +93,7 @@ class BronzeIngestionTest {
         assertEquals(Map.of("not_accepted", 1L, "unknown_reference", 1L), quarantineRules("crm.employees"));
         assertEquals(Map.of("out_of_range", 1L), quarantineRules("crm.opportunities"));
         assertEquals(Map.of("malformed_record", 1L, "out_of_range", 1L), quarantineRules("survey.nps_responses"));
+        assertEquals(Map.of("bad_boolean", 1L), quarantineRules("crm.contacts"), "is_active 'perhaps'");
         assertEquals(2, r.get("crm.teams").rowsLoaded());
         assertEquals(2, r.get("crm.contacts").rowsLoaded());
     }
