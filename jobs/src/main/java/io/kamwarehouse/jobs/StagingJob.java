@@ -1,0 +1,447 @@
+package io.kamwarehouse.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.row_number;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+
+import io.delta.tables.DeltaTable;
+import io.kamwarehouse.KamwException;
+import io.kamwarehouse.contracts.ColumnType;
+import io.kamwarehouse.contracts.Contract;
+import io.kamwarehouse.contracts.ContractColumn;
+import io.kamwarehouse.ingest.BronzeIngestor;
+import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.spec.MoneyColumn;
+import io.kamwarehouse.spec.StagingParams;
+import io.kamwarehouse.spec.TableSpec;
+
+/**
+ * Builds {@code stg_<source>__<entity>} from {@code raw_<source>__<entity>}: the latest version of
+ * each business key (by the spec's {@code latest_by}), percentages as fractions, amounts converted
+ * to the reporting currency (Spark conf {@value #REPORTING_CURRENCY_CONF}, default
+ * {@value #DEFAULT_REPORTING_CURRENCY}), bronze lineage kept and {@code _updated_at} set when a row
+ * changes.
+ *
+ * <p>Incremental: only bronze batches not yet merged (see {@link MergedBatches}) are read,
+ * reduced to the latest version per key and compared with the table; only keys that are new, or
+ * whose incoming version is newer and differs ({@code _row_hash}), go into one Delta MERGE. When
+ * nothing would change there is no MERGE and no new table version. New FX batches re-convert the
+ * rows whose amounts had no rate. The table is rebuilt from all of bronze on request, on first
+ * build, and when the contract columns, the staging parameters or the reporting currency changed.
+ */
+public final class StagingJob implements TableJob {
+
+    /** Spark conf naming the reporting currency. */
+    public static final String REPORTING_CURRENCY_CONF = "kamw.reportingCurrency";
+    public static final String DEFAULT_REPORTING_CURRENCY = "CNY";
+    /** Part of the fingerprint: bump when the job's output for the same input changes. */
+    static final String LOGIC_VERSION = "staging-1";
+
+    private static final String REPAIR = "_fx_repair";
+    private static final String IS_NEW = "_is_new";
+    private static final String STATS_DEFAULT = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
+
+    private long lap = System.nanoTime();
+
+    /** With {@code -Dkamw.profile=true}, prints the time since the previous step. */
+    private void lap(final String what) {
+        if (Boolean.getBoolean("kamw.profile")) {
+            final long now = System.nanoTime();
+            System.err.printf("    %-28s %6d ms%n", what, (now - lap) / 1_000_000);
+            lap = now;
+        }
+    }
+
+    @Override
+    public JobResult run(final RunContext ctx, final TableSpec spec, final JobOptions options) {
+        lap = System.nanoTime();
+        final StagingParams params = spec.staging();
+        final Warehouse wh = ctx.warehouse();
+        final SparkSession spark = wh.spark();
+        final String qualified = StagingParams.contractOf(spec.name());
+        final Contract contract = ctx.contracts().get(qualified);
+        final String bronze = contract.bronzeTable();
+        final JobInputs inputs = new JobInputs(wh, spec);
+        if (!inputs.exists(bronze)) {
+            return result(spec, RunRecord.SKIPPED, 0, 0, wh, inputs, bronze + " does not exist yet: nothing to stage");
+        }
+        final String reporting = reportingCurrency(spark);
+        final String fingerprint = fingerprint(contract, params, reporting);
+        lap("exists+fingerprint");
+        final Dataset<Row> bronzeAll = inputs.read(bronze);
+        final Map<String, Long> batches = batchRows(bronzeAll);
+        lap("bronze batches");
+        final boolean converts = !params.money().isEmpty();
+        final List<Row> fxRows = converts && inputs.exists(StagingParams.FX_RATES_TABLE)
+                ? FxConversion.collect(inputs.read(StagingParams.FX_RATES_TABLE)) : List.of();
+        final Map<String, Long> fxBatches = new TreeMap<>();
+        fxRows.forEach(r -> fxBatches.merge(r.getString(6), 1L, Long::sum));
+        lap("fx batches");
+        final MergedBatches ledger = new MergedBatches(wh);
+        final Map<String, Set<String>> merged = ledger.merged(spec.name(), fingerprint);
+        lap("ledger read");
+        final boolean exists = wh.exists(spec.name());
+        final Timestamp now = Timestamp.from(Instant.now());
+        final Plan plan = new Plan(spec, contract, params, reporting, now,
+                converts ? FxConversion.of(spark, fxRows, reporting) : null);
+
+        if (exists && batches.isEmpty() && !options.rebuild()) {
+            return result(spec, RunRecord.SKIPPED, 0, 0, wh, inputs, bronze + " has no rows yet");
+        }
+        final String rebuildReason = options.rebuild() ? "rebuild requested" : !exists ? "first build"
+                : merged.isEmpty() ? "contract, staging parameters or reporting currency changed" : null;
+        if (rebuildReason != null) {
+            return rebuild(ctx, spec, plan, bronzeAll, batches, fxBatches, merged, ledger, fingerprint, inputs, rebuildReason);
+        }
+
+        final Map<String, Long> newBatches = without(batches, merged.get(bronze));
+        final Map<String, Long> newFx = without(fxBatches, merged.get(StagingParams.FX_RATES_TABLE));
+        if (newBatches.isEmpty() && newFx.isEmpty()) {
+            return result(spec, RunRecord.SKIPPED, 0, 0, wh, inputs, "no new batch in " + bronze + " since the last merge");
+        }
+        final long rowsRead = newBatches.values().stream().mapToLong(Long::longValue).sum();
+        Dataset<Row> incoming = null;
+        if (!newBatches.isEmpty()) {
+            incoming = plan.fromBronze(bronzeAll.where(col("_batch_id").isin(newBatches.keySet().toArray())));
+        }
+        final Dataset<Row> target = wh.read(spec.name());
+        if (!newFx.isEmpty()) {
+            final Dataset<Row> repair = plan.needingRates(target);
+            incoming = incoming == null ? repair : incoming.unionByName(repair);
+        }
+        final Dataset<Row> source = plan.conform(plan.latest(incoming));
+        final Dataset<Row> changes = plan.changes(source, target).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            // One global aggregation (no shuffle by key): how many keys are new, how many change.
+            final Row counts = changes.agg(count(when(col(IS_NEW), lit(1))), count(when(not(col(IS_NEW)), lit(1)))).first();
+            final long inserts = counts.getLong(0);
+            final long updates = counts.getLong(1);
+            lap("changes");
+            final String what = describe(newBatches, rowsRead, newFx);
+            if (inserts + updates == 0) {
+                ledger.record(spec.name(), fingerprint, recorded(bronze, newBatches, newFx), wh.version(spec.name()));
+                return result(spec, RunRecord.SUCCEEDED, rowsRead, 0, wh, inputs,
+                        what + ": nothing changed (identical or older versions), no new version");
+            }
+            final long written;
+            if (updates == 0) {
+                // Only new keys: a blind append is all a MERGE would do, at a fraction of the cost.
+                changes.select(plan.outputColumns()).write().format("delta").mode(SaveMode.Append)
+                        .save(wh.tablePath(spec.name()));
+                written = inserts;
+                lap("append");
+            } else {
+                final Row metrics = DeltaTable.forPath(spark, wh.tablePath(spec.name())).as("t")
+                        .merge(changes.as("s"), plan.mergeCondition())
+                        .whenMatched(plan.updateCondition()).updateExpr(plan.assignments())
+                        .whenNotMatched("NOT s." + REPAIR).insertExpr(plan.assignments())
+                        .execute().first();
+                lap("merge");
+                written = metric(metrics, "num_inserted_rows", inserts) + metric(metrics, "num_updated_rows", updates);
+            }
+            final long version = wh.version(spec.name());
+            ledger.record(spec.name(), fingerprint, recorded(bronze, newBatches, newFx), version);
+            lap("ledger write");
+            ctx.progress().say(spec.name() + ": " + what + " -> " + inserts + " inserted, " + updates + " updated (v"
+                    + version + ")");
+            return result(spec, RunRecord.SUCCEEDED, rowsRead, written, wh, inputs,
+                    what + ": " + inserts + " inserted, " + updates + " updated");
+        } finally {
+            changes.unpersist();
+        }
+    }
+
+    private JobResult rebuild(final RunContext ctx, final TableSpec spec, final Plan plan, final Dataset<Row> bronzeAll,
+            final Map<String, Long> batches, final Map<String, Long> fxBatches, final Map<String, Set<String>> merged,
+            final MergedBatches ledger, final String fingerprint, final JobInputs inputs, final String reason) {
+        final Warehouse wh = ctx.warehouse();
+        final Dataset<Row> out = plan.conform(plan.latest(plan.fromBronze(bronzeAll))).drop(REPAIR);
+        final String path = wh.tablePath(spec.name());
+        final boolean create = !wh.exists(spec.name());
+        final String previous = wh.spark().conf().getOption(STATS_DEFAULT).getOrElse(() -> null);
+        if (create) {
+            // Statistics only on the columns lookups filter on (STACK.md: stats on every column cost a third of a write).
+            final List<String> stats = new ArrayList<>(spec.keys());
+            stats.addAll(List.of("_batch_id", "_drop_date", StagingParams.UPDATED_AT));
+            wh.spark().conf().set(STATS_DEFAULT, String.join(",", stats));
+        }
+        try {
+            out.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
+        } finally {
+            if (create) {
+                if (previous == null) {
+                    wh.spark().conf().unset(STATS_DEFAULT);
+                } else {
+                    wh.spark().conf().set(STATS_DEFAULT, previous);
+                }
+            }
+        }
+        lap("rebuild write");
+        final long version = wh.version(spec.name());
+        final long written = outputRows(wh, spec.name());
+        lap("history");
+        final String bronze = plan.contract.bronzeTable();
+        ledger.record(spec.name(), fingerprint, recorded(bronze, without(batches, merged.get(bronze)),
+                without(fxBatches, merged.get(StagingParams.FX_RATES_TABLE))), version);
+        final long read = batches.values().stream().mapToLong(Long::longValue).sum();
+        ctx.progress().say(spec.name() + ": " + reason + ": " + String.format("%,d", written) + " rows from "
+                + batches.size() + " batch(es) (v" + version + ")");
+        return result(spec, RunRecord.SUCCEEDED, read, written, wh, inputs, reason + ": rebuilt from all "
+                + batches.size() + " batch(es) of " + bronze + ", " + String.format("%,d", read) + " rows -> "
+                + String.format("%,d", written) + " rows");
+    }
+
+    /** How one staging table is computed: the spec, its contract and the settings of this run. */
+    private static final class Plan {
+        private final TableSpec spec;
+        private final Contract contract;
+        private final StagingParams params;
+        private final String reporting;
+        private final Timestamp now;
+        private final FxConversion fx;
+        private final List<String> output;
+
+        Plan(final TableSpec spec, final Contract contract, final StagingParams params, final String reporting,
+                final Timestamp now, final FxConversion fx) {
+            this.spec = spec;
+            this.contract = contract;
+            this.params = params;
+            this.reporting = reporting;
+            this.now = now;
+            this.fx = fx;
+            this.output = params.outputColumns(contract);
+        }
+
+        /**
+         * Contract columns and bronze lineage, percentages as fractions, not a repair. A contract
+         * column bronze has never received (added to the contract after the last load) is null.
+         */
+        Dataset<Row> fromBronze(final Dataset<Row> bronze) {
+            final Set<String> present = new HashSet<>(List.of(bronze.columns()));
+            final List<Column> cols = new ArrayList<>();
+            for (final ContractColumn c : contract.columns()) {
+                cols.add(present.contains(c.name()) ? col(q(c.name()))
+                        : lit(null).cast(c.type().sparkType()).as(c.name()));
+            }
+            BronzeIngestor.LINEAGE.forEach(c -> cols.add(col(q(c))));
+            Dataset<Row> df = bronze.select(cols.toArray(new Column[0]));
+            for (final String p : params.percentToFraction()) {
+                final ContractColumn c = contract.column(p).orElseThrow();
+                df = df.withColumn(p, col(q(p)).divide(lit(100)).cast(fractionType(c.type())));
+            }
+            return df.withColumn(REPAIR, lit(false));
+        }
+
+        /** Rows of the table whose amounts found no rate (re-converted when new rates arrive). */
+        Dataset<Row> needingRates(final Dataset<Row> target) {
+            Column missing = lit(false);
+            for (final MoneyColumn m : params.money()) {
+                missing = missing.or(col(q(m.amount())).isNotNull().and(col(q(m.output())).isNull()));
+            }
+            return target.where(missing).select(baseColumns()).withColumn(REPAIR, lit(true));
+        }
+
+        private Column[] baseColumns() {
+            final List<Column> cols = new ArrayList<>();
+            contract.columns().forEach(c -> cols.add(col(q(c.name()))));
+            BronzeIngestor.LINEAGE.forEach(c -> cols.add(col(q(c))));
+            return cols.toArray(new Column[0]);
+        }
+
+        /** One row per business key: the latest by latest_by (nulls oldest); a repair wins a tie. */
+        Dataset<Row> latest(final Dataset<Row> df) {
+            final List<Column> order = new ArrayList<>();
+            params.latestBy().forEach(c -> order.add(col(q(c)).desc_nulls_last()));
+            order.add(col(REPAIR).desc());
+            order.add(col("_row_hash").asc());
+            final Column[] keys = spec.keys().stream().map(k -> col(q(k))).toArray(Column[]::new);
+            return df.withColumn("_rn", row_number().over(Window.partitionBy(keys).orderBy(order.toArray(new Column[0]))))
+                    .where(col("_rn").equalTo(1)).drop("_rn");
+        }
+
+        /** Converted amounts, {@code _updated_at}, and the silver column order (plus the repair flag). */
+        Dataset<Row> conform(final Dataset<Row> df) {
+            Dataset<Row> out = df;
+            if (!params.money().isEmpty()) {
+                out = fx.apply(out, params.money());
+            }
+            out = out.withColumn(StagingParams.UPDATED_AT, lit(now));
+            final List<Column> cols = new ArrayList<>();
+            output.forEach(c -> cols.add(col(q(c))));
+            cols.add(col(REPAIR));
+            return out.select(cols.toArray(new Column[0]));
+        }
+
+        /** Source rows that would insert or update, with {@code _is_new}. */
+        Dataset<Row> changes(final Dataset<Row> source, final Dataset<Row> target) {
+            final Set<String> needed = new java.util.LinkedHashSet<>(spec.keys());
+            needed.addAll(params.latestBy());
+            needed.add("_row_hash");
+            params.money().forEach(m -> needed.add(m.output()));
+            final Dataset<Row> t = target.select(needed.stream().map(c -> col(q(c))).toArray(Column[]::new)).as("t");
+            final Dataset<Row> joined = source.as("s").join(t, expr(mergeCondition()), "left");
+            final Column isNew = col("t._row_hash").isNull();
+            return joined.where(isNew.and(col("s." + REPAIR).unary_$bang()).or(isNew.unary_$bang().and(expr(updateCondition()))))
+                    .select(col("s.*"), isNew.as(IS_NEW));
+        }
+
+        String mergeCondition() {
+            return spec.keys().stream().map(k -> "t." + q(k) + " <=> s." + q(k)).collect(Collectors.joining(" AND "));
+        }
+
+        /**
+         * A repair updates when a converted amount differs; a bronze row updates when its content
+         * differs and it is newer by latest_by (nulls oldest).
+         */
+        String updateCondition() {
+            String newer = "FALSE";
+            final List<String> by = params.latestBy();
+            for (int i = by.size() - 1; i >= 0; i--) {
+                final String s = "s." + q(by.get(i));
+                final String t = "t." + q(by.get(i));
+                newer = "((" + s + " IS NOT NULL AND (" + t + " IS NULL OR " + s + " > " + t + ")) OR (" + s + " <=> " + t
+                        + " AND " + newer + "))";
+            }
+            String repairDiffers = "FALSE";
+            if (!params.money().isEmpty()) {
+                repairDiffers = "NOT (" + params.money().stream().map(m -> "t." + q(m.output()) + " <=> s." + q(m.output()))
+                        .collect(Collectors.joining(" AND ")) + ")";
+            }
+            return "(s." + REPAIR + " AND " + repairDiffers + ") OR (NOT s." + REPAIR + " AND s._row_hash <> t._row_hash AND "
+                    + newer + ")";
+        }
+
+        Column[] outputColumns() {
+            return output.stream().map(c -> col(q(c))).toArray(Column[]::new);
+        }
+
+        Map<String, String> assignments() {
+            final Map<String, String> set = new LinkedHashMap<>();
+            output.forEach(c -> set.put(q(c), "s." + q(c)));
+            return set;
+        }
+    }
+
+    /** 0-100 as 0-1: two more decimal places, same integer room less two digits. */
+    static DataType fractionType(final ColumnType type) {
+        return switch (type.kind()) {
+            case DECIMAL -> DataTypes.createDecimalType(Math.max(type.precision(), type.scale() + 3), type.scale() + 2);
+            case INTEGER -> DataTypes.createDecimalType(12, 2);
+            case LONG -> DataTypes.createDecimalType(21, 2);
+            default -> throw new KamwException("percent_to_fraction applies to numbers, not " + type.sql());
+        };
+    }
+
+    /** The reporting currency from Spark conf {@value #REPORTING_CURRENCY_CONF} (default CNY). */
+    public static String reportingCurrency(final SparkSession spark) {
+        final String c = spark.conf().get(REPORTING_CURRENCY_CONF, DEFAULT_REPORTING_CURRENCY).trim().toUpperCase(java.util.Locale.ROOT);
+        if (!c.matches("[A-Z]{3}")) {
+            throw new KamwException(REPORTING_CURRENCY_CONF + " '" + c + "' is not an ISO currency code such as CNY or USD");
+        }
+        return c;
+    }
+
+    /** What the table's content depends on besides its input rows: contract columns and key, parameters, currency. */
+    static String fingerprint(final Contract contract, final StagingParams params, final String reporting) {
+        final StringBuilder sb = new StringBuilder(LOGIC_VERSION).append('|').append(contract.qualifiedName());
+        contract.columns().forEach(c -> sb.append('|').append(c.name()).append(':').append(c.type().sql()));
+        sb.append('|').append(contract.businessKey()).append('|').append(params).append('|').append(reporting);
+        try {
+            final MessageDigest d = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(d.digest(sb.toString().getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Long> batchRows(final Dataset<Row> df) {
+        final Map<String, Long> out = new TreeMap<>();
+        for (final Row r : df.groupBy("_batch_id").agg(count(lit(1))).collectAsList()) {
+            out.put(r.getString(0), r.getLong(1));
+        }
+        return out;
+    }
+
+    private static Map<String, Long> without(final Map<String, Long> batches, final Set<String> done) {
+        final Map<String, Long> out = new TreeMap<>(batches);
+        if (done != null) {
+            out.keySet().removeAll(done);
+        }
+        return out;
+    }
+
+    private static Map<String, Map<String, Long>> recorded(final String bronze, final Map<String, Long> batches,
+            final Map<String, Long> fx) {
+        final Map<String, Map<String, Long>> out = new TreeMap<>();
+        if (!batches.isEmpty()) {
+            out.put(bronze, batches);
+        }
+        if (!fx.isEmpty()) {
+            out.put(StagingParams.FX_RATES_TABLE, fx);
+        }
+        return out;
+    }
+
+    private static String describe(final Map<String, Long> batches, final long rows, final Map<String, Long> fx) {
+        final List<String> parts = new ArrayList<>();
+        if (!batches.isEmpty()) {
+            parts.add(batches.size() + " new batch(es), " + String.format("%,d", rows) + " rows");
+        }
+        if (!fx.isEmpty()) {
+            parts.add(fx.size() + " new FX batch(es): amounts without a rate re-converted");
+        }
+        return String.join("; ", parts);
+    }
+
+    private static long metric(final Row metrics, final String name, final long fallback) {
+        final Set<String> fields = new HashSet<>(List.of(metrics.schema().fieldNames()));
+        return fields.contains(name) && !metrics.isNullAt(metrics.fieldIndex(name)) ? metrics.getLong(metrics.fieldIndex(name))
+                : fallback;
+    }
+
+    private static long outputRows(final Warehouse wh, final String table) {
+        final Row last = DeltaTable.forPath(wh.spark(), wh.tablePath(table)).history(1).select("operationMetrics").first();
+        final Map<String, String> m = last.getJavaMap(0);
+        return m == null || m.get("numOutputRows") == null ? -1 : Long.parseLong(m.get("numOutputRows"));
+    }
+
+    private static JobResult result(final TableSpec spec, final String status, final long read, final long written,
+            final Warehouse wh, final JobInputs inputs, final String message) {
+        return new JobResult(spec.name(), status, read, written, wh.version(spec.name()), inputs.versions(), message);
+    }
+
+    private static String q(final String column) {
+        return "`" + column + "`";
+    }
+}

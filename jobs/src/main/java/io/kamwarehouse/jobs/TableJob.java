@@ -1,0 +1,19 @@
+package io.kamwarehouse.jobs;
+
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.spec.TableSpec;
+
+/**
+ * A job that builds one table from its spec. It reads only the spec's inputs (through
+ * {@link JobInputs}), writes only the spec's table, and reports what it did; the caller records
+ * the result in the run log and runs the data checks.
+ */
+public interface TableJob {
+
+    JobResult run(RunContext ctx, TableSpec spec, JobOptions options);
+
+    /** An incremental run. */
+    default JobResult run(final RunContext ctx, final TableSpec spec) {
+        return run(ctx, spec, JobOptions.INCREMENTAL);
+    }
+}

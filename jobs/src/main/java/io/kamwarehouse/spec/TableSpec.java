@@ -1,0 +1,82 @@
+package io.kamwarehouse.spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The spec of one warehouse table ({@code schemas/tables/<layer>/<table>.yaml}): what it holds
+ * (grain, keys), what it is built from (inputs, job kind and parameters), how it is checked and
+ * when it runs. The job runner, the data checks and the DAG generator all read it.
+ *
+ * @param name        table name, equal to the file name; its prefix says its layer
+ * @param layer       {@code silver} or {@code gold}
+ * @param description what the table is for
+ * @param grain       what one row is, e.g. "one row per account_id, latest version"
+ * @param keys        columns that identify a row
+ * @param inputs      tables the job reads, and the only ones it may read
+ * @param job         the kind of job that builds it, e.g. {@code staging}
+ * @param params      the job's parameters (the spec block named after the kind)
+ * @param checks      data checks run after the job: declared ones, then those the job kind implies
+ * @param schedule    {@code daily} or {@code monthly}
+ * @param owner       who answers for the table
+ * @param origin      the spec file, e.g. {@code tables/silver/stg_crm__accounts.yaml}
+ */
+public record TableSpec(
+        String name,
+        String layer,
+        String description,
+        String grain,
+        List<String> keys,
+        List<String> inputs,
+        String job,
+        JobParams params,
+        List<CheckSpec> checks,
+        String schedule,
+        String owner,
+        String origin) {
+
+    /** Layers a spec may declare (bronze tables come from contracts). */
+    public static final List<String> LAYERS = List.of("silver", "gold");
+    /** Schedules a spec may declare. */
+    public static final List<String> SCHEDULES = List.of("daily", "monthly");
+
+    public TableSpec {
+        keys = List.copyOf(keys);
+        inputs = List.copyOf(inputs);
+        checks = List.copyOf(checks);
+    }
+
+    /** Tables that must be built before this one: its inputs, then the targets of its relationship checks. */
+    public List<String> dependencies() {
+        final Set<String> out = new LinkedHashSet<>(inputs);
+        out.addAll(relationshipTargets());
+        return List.copyOf(out);
+    }
+
+    /** Tables the relationship checks look up (not read by the job, but built before it). */
+    public List<String> relationshipTargets() {
+        final List<String> out = new ArrayList<>();
+        for (final CheckSpec c : checks) {
+            if (c.kind() == CheckSpec.Kind.RELATIONSHIP && !out.contains(c.toTable())) {
+                out.add(c.toTable());
+            }
+        }
+        return out;
+    }
+
+    /** The job parameters as the given kind's record; a clear error when the spec is of another kind. */
+    public <T extends JobParams> T params(final Class<T> type) {
+        if (!type.isInstance(params)) {
+            throw new TableSpecException("table spec " + origin + " is a '" + job + "' job, not a "
+                    + type.getSimpleName().replace("Params", "").toLowerCase(java.util.Locale.ROOT) + " job");
+        }
+        return type.cast(params);
+    }
+
+    /** The staging parameters; a clear error when this is not a staging job. */
+    public StagingParams staging() {
+        return params(StagingParams.class);
+    }
+}

@@ -1,0 +1,462 @@
+package io.kamwarehouse.spec;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.kamwarehouse.contracts.Contract;
+import io.kamwarehouse.contracts.ContractCatalog;
+import io.kamwarehouse.contracts.ContractColumn;
+import io.kamwarehouse.ingest.BronzeIngestor;
+import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.runtime.Warehouse;
+
+/**
+ * All table specs ({@code schemas/tables/<layer>/<table>.yaml}), loaded and checked together:
+ * every file parses strictly (unknown keys are errors), names match their path and layer, every
+ * input is a bronze table of a contract or another spec, staging parameters fit their contract,
+ * checked columns exist, and there is no cycle. {@link #all()} lists the specs in dependency order.
+ */
+public final class TableSpecCatalog {
+
+    private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private static final Set<String> SPEC_KEYS = Set.of("name", "layer", "description", "grain", "keys", "inputs", "job",
+            "checks", "schedule", "owner");
+    private static final Set<String> CHECK_EXTRA_KEYS = Set.of("severity", "name");
+
+    /** Job kinds and how to read their parameter block (the spec key named after the kind). */
+    private static final Map<String, BiFunction<SpecFields, Object, JobParams>> KINDS = Map.of(
+            StagingParams.KIND, StagingParams::parse);
+
+    private final Map<String, TableSpec> byName;
+    private final List<TableSpec> ordered;
+    private final ContractCatalog contracts;
+
+    private TableSpecCatalog(final Map<String, TableSpec> byName, final List<TableSpec> ordered,
+            final ContractCatalog contracts) {
+        this.byName = byName;
+        this.ordered = ordered;
+        this.contracts = contracts;
+    }
+
+    /** Loads the specs and the contracts they refer to from the same schema files. */
+    public static TableSpecCatalog load(final SchemaFiles schemas) {
+        return load(schemas, ContractCatalog.load(schemas));
+    }
+
+    /** Loads every {@code tables/<layer>/<table>.yaml} and checks it against the contracts and the other specs. */
+    public static TableSpecCatalog load(final SchemaFiles schemas, final ContractCatalog contracts) {
+        final Map<String, TableSpec> specs = new TreeMap<>();
+        for (final String path : schemas.list("tables/")) {
+            if (!path.endsWith(".yaml") && !path.endsWith(".yml")) {
+                continue;
+            }
+            final TableSpec spec = parse(path, schemas.read(path));
+            final TableSpec previous = specs.put(spec.name(), spec);
+            if (previous != null) {
+                throw new TableSpecException("table " + spec.name() + " has two specs: " + previous.origin() + " and " + path);
+            }
+        }
+        final TableSpecCatalog catalog = new TableSpecCatalog(specs, List.of(), contracts);
+        for (final TableSpec spec : specs.values()) {
+            catalog.validate(spec);
+        }
+        return new TableSpecCatalog(specs, dependencyOrder(specs.values()), contracts);
+    }
+
+    // ---- one file --------------------------------------------------------------------------
+
+    /**
+     * Parses one spec file; {@code path} is {@code tables/<layer>/<table>.yaml}. Checks the file on
+     * its own (fields, names, layer, job kind, checks); references to contracts and other specs
+     * are checked by {@link #load}.
+     */
+    public static TableSpec parse(final String path, final String yaml) {
+        final SpecFields f = new SpecFields(path);
+        final Object doc;
+        try {
+            doc = YAML.readValue(yaml, Object.class);
+        } catch (final JsonProcessingException e) {
+            throw f.error(null, "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
+        }
+        if (doc == null) {
+            throw f.error(null, "the file is empty");
+        }
+        final Map<String, Object> m = f.mapping(doc, null);
+        final Set<String> allowed = new HashSet<>(SPEC_KEYS);
+        allowed.addAll(KINDS.keySet());
+        f.unknownKeys(null, m.keySet(), allowed);
+
+        final String name = f.requiredString(m, "name", "name");
+        final String[] parts = path.split("/");
+        final String fileName = parts[parts.length - 1].replaceFirst("\\.ya?ml$", "");
+        if (!name.equals(fileName)) {
+            throw f.error("name", "'" + name + "' must equal the file name '" + fileName + "'");
+        }
+        if (!name.matches("[a-z][a-z0-9_]*")) {
+            throw f.error("name", "'" + name + "' must be lower snake case");
+        }
+        final String layer = f.requiredString(m, "layer", "layer");
+        if (!TableSpec.LAYERS.contains(layer)) {
+            throw f.error("layer", "'" + layer + "' is not one of " + TableSpec.LAYERS);
+        }
+        if (parts.length != 3 || !parts[0].equals("tables") || !parts[1].equals(layer)) {
+            throw f.error("layer", "'" + layer + "' but the file is at " + path + "; it must live at tables/" + layer + "/"
+                    + name + ".yaml");
+        }
+        final String prefixLayer = Warehouse.layerOf(name);
+        if (!prefixLayer.equals(layer)) {
+            throw f.error("name", "'" + name + "' names a " + prefixLayer + " table, but the spec says layer " + layer
+                    + " (silver tables start with stg_; gold with dim_, fct_, bdg_ or mart_)");
+        }
+        final String description = f.requiredString(m, "description", "description");
+        final String grain = f.requiredString(m, "grain", "grain");
+        final List<String> keys = f.stringList(m, "keys", "keys", true);
+        keys.forEach(k -> SpecFields.checkColumnName(f, "keys", k));
+        final List<String> inputs = f.stringList(m, "inputs", "inputs", true);
+        for (final String in : inputs) {
+            if (in.equals(name)) {
+                throw f.error("inputs", name + " cannot read itself");
+            }
+            SpecFields.checkColumnName(f, "inputs", in);
+        }
+        final String job = f.requiredString(m, "job", "job");
+        final BiFunction<SpecFields, Object, JobParams> kind = KINDS.get(job);
+        if (kind == null) {
+            throw f.error("job", "'" + job + "' is not a known job kind (known: " + String.join(", ", new TreeMap<>(KINDS).keySet())
+                    + ")");
+        }
+        for (final String k : KINDS.keySet()) {
+            if (!k.equals(job) && m.containsKey(k)) {
+                throw f.error(k, "a '" + k + ":' block belongs to a " + k + " job, but this is a " + job + " job");
+            }
+        }
+        if (StagingParams.KIND.equals(job) && StagingParams.contractOf(name) == null) {
+            throw f.error("name", "a staging table is named stg_<source>__<entity> after the contract it stages");
+        }
+        final JobParams params = kind.apply(f, m.get(job));
+        final String schedule = f.requiredString(m, "schedule", "schedule");
+        if (!TableSpec.SCHEDULES.contains(schedule)) {
+            throw f.error("schedule", "'" + schedule + "' is not one of " + TableSpec.SCHEDULES);
+        }
+        final String owner = f.requiredString(m, "owner", "owner");
+        final List<CheckSpec> checks = parseChecks(f, m.get("checks"));
+        if (params instanceof StagingParams sp) {
+            checks.addAll(sp.impliedChecks());
+        }
+        final Set<String> names = new HashSet<>();
+        for (final CheckSpec c : checks) {
+            if (!names.add(c.name())) {
+                throw f.error("checks", "two checks are named '" + c.name() + "'; remove the repeat or give one a name:");
+            }
+        }
+        return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, path);
+    }
+
+    private static List<CheckSpec> parseChecks(final SpecFields f, final Object raw) {
+        final List<CheckSpec> out = new ArrayList<>();
+        if (raw == null) {
+            return out;
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw f.error("checks", "must be a list of checks (- unique: [...], - not_null: [...], ...)");
+        }
+        final Set<String> kinds = new LinkedHashSet<>();
+        for (final CheckSpec.Kind k : CheckSpec.Kind.values()) {
+            kinds.add(k.key());
+        }
+        for (int i = 0; i < list.size(); i++) {
+            final String field = "checks[" + i + "]";
+            final Map<String, Object> m = f.mapping(list.get(i), field);
+            final List<String> found = m.keySet().stream().filter(kinds::contains).toList();
+            if (found.size() != 1) {
+                throw f.error(field, (found.isEmpty() ? "names no check" : "names " + found.size() + " checks " + found)
+                        + "; each list item is exactly one of " + String.join(", ", kinds)
+                        + " (with optional severity: and name:)");
+            }
+            final Set<String> allowed = new HashSet<>(CHECK_EXTRA_KEYS);
+            allowed.add(found.get(0));
+            f.unknownKeys(field, m.keySet(), allowed);
+            final Severity severity = severity(f, field, m.get("severity"));
+            final String name = f.optionalString(m, "name", field + ".name");
+            final String kind = found.get(0);
+            final String where = field + "." + kind;
+            final Object body = m.get(kind);
+            switch (kind) {
+                case "unique" -> {
+                    final List<String> cols = f.stringList(m, kind, where, true);
+                    cols.forEach(c -> SpecFields.checkColumnName(f, where, c));
+                    out.add(CheckSpec.unique(cols, severity, name));
+                }
+                case "not_null" -> {
+                    final List<String> cols = f.stringList(m, kind, where, true);
+                    if (name != null && cols.size() > 1) {
+                        throw f.error(field + ".name", "a named not_null check takes one column (it becomes one check per column)");
+                    }
+                    for (final String c : cols) {
+                        SpecFields.checkColumnName(f, where, c);
+                        out.add(CheckSpec.notNull(c, severity, name));
+                    }
+                }
+                case "accepted_values" -> {
+                    final Map<String, Object> b = checkBody(f, where, body, Set.of("column", "values"));
+                    final String column = f.requiredString(b, "column", where + ".column");
+                    SpecFields.checkColumnName(f, where + ".column", column);
+                    out.add(CheckSpec.acceptedValues(column, f.stringList(b, "values", where + ".values", true), severity, name));
+                }
+                case "relationship" -> {
+                    final Map<String, Object> b = checkBody(f, where, body, Set.of("column", "to"));
+                    final String column = f.requiredString(b, "column", where + ".column");
+                    SpecFields.checkColumnName(f, where + ".column", column);
+                    final String to = f.requiredString(b, "to", where + ".to");
+                    final String[] t = to.split("\\.");
+                    if (t.length != 2 || t[0].isEmpty() || t[1].isEmpty()) {
+                        throw f.error(where + ".to", "'" + to + "' must be table.column, e.g. stg_crm__accounts.account_id");
+                    }
+                    out.add(CheckSpec.relationship(column, t[0], t[1], severity, name));
+                }
+                case "expression" -> {
+                    final String text = f.requiredString(m, kind, where);
+                    sqlColumns(f, where, text);
+                    out.add(CheckSpec.expression(text, severity, name));
+                }
+                default -> throw new IllegalStateException(kind);
+            }
+        }
+        return out;
+    }
+
+    /** The columns a SQL expression names; a clear error when it does not parse. */
+    static Set<String> sqlColumns(final SpecFields f, final String field, final String text) {
+        try {
+            return SqlExpressions.columns(text);
+        } catch (final IllegalArgumentException e) {
+            throw f.error(field, "'" + text + "' is not valid SQL: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> checkBody(final SpecFields f, final String where, final Object body,
+            final Set<String> keys) {
+        final Map<String, Object> b = f.mapping(body, where);
+        if (b.containsKey("severity") || b.containsKey("name")) {
+            throw f.error(where, "severity: and name: go beside the check, not inside it: "
+                    + "'- relationship: {column: c, to: t.c}' then 'severity: warn' on the next line, indented under it");
+        }
+        f.unknownKeys(where, b.keySet(), keys);
+        return b;
+    }
+
+    private static Severity severity(final SpecFields f, final String field, final Object v) {
+        if (v == null) {
+            return Severity.ERROR;
+        }
+        for (final Severity s : Severity.values()) {
+            if (s.label().equals(String.valueOf(v).trim())) {
+                return s;
+            }
+        }
+        throw f.error(field + ".severity", "'" + v + "' is not error or warn");
+    }
+
+    // ---- across files ----------------------------------------------------------------------
+
+    private void validate(final TableSpec spec) {
+        final SpecFields f = new SpecFields(spec.origin());
+        for (final String in : spec.inputs()) {
+            checkTableExists(f, "inputs", in);
+        }
+        if (spec.params() instanceof StagingParams sp) {
+            final String qualified = StagingParams.contractOf(spec.name());
+            if (!contracts.contains(qualified)) {
+                throw f.error("name", spec.name() + " stages contract " + qualified + ", which does not exist (schemas/sources/"
+                        + qualified.replace('.', '/') + ".yaml)");
+            }
+            sp.validate(spec, contracts.get(qualified));
+        }
+        final Optional<List<String>> columns = columnsOf(spec.name());
+        for (int i = 0; i < spec.checks().size(); i++) {
+            final CheckSpec c = spec.checks().get(i);
+            final String field = "check " + c.name();
+            if (columns.isPresent() && c.kind() == CheckSpec.Kind.EXPRESSION) {
+                for (final String col : sqlColumns(f, field, c.expression())) {
+                    if (!columns.get().contains(col)) {
+                        throw f.error(field, "the expression names " + col + ", which is not a column of " + spec.name()
+                                + " (columns: " + String.join(", ", columns.get()) + ")");
+                    }
+                }
+            }
+            if (columns.isPresent()) {
+                for (final String col : c.columns()) {
+                    if (!columns.get().contains(col)) {
+                        throw f.error(field, col + " is not a column of " + spec.name() + " (columns: "
+                                + String.join(", ", columns.get()) + ")");
+                    }
+                }
+            }
+            if (c.kind() == CheckSpec.Kind.RELATIONSHIP) {
+                checkTableExists(f, field, c.toTable());
+                final Optional<List<String>> target = columnsOf(c.toTable());
+                if (target.isPresent() && !target.get().contains(c.toColumn())) {
+                    throw f.error(field, c.toColumn() + " is not a column of " + c.toTable());
+                }
+            }
+        }
+        if (columns.isPresent()) {
+            for (final String k : spec.keys()) {
+                if (!columns.get().contains(k)) {
+                    throw f.error("keys", k + " is not a column of " + spec.name());
+                }
+            }
+        }
+        final boolean keysUnique = spec.checks().stream().anyMatch(c -> c.kind() == CheckSpec.Kind.UNIQUE
+                && new HashSet<>(c.columns()).equals(new HashSet<>(spec.keys())));
+        if (!keysUnique) {
+            throw f.error("checks", "declare the keys unique: add '- unique: [" + String.join(", ", spec.keys()) + "]'");
+        }
+        for (final String k : spec.keys()) {
+            if (spec.checks().stream().noneMatch(c -> c.kind() == CheckSpec.Kind.NOT_NULL && c.column().equals(k))) {
+                throw f.error("checks", "key column " + k + " has no not_null check: add it to '- not_null: [...]'");
+            }
+        }
+    }
+
+    private void checkTableExists(final SpecFields f, final String field, final String table) {
+        if (table.startsWith("raw_")) {
+            if (contracts.byBronzeTable(table).isEmpty()) {
+                throw f.error(field, table + " is not the bronze table of any contract in schemas/sources/");
+            }
+        } else if (!byName.containsKey(table)) {
+            throw f.error(field, table + " has no spec (schemas/tables/" + Warehouse.layerOf(table) + "/" + table
+                    + ".yaml) and is not a bronze raw_* table");
+        }
+    }
+
+    /**
+     * Specs ordered so that every spec comes after the specs it depends on (inputs and
+     * relationship targets; a table may check a relationship to itself), silver before gold and
+     * by name otherwise. Throws naming the cycle when there is one.
+     */
+    public static List<TableSpec> dependencyOrder(final Collection<TableSpec> specs) {
+        final Map<String, TableSpec> all = new LinkedHashMap<>();
+        specs.stream().sorted(Comparator.comparing((TableSpec s) -> TableSpec.LAYERS.indexOf(s.layer()))
+                .thenComparing(TableSpec::name)).forEach(s -> all.put(s.name(), s));
+        final List<TableSpec> out = new ArrayList<>();
+        final Set<String> done = new HashSet<>();
+        final Set<String> visiting = new HashSet<>();
+        for (final String name : all.keySet()) {
+            visit(name, all, done, visiting, new ArrayDeque<>(), out);
+        }
+        return out;
+    }
+
+    private static void visit(final String name, final Map<String, TableSpec> all, final Set<String> done,
+            final Set<String> visiting, final Deque<String> path, final List<TableSpec> out) {
+        if (done.contains(name) || !all.containsKey(name)) {
+            return;
+        }
+        path.addLast(name);
+        if (!visiting.add(name)) {
+            final List<String> cycle = new ArrayList<>(path);
+            throw new TableSpecException("table specs depend on each other in a cycle: "
+                    + String.join(" -> ", cycle.subList(cycle.indexOf(name), cycle.size()))
+                    + "; a table cannot (through inputs or relationship checks) depend on itself");
+        }
+        for (final String dep : all.get(name).dependencies()) {
+            if (!dep.equals(name)) {
+                visit(dep, all, done, visiting, path, out);
+            }
+        }
+        path.removeLast();
+        visiting.remove(name);
+        done.add(name);
+        out.add(all.get(name));
+    }
+
+    // ---- queries ---------------------------------------------------------------------------
+
+    /** All specs in dependency order. */
+    public List<TableSpec> all() {
+        return ordered;
+    }
+
+    /** Specs of one layer, in dependency order. */
+    public List<TableSpec> ofLayer(final String layer) {
+        return ordered.stream().filter(s -> s.layer().equals(layer)).toList();
+    }
+
+    public boolean contains(final String name) {
+        return byName.containsKey(name);
+    }
+
+    public Optional<TableSpec> find(final String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The spec of a table, or a clear error listing the known ones. */
+    public TableSpec get(final String name) {
+        final TableSpec s = byName.get(name);
+        if (s == null) {
+            throw new TableSpecException("no table spec named '" + name + "'; known: " + String.join(", ", byName.keySet()));
+        }
+        return s;
+    }
+
+    /** Specs that depend on a table, directly or through others, in dependency order. */
+    public List<TableSpec> downstreamOf(final String table) {
+        final Set<String> affected = new HashSet<>(Set.of(table));
+        final List<TableSpec> out = new ArrayList<>();
+        for (final TableSpec s : ordered) {
+            if (!s.name().equals(table) && s.dependencies().stream().anyMatch(affected::contains)) {
+                affected.add(s.name());
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The columns a table will have when the spec (or contract, for bronze) says so; empty when only the job knows. */
+    public Optional<List<String>> columnsOf(final String table) {
+        if (table.startsWith("raw_")) {
+            return contracts.byBronzeTable(table).map(c -> {
+                final List<String> cols = new ArrayList<>(c.columns().stream().map(ContractColumn::name).toList());
+                cols.addAll(BronzeIngestor.LINEAGE);
+                return cols;
+            });
+        }
+        final TableSpec spec = byName.get(table);
+        if (spec != null && spec.params() instanceof StagingParams sp) {
+            final String qualified = StagingParams.contractOf(table);
+            if (contracts.contains(qualified)) {
+                final Contract c = contracts.get(qualified);
+                return Optional.of(sp.outputColumns(c));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The contract a staging spec stages. */
+    public Contract contractOf(final TableSpec spec) {
+        final String qualified = StagingParams.contractOf(spec.name());
+        if (qualified == null || !contracts.contains(qualified)) {
+            throw new TableSpecException("table spec " + spec.origin() + " does not stage a contract");
+        }
+        return contracts.get(qualified);
+    }
+}
