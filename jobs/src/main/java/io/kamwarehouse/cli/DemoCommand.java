@@ -48,9 +48,10 @@ final class DemoCommand implements Callable<Integer> {
         final RunContext ctx = main.context();
         final Pipeline.Result result = new Pipeline(ctx).run(Optional.empty());
         Summaries.printIngest(System.out, result.ingested(), ctx.warehouse().root());
+        Summaries.printBuilt(System.out, result.built());
         System.out.printf("demo finished in %.1fs; try: bin/kamw status, bin/kamw sql \"select * from quarantine limit 5\"%n",
                 ctx.progress().elapsed().toMillis() / 1000.0);
-        return IngestCommand.exitCode(result.ingested());
+        return Summaries.exitCode(result.ingested(), result.built());
     }
 
     /**

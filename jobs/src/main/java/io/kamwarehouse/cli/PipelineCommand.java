@@ -4,7 +4,10 @@ import java.time.LocalDate;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.pipeline.Pipeline;
+import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.runtime.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,13 +30,17 @@ final class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (dryRun) {
-            main.contracts().all().forEach(c -> System.out.println("ingest " + c.qualifiedName() + " -> " + c.bronzeTable()));
+            final ContractCatalog contracts = main.contracts();
+            contracts.all().forEach(c -> System.out.println("ingest " + c.qualifiedName() + " -> " + c.bronzeTable()));
+            TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), contracts).all()
+                    .forEach(s -> System.out.println("build " + s.name() + " (" + s.job() + ") from " + String.join(", ", s.inputs())));
             return 0;
         }
         main.contracts();
         final RunContext ctx = main.context();
         final Pipeline.Result result = new Pipeline(ctx).run(Optional.ofNullable(date));
         Summaries.printIngest(System.out, result.ingested(), ctx.warehouse().root());
-        return IngestCommand.exitCode(result.ingested());
+        Summaries.printBuilt(System.out, result.built());
+        return Summaries.exitCode(result.ingested(), result.built());
     }
 }

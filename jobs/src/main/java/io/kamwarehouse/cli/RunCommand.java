@@ -1,6 +1,7 @@
 package io.kamwarehouse.cli;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -11,14 +12,19 @@ import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.ingest.IngestResult;
 import io.kamwarehouse.ingest.IngestService;
 import io.kamwarehouse.ingest.Landing;
+import io.kamwarehouse.jobs.JobOptions;
+import io.kamwarehouse.pipeline.TableRunner;
 import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.spec.TableSpec;
+import io.kamwarehouse.spec.TableSpecCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kamw run <table>}: build one table (for a bronze table: load its pending drops). */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Build one table by name, e.g. raw_crm__accounts.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Build one table by name: a bronze table (raw_crm__accounts) loads its pending drops, a silver or gold table runs its job and checks.")
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -30,22 +36,39 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "The logical date of the run (a drop date for bronze).")
     LocalDate date;
 
+    @Option(names = "--rebuild", description = "Recompute the table from all of its inputs instead of only what is new.")
+    boolean rebuild;
+
     @Option(names = "--dry-run", description = "Check the arguments and print what would run, without starting Spark.")
     boolean dryRun;
 
     @Override
     public Integer call() {
         final ContractCatalog catalog = main.contracts();
-        final Contract contract = catalog.byBronzeTable(table).orElseThrow(() -> new KamwException("unknown table '" + table
-                + "'; known tables: " + String.join(", ", catalog.all().stream().map(Contract::bronzeTable).sorted().toList())));
+        final TableSpecCatalog specs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), catalog);
+        final Optional<Contract> contract = catalog.byBronzeTable(table);
+        final Optional<TableSpec> spec = specs.find(table);
+        if (contract.isEmpty() && spec.isEmpty()) {
+            final List<String> known = new ArrayList<>(catalog.all().stream().map(Contract::bronzeTable).toList());
+            specs.all().forEach(s -> known.add(s.name()));
+            throw new KamwException("unknown table '" + table + "'; known tables: " + String.join(", ", known.stream().sorted().toList()));
+        }
         if (dryRun) {
-            System.out.println("run " + table + ": ingest pending drops of " + contract.qualifiedName()
-                    + (date == null ? "" : " for " + date));
+            System.out.println(contract.isPresent()
+                    ? "run " + table + ": ingest pending drops of " + contract.get().qualifiedName() + (date == null ? "" : " for " + date)
+                    : "run " + table + ": " + spec.get().job() + " job from " + String.join(", ", spec.get().inputs())
+                            + (rebuild ? " (rebuild)" : "") + (date == null ? "" : " for " + date));
             return 0;
         }
         final RunContext ctx = main.context();
+        if (spec.isPresent()) {
+            final List<TableRunner.Built> built = new TableRunner(ctx).build(List.of(spec.get()),
+                    rebuild ? JobOptions.REBUILD : JobOptions.INCREMENTAL);
+            Summaries.printBuilt(System.out, built);
+            return Summaries.exitCode(List.of(), built);
+        }
         final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(), ctx.contracts());
-        final Landing.Scan scan = landing.scan(Optional.of(contract.qualifiedName()), Optional.ofNullable(date));
+        final Landing.Scan scan = landing.scan(Optional.of(contract.get().qualifiedName()), Optional.ofNullable(date));
         if (scan.batches().isEmpty()) {
             System.out.println("nothing pending for " + table + (date == null ? "" : " on " + date));
             return 0;

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import io.kamwarehouse.ingest.IngestResult;
 import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.pipeline.TableRunner;
 
 /** The end-of-run summary printed by ingest, pipeline and demo. */
 final class Summaries {
@@ -42,6 +43,46 @@ final class Summaries {
             }
         }
         out.println("warehouse: " + warehouseRoot);
+    }
+
+    static void printBuilt(final PrintStream out, final List<TableRunner.Built> built) {
+        if (built.isEmpty()) {
+            return;
+        }
+        final TablePrinter t = new TablePrinter(List.of("table", "status", "version", "rows read", "rows written", "checks",
+                "message"));
+        for (int i = 0; i < built.size(); i++) {
+            final TableRunner.Built b = built.get(i);
+            final long passed = b.checks().stream().filter(c -> c.passed()).count();
+            final String msg = b.message() == null ? "" : b.message();
+            t.add(List.of(b.table(), b.status(),
+                    b.job() == null || b.job().outputVersion() < 0 ? "" : String.valueOf(b.job().outputVersion()),
+                    b.job() == null ? "" : fmt(b.job().rowsRead()), b.job() == null ? "" : fmt(b.job().rowsWritten()),
+                    b.checks().isEmpty() ? "" : passed + "/" + b.checks().size(),
+                    msg.length() > 90 ? msg.substring(0, 87) + "..." : msg));
+        }
+        out.println();
+        t.print(out, false);
+        for (int i = 0; i < built.size(); i++) {
+            final TableRunner.Built b = built.get(i);
+            if (!RunRecord.SUCCEEDED.equals(b.status()) && !(RunRecord.SKIPPED.equals(b.status()) && b.job() != null)) {
+                out.println("  " + b.status() + " " + b.table() + ": " + b.message());
+            }
+        }
+    }
+
+    /** Exit code of a run: 2 when an input was refused, 3 when a job or check failed, else 0. */
+    static int exitCode(final List<IngestResult> ingested, final List<TableRunner.Built> built) {
+        final int ingestCode = IngestCommand.exitCode(ingested);
+        if (ingestCode != 0) {
+            return ingestCode;
+        }
+        for (final TableRunner.Built b : built) {
+            if (RunRecord.FAILED.equals(b.status()) || RunRecord.CHECK_FAILED.equals(b.status())) {
+                return io.kamwarehouse.KamwException.EXIT_FAILED;
+            }
+        }
+        return 0;
     }
 
     static String topReasons(final Map<String, Long> byRule) {

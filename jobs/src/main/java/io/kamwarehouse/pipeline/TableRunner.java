@@ -1,0 +1,117 @@
+package io.kamwarehouse.pipeline;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kamwarehouse.ingest.IngestService;
+import io.kamwarehouse.jobs.JobOptions;
+import io.kamwarehouse.jobs.JobResult;
+import io.kamwarehouse.jobs.TableJobs;
+import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.spec.CheckResult;
+import io.kamwarehouse.spec.DataChecks;
+import io.kamwarehouse.spec.TableSpec;
+
+/**
+ * Builds tables from their specs, in dependency order, and runs each table's data checks after
+ * its job. A job that fails, or a blocking check that fails, stops the tables downstream of it in
+ * this run. Every build is one row in the run log, whatever its outcome.
+ */
+public final class TableRunner {
+
+    /** What one table build came to, with its checks. */
+    public record Built(String table, JobResult job, List<CheckResult> checks, String status, String message) {
+    }
+
+    private final RunContext ctx;
+
+    public TableRunner(final RunContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Builds the given specs (already in dependency order). */
+    public List<Built> build(final List<TableSpec> specs, final JobOptions options) {
+        final List<Built> out = new ArrayList<>();
+        final Map<String, String> stopped = new HashMap<>();
+        final List<RunRecord> records = new ArrayList<>();
+        int n = 0;
+        try {
+            for (final TableSpec spec : specs) {
+                n++;
+                final String label = "[" + n + "/" + specs.size() + "] build " + spec.name();
+                final Instant start = Instant.now();
+                final String upstream = spec.inputs().stream().filter(stopped::containsKey).findFirst().orElse(null);
+                Built built;
+                if (upstream != null) {
+                    built = new Built(spec.name(), null, List.of(), RunRecord.SKIPPED,
+                            "not built: its input " + upstream + " " + stopped.get(upstream) + " in this run");
+                } else {
+                    built = buildOne(spec, options);
+                }
+                if (!RunRecord.SUCCEEDED.equals(built.status()) && !isNothingToDo(built)) {
+                    stopped.put(spec.name(), built.status().replace('_', ' '));
+                }
+                ctx.progress().say(label + ": " + describe(built));
+                records.add(record(spec, built, start));
+                out.add(built);
+            }
+        } finally {
+            ctx.runLog().append(records);
+        }
+        return out;
+    }
+
+    private static boolean isNothingToDo(final Built b) {
+        return RunRecord.SKIPPED.equals(b.status()) && b.job() != null;
+    }
+
+    private Built buildOne(final TableSpec spec, final JobOptions options) {
+        final JobResult result;
+        try {
+            result = TableJobs.run(ctx, spec, options);
+        } catch (final RuntimeException e) {
+            return new Built(spec.name(), null, List.of(), RunRecord.FAILED, IngestService.rootMessage(e));
+        }
+        if (!RunRecord.SUCCEEDED.equals(result.status())) {
+            return new Built(spec.name(), result, List.of(), result.status(), result.message());
+        }
+        final List<CheckResult> checks;
+        try {
+            checks = DataChecks.run(ctx.warehouse(), spec);
+        } catch (final RuntimeException e) {
+            return new Built(spec.name(), result, List.of(), RunRecord.FAILED, "data checks could not run: " + IngestService.rootMessage(e));
+        }
+        final List<CheckResult> blocking = DataChecks.blocking(checks);
+        if (!blocking.isEmpty()) {
+            return new Built(spec.name(), result, checks, RunRecord.CHECK_FAILED, DataChecks.summary(blocking));
+        }
+        final List<CheckResult> warnings = checks.stream().filter(c -> !c.passed()).toList();
+        return new Built(spec.name(), result, checks, RunRecord.SUCCEEDED,
+                result.message() + (warnings.isEmpty() ? "" : "; warnings: " + DataChecks.summary(warnings)));
+    }
+
+    private RunRecord record(final TableSpec spec, final Built b, final Instant start) {
+        final JobResult j = b.job();
+        return new RunRecord(RunContext.newRunId(), ctx.pipelineRunId(), "build " + spec.name(),
+                "table=" + spec.name() + " job=" + spec.job(), Timestamp.from(start), Timestamp.from(Instant.now()), b.status(),
+                j == null ? Map.of() : j.inputVersions(), spec.name(),
+                j == null || j.outputVersion() < 0 ? null : j.outputVersion(), j == null ? 0 : j.rowsRead(),
+                j == null ? 0 : j.rowsWritten(), 0, b.message());
+    }
+
+    /** One line for a build: rows and version, or why it stopped. */
+    public static String describe(final Built b) {
+        final JobResult j = b.job();
+        if (j != null && RunRecord.SUCCEEDED.equals(b.status())) {
+            final long passed = b.checks().stream().filter(CheckResult::passed).count();
+            return String.format("%,d rows read, %,d written -> v%d; checks %d/%d passed", j.rowsRead(), j.rowsWritten(),
+                    j.outputVersion(), passed, b.checks().size());
+        }
+        return b.status() + ": " + b.message();
+    }
+}
