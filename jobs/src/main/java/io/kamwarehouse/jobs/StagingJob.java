@@ -41,6 +41,7 @@ import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.ingest.BronzeIngestor;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.StepTimer;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.spec.MoneyColumn;
 import io.kamwarehouse.spec.StagingParams;
@@ -72,20 +73,11 @@ public final class StagingJob implements TableJob {
     private static final String IS_NEW = "_is_new";
     private static final String STATS_DEFAULT = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
 
-    private long lap = System.nanoTime();
-
-    /** With {@code -Dkamw.profile=true}, prints the time since the previous step. */
-    private void lap(final String what) {
-        if (Boolean.getBoolean("kamw.profile")) {
-            final long now = System.nanoTime();
-            System.err.printf("    %-28s %6d ms%n", what, (now - lap) / 1_000_000);
-            lap = now;
-        }
-    }
+    private final StepTimer timer = new StepTimer();
 
     @Override
     public JobResult run(final RunContext ctx, final TableSpec spec, final JobOptions options) {
-        lap = System.nanoTime();
+        timer.reset();
         final StagingParams params = spec.staging();
         final Warehouse wh = ctx.warehouse();
         final SparkSession spark = wh.spark();
@@ -98,19 +90,19 @@ public final class StagingJob implements TableJob {
         }
         final String reporting = reportingCurrency(spark);
         final String fingerprint = fingerprint(contract, params, reporting);
-        lap("exists+fingerprint");
+        timer.lap("exists+fingerprint");
         final Dataset<Row> bronzeAll = inputs.read(bronze);
         final Map<String, Long> batches = batchRows(bronzeAll);
-        lap("bronze batches");
+        timer.lap("bronze batches");
         final boolean converts = !params.money().isEmpty();
         final List<Row> fxRows = converts && inputs.exists(StagingParams.FX_RATES_TABLE)
                 ? FxConversion.collect(inputs.read(StagingParams.FX_RATES_TABLE)) : List.of();
         final Map<String, Long> fxBatches = new TreeMap<>();
         fxRows.forEach(r -> fxBatches.merge(r.getString(6), 1L, Long::sum));
-        lap("fx batches");
+        timer.lap("fx batches");
         final MergedBatches ledger = new MergedBatches(wh);
         final Map<String, Set<String>> merged = ledger.merged(spec.name(), fingerprint);
-        lap("ledger read");
+        timer.lap("ledger read");
         final boolean exists = wh.exists(spec.name());
         final Timestamp now = Timestamp.from(Instant.now());
         final Plan plan = new Plan(spec, contract, params, reporting, now,
@@ -138,6 +130,12 @@ public final class StagingJob implements TableJob {
         final Dataset<Row> target = wh.read(spec.name());
         if (!newFx.isEmpty()) {
             final Dataset<Row> repair = plan.needingRates(target);
+            if (incoming == null && repair.isEmpty()) {
+                // Rates arrive daily; when every amount already has one there is nothing to do.
+                ledger.record(spec.name(), fingerprint, recorded(bronze, newBatches, newFx), wh.version(spec.name()));
+                return result(spec, RunRecord.SKIPPED, 0, 0, wh, inputs, newFx.size()
+                        + " new FX batch(es), but every amount already has a rate; no new batch in " + bronze);
+            }
             incoming = incoming == null ? repair : incoming.unionByName(repair);
         }
         final Dataset<Row> source = plan.conform(plan.latest(incoming));
@@ -147,7 +145,7 @@ public final class StagingJob implements TableJob {
             final Row counts = changes.agg(count(when(col(IS_NEW), lit(1))), count(when(not(col(IS_NEW)), lit(1)))).first();
             final long inserts = counts.getLong(0);
             final long updates = counts.getLong(1);
-            lap("changes");
+            timer.lap("changes");
             final String what = describe(newBatches, rowsRead, newFx);
             if (inserts + updates == 0) {
                 ledger.record(spec.name(), fingerprint, recorded(bronze, newBatches, newFx), wh.version(spec.name()));
@@ -160,19 +158,19 @@ public final class StagingJob implements TableJob {
                 changes.select(plan.outputColumns()).write().format("delta").mode(SaveMode.Append)
                         .save(wh.tablePath(spec.name()));
                 written = inserts;
-                lap("append");
+                timer.lap("append");
             } else {
                 final Row metrics = DeltaTable.forPath(spark, wh.tablePath(spec.name())).as("t")
                         .merge(changes.as("s"), plan.mergeCondition())
                         .whenMatched(plan.updateCondition()).updateExpr(plan.assignments())
                         .whenNotMatched("NOT s." + REPAIR).insertExpr(plan.assignments())
                         .execute().first();
-                lap("merge");
+                timer.lap("merge");
                 written = metric(metrics, "num_inserted_rows", inserts) + metric(metrics, "num_updated_rows", updates);
             }
             final long version = wh.version(spec.name());
             ledger.record(spec.name(), fingerprint, recorded(bronze, newBatches, newFx), version);
-            lap("ledger write");
+            timer.lap("ledger write");
             ctx.progress().say(spec.name() + ": " + what + " -> " + inserts + " inserted, " + updates + " updated (v"
                     + version + ")");
             return result(spec, RunRecord.SUCCEEDED, rowsRead, written, wh, inputs,
@@ -207,10 +205,10 @@ public final class StagingJob implements TableJob {
                 }
             }
         }
-        lap("rebuild write");
+        timer.lap("rebuild write");
         final long version = wh.version(spec.name());
         final long written = outputRows(wh, spec.name());
-        lap("history");
+        timer.lap("history");
         final String bronze = plan.contract.bronzeTable();
         ledger.record(spec.name(), fingerprint, recorded(bronze, without(batches, merged.get(bronze)),
                 without(fxBatches, merged.get(StagingParams.FX_RATES_TABLE))), version);

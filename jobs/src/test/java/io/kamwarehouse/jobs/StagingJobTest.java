@@ -184,6 +184,12 @@ class StagingJobTest {
         assertEquals(o1UpdatedAt, after.get("O1").getAs("_updated_at"));
         assertEquals(new BigDecimal("0.0000"), after.get("O4").getAs("probability"), "not divided by 100 twice");
         assertEquals(RunRecord.SKIPPED, stage("stg_crm__opportunities").status());
+        // More rates when every amount already has one: nothing to do.
+        deliver("finance.fx_rates", "rates_2026-10.csv", 3);
+        final JobResult moreRates = stage("stg_crm__opportunities");
+        assertEquals(RunRecord.SKIPPED, moreRates.status());
+        assertTrue(moreRates.message().startsWith("1 new FX batch(es), but every amount already has a rate"), moreRates.message());
+        assertEquals(repaired.outputVersion(), version("stg_crm__opportunities"));
 
         // The reporting currency is a setting; changing it rebuilds the table in the new currency.
         ctx.warehouse().spark().conf().set(StagingJob.REPORTING_CURRENCY_CONF, "USD");
