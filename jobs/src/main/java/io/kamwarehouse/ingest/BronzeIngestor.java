@@ -53,6 +53,7 @@ import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.contracts.Reference;
 import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.runtime.StepTimer;
 import io.kamwarehouse.runtime.Warehouse;
 
 /**
@@ -135,24 +136,16 @@ public final class BronzeIngestor {
         }
     }
 
+    private final StepTimer timer = new StepTimer();
+
     /**
      * Loads the files of one entity from one drop as one batch. Files already loaded are left
      * out; when none is left the result says so.
      */
-    private long lap = System.nanoTime();
-
-    private void lap(final String what) {
-        if (Boolean.getBoolean("kamw.profile")) {
-            final long now = System.nanoTime();
-            System.err.printf("    %-28s %6d ms%n", what, (now - lap) / 1_000_000);
-            lap = now;
-        }
-    }
-
     public IngestResult ingest(final Contract contract, final LocalDate dropDate, final List<LandingFile> files,
             final String runId) {
         final Instant start = Instant.now();
-        lap = System.nanoTime();
+        timer.reset();
         lastInputs.clear();
         final IngestedFiles.Seen seen = ingestedFiles.seen(contract.qualifiedName());
         final List<LandingFile> fresh = new ArrayList<>();
@@ -223,13 +216,13 @@ public final class BronzeIngestor {
                     "empty file(s): " + String.join(", ", names(empty)), Duration.between(start, Instant.now()));
         }
 
-        lap("seen+checksum+inspect");
+        timer.lap("seen+checksum+inspect");
         final Dataset<Row> raw = readRaw(contract, withRows, first, mapping);
         Dataset<Row> checked = RowValidator.validate(raw, contract);
         checked = withDuplicateCheck(checked, contract);
         checked = withReferenceChecks(checked, contract);
         checked = checked.persist(StorageLevel.MEMORY_AND_DISK());
-        lap("plan");
+        timer.lap("plan");
         try {
             final Column invalid = size(col(RowValidator.VIOLATIONS)).gt(0);
             final Map<String, long[]> perFile = new TreeMap<>();
@@ -248,12 +241,12 @@ public final class BronzeIngestor {
                     byRule.merge(r.getString(1), r.getLong(2), Long::sum);
                 }
             }
-            lap("count");
+            timer.lap("count");
             writeBronze(contract, checked.where(invalid.unary_$bang()), batchId, dropDate, ingestedAt);
-            lap("write bronze");
+            timer.lap("write bronze");
             if (bad > 0) {
                 writeQuarantine(contract, checked.where(invalid), batchId, dropDate, ingestedAt);
-                lap("stage quarantine");
+                timer.lap("stage quarantine");
             }
             for (final LandingFile f : withRows) {
                 final long[] c = countsFor(perFile, f);
@@ -262,7 +255,7 @@ public final class BronzeIngestor {
             }
             ingestedFiles.append(fileRows);
             final long version = warehouse.version(contract.bronzeTable());
-            lap("version");
+            timer.lap("version");
             final List<String> notes = new ArrayList<>();
             inspections.values().stream().map(FileInspector.Inspection::note).filter(n -> n != null).distinct()
                     .forEach(notes::add);
