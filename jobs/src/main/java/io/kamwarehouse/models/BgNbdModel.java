@@ -269,12 +269,7 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
                     repeat += w[i];
                 }
             }
-            final double[] distinct = new double[xs.size()];
-            int k = 0;
-            for (final Map.Entry<Double, Integer> e : xs.entrySet()) {
-                distinct[k] = e.getKey();
-                e.setValue(k++);
-            }
+            final double[] distinct = Inputs.numberDistinct(xs);
             final int n = rows.size();
             final double[] ax = new double[n];
             final double[] atx = new double[n];

@@ -194,12 +194,7 @@ public record GammaGammaModel(double p, double q, double v) implements Serializa
                 xs.putIfAbsent(x, 0);
                 total += w[i];
             }
-            final double[] distinct = new double[xs.size()];
-            int k = 0;
-            for (final Map.Entry<Double, Integer> e : xs.entrySet()) {
-                distinct[k] = e.getKey();
-                e.setValue(k++);
-            }
+            final double[] distinct = Inputs.numberDistinct(xs);
             final int n = rows.size();
             final double[] ax = new double[n];
             final double[] am = new double[n];

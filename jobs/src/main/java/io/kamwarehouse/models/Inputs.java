@@ -11,6 +11,20 @@ final class Inputs {
     private Inputs() {
     }
 
+    /**
+     * Numbers the keys of a sorted map 0, 1, 2... in key order (stored as its values) and returns
+     * the keys as an array, so per-row work can be computed once per distinct value.
+     */
+    static double[] numberDistinct(final java.util.TreeMap<Double, Integer> values) {
+        final double[] distinct = new double[values.size()];
+        int k = 0;
+        for (final java.util.Map.Entry<Double, Integer> e : values.entrySet()) {
+            distinct[k] = e.getKey();
+            e.setValue(k++);
+        }
+        return distinct;
+    }
+
     static void requireSameLength(final String model, final String[] names, final double[]... arrays) {
         for (int i = 0; i < arrays.length; i++) {
             if (arrays[i] == null) {
