@@ -99,7 +99,7 @@ public final class BronzeIngestor {
     private final List<String> stagedQuarantine = new ArrayList<>();
     private final java.util.Set<String> stagedEntities = new java.util.TreeSet<>();
     private final java.util.Set<String> stagedBatches = new java.util.TreeSet<>();
-    private final String stagingDir = RunIds.next();
+    private final String stagingDir = io.kamwarehouse.runtime.RunContext.newRunId();
 
     /**
      * Commits what the batches loaded so far left to record: their quarantined rows (one Delta
@@ -492,13 +492,6 @@ public final class BronzeIngestor {
         stagedQuarantine.add(path);
         stagedEntities.add(contract.qualifiedName());
         stagedBatches.add(batchId);
-    }
-
-    /** Names for staging folders: unique per ingestor instance. */
-    private static final class RunIds {
-        static String next() {
-            return io.kamwarehouse.runtime.RunContext.newRunId();
-        }
     }
 
     /** Rows of one batch: the drop date first, so files of other drops are skipped by their statistics. */
