@@ -42,7 +42,8 @@ import io.kamwarehouse.testing.SharedSpark;
 /**
  * The account value mart on a tiny hand-made drop (src/test/resources/gold/account_value): three
  * accounts, four deals with their stage histories, contacts, activities, two contracts, four
- * invoices (one void), two payments, costs in CNY and USD, USD at 7.00 then 7.20 from March 2026.
+ * invoices (one void), two payments, costs in CNY and USD, USD at 7.00 then 7.20 from March 2026,
+ * two survey answers (the calendar needs them).
  * The drop is ingested and every table up to fct_account_month is built by the pipeline's
  * TableRunner; the expected figures below are worked out by hand from the fixture files.
  */
@@ -60,11 +61,11 @@ class AccountValueMartTest {
     static void ingestTheDropAndBuildTheMart() throws IOException {
         copyTree(FIXTURE.resolve("landing"), dir.resolve("landing"));
         ctx = SharedSpark.context(dir);
+        final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
         writeCostsParquet(dir.resolve("landing/finance/2026-05-01/costs_20260501.parquet"));
         final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(), ctx.contracts());
         new IngestService(ctx).ingest(landing.scan(Optional.empty(), Optional.empty()))
                 .forEach(r -> assertEquals(RunRecord.SUCCEEDED, r.status(), r.entity() + ": " + r.message()));
-        final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
         built = new TableRunner(ctx).build(upstreamOf(specs, TABLES), JobOptions.INCREMENTAL);
     }
 
@@ -141,6 +142,12 @@ class AccountValueMartTest {
         return rows.get(0).getLong(0);
     }
 
+    /** The surrogate key of the version of an SCD2 dimension row valid at a moment. */
+    private static long keyAsAt(final String table, final String column, final String where, final String timestamp) {
+        return key(table, column, where + " AND valid_from <= TIMESTAMP'" + timestamp + "' AND (valid_to IS NULL OR valid_to > TIMESTAMP'"
+                + timestamp + "')");
+    }
+
     @Test
     void everyTableBuildsAndNoBlockingCheckFails() {
         built.forEach(b -> assertEquals(RunRecord.SUCCEEDED, b.status(), b.table() + ": " + b.message()));
@@ -183,8 +190,10 @@ class AccountValueMartTest {
         assertAmount("100000.00", o1, "amount_rpt");
         assertAmount("100000.00", o1, "weighted_amount_rpt");
         assertEquals("Referral", o1.getAs("lead_source"));
-        assertEquals(key("dim_account", "account_key", "account_id = 'A1'"), (long) o1.getAs("account_key"));
-        assertEquals(key("dim_employee", "employee_key", "employee_id = 'E1'"), (long) o1.getAs("employee_key"));
+        // The account and owner versions valid when the deal was created.
+        assertEquals(keyAsAt("dim_account", "account_key", "account_id = 'A1'", "2026-01-05 10:00:00"), (long) o1.getAs("account_key"));
+        assertEquals(keyAsAt("dim_employee", "employee_key", "employee_id = 'E1'", "2026-01-05 10:00:00"),
+                (long) o1.getAs("employee_key"));
         assertEquals(key("dim_team", "team_key", "team_id = 'T1'"), (long) o1.getAs("team_key"));
         assertEquals(key("dim_product", "product_key", "product_id = 'P1'"), (long) o1.getAs("product_key"));
     }

@@ -113,10 +113,10 @@ class MavenCrmPerformanceTest {
         final Path folder = ExternalData.resolve("crm_sales_opportunities");
         expected = computeFromRawFiles(folder);
         ctx = SharedSpark.context(dir);
+        final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
         final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(), ctx.contracts());
         new IngestService(ctx).ingest(landing.fromPath(folder.toString(), "maven_crm", LocalDate.of(2026, 10, 1)))
                 .forEach(r -> assertEquals(RunRecord.SUCCEEDED, r.status(), r.entity() + ": " + r.message()));
-        final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
         built = new TableRunner(ctx).build(upstreamOf(specs, MARTS), JobOptions.INCREMENTAL);
     }
 
