@@ -1,6 +1,8 @@
 package io.kamwarehouse.jobs;
 
 import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.spec.Scd2Params;
+import io.kamwarehouse.spec.SqlParams;
 import io.kamwarehouse.spec.StagingParams;
 import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecException;
@@ -15,6 +17,8 @@ public final class TableJobs {
     public static TableJob forSpec(final TableSpec spec) {
         return switch (spec.job()) {
             case StagingParams.KIND -> new StagingJob();
+            case SqlParams.KIND -> new SqlJob();
+            case Scd2Params.KIND -> new Scd2Job();
             default -> throw new TableSpecException("table spec " + spec.origin() + ": no job runs kind '" + spec.job() + "'");
         };
     }

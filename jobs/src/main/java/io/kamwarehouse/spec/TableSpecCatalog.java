@@ -42,7 +42,9 @@ public final class TableSpecCatalog {
 
     /** Job kinds and how to read their parameter block (the spec key named after the kind). */
     private static final Map<String, BiFunction<SpecFields, Object, JobParams>> KINDS = Map.of(
-            StagingParams.KIND, StagingParams::parse);
+            StagingParams.KIND, StagingParams::parse,
+            SqlParams.KIND, SqlParams::parse,
+            Scd2Params.KIND, Scd2Params::parse);
 
     private final Map<String, TableSpec> byName;
     private final List<TableSpec> ordered;
@@ -148,6 +150,9 @@ public final class TableSpecCatalog {
                 throw f.error(k, "a '" + k + ":' block belongs to a " + k + " job, but this is a " + job + " job");
             }
         }
+        if (StagingParams.KIND.equals(job) != name.startsWith("stg_")) {
+            throw f.error("job", "silver tables (stg_) are built by staging jobs and gold tables by sql or scd2 jobs, not '" + job + "'");
+        }
         if (StagingParams.KIND.equals(job) && StagingParams.contractOf(name) == null) {
             throw f.error("name", "a staging table is named stg_<source>__<entity> after the contract it stages");
         }
@@ -160,6 +165,16 @@ public final class TableSpecCatalog {
         final List<CheckSpec> checks = parseChecks(f, m.get("checks"));
         if (params instanceof StagingParams sp) {
             checks.addAll(sp.impliedChecks());
+        }
+        if (params instanceof SqlParams sq) {
+            SqlParams.checkReads(f, "sql.query", sq.query(), sq.vars(), inputs);
+        }
+        if (params instanceof Scd2Params sc) {
+            SqlParams.checkReads(f, "scd2.source", sc.source(), sc.vars(), inputs);
+            if (!keys.equals(List.of(sc.surrogateKey()))) {
+                throw f.error("keys", "an scd2 table's key is its surrogate key: keys: [" + sc.surrogateKey() + "]");
+            }
+            checks.addAll(sc.impliedChecks(checks.stream().map(CheckSpec::name).toList()));
         }
         final Set<String> names = new HashSet<>();
         for (final CheckSpec c : checks) {

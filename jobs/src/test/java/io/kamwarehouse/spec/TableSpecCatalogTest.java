@@ -76,13 +76,45 @@ class TableSpecCatalogTest {
         final Set<String> staged = new HashSet<>();
         catalog.ofLayer("silver").forEach(s -> staged.add(s.name()));
         assertEquals(expected, staged);
-        for (final TableSpec s : catalog.all()) {
+        for (final TableSpec s : catalog.ofLayer("silver")) {
             assertEquals(StagingParams.KIND, s.job());
             assertTrue(s.inputs().contains(catalog.contractOf(s).bronzeTable()), s.name());
             assertEquals(!s.staging().money().isEmpty(), s.inputs().contains("raw_finance__fx_rates")
                     && !s.name().equals("stg_finance__fx_rates"), s.name());
             assertTrue(s.grain().startsWith("one row per "), s.name());
         }
+    }
+
+    private static final String GOLD = """
+            name: fct_x
+            layer: gold
+            description: d
+            grain: one row per account_id
+            keys: [account_id]
+            inputs: [stg_crm__accounts]
+            job: sql
+            sql:
+              vars: {min_n: 3}
+              query: SELECT account_id, count(*) AS n FROM stg_crm__accounts GROUP BY account_id HAVING count(*) >= ${min_n}
+            schedule: daily
+            owner: o
+            checks:
+              - unique: [account_id]
+              - not_null: [account_id]
+            """;
+
+    @Test
+    void goldQueriesReadOnlyTheirInputsAndDeclareTheirVars() {
+        final String path = "tables/gold/fct_x.yaml";
+        assertEquals(Set.of("stg_crm__accounts"), io.kamwarehouse.spec.SqlText.tablesRead(
+                "WITH a AS (SELECT * FROM stg_crm__accounts) SELECT * FROM a WHERE account_id IN (SELECT account_id FROM a)"));
+        assertEquals(SqlParams.KIND, TableSpecCatalog.parse(path, GOLD).job());
+        assertContains(parseError(path, GOLD.replace("FROM stg_crm__accounts GROUP", "FROM stg_crm__accounts JOIN stg_crm__teams t ON true GROUP")),
+                "sql.query: reads [stg_crm__teams], which inputs: [stg_crm__accounts] does not list");
+        assertContains(parseError(path, GOLD.replace("${min_n}", "${max_n}")), "sql.query: uses [max_n] but vars: declares only [min_n]");
+        assertContains(parseError(path, GOLD.replace("SELECT account_id,", "SELEC account_id,")), "sql.query: is not valid SQL");
+        assertContains(parseError(path, GOLD.replace("job: sql\nsql:", "job: staging\nstaging:").replace("job: sql", "job: staging")),
+                "gold tables by sql or scd2 jobs");
     }
 
     @Test
@@ -152,7 +184,7 @@ class TableSpecCatalogTest {
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("schedule: daily", "schedule: hourly")),
                 "schedule: 'hourly' is not one of [daily, monthly]");
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("job: staging", "job: scd3")),
-                "job: 'scd3' is not a known job kind (known: staging)");
+                "job: 'scd3' is not a known job kind (known: scd2, sql, staging)");
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("inputs: [raw_crm__teams]", "inputs: [stg_crm__teams]")),
                 "inputs: stg_crm__teams cannot read itself");
     }

@@ -1,0 +1,121 @@
+package io.kamwarehouse.jobs;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import io.delta.tables.DeltaTable;
+import io.kamwarehouse.KamwException;
+import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.spec.SqlText;
+import io.kamwarehouse.spec.TableSpec;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * What a SQL-driven gold job reads: its inputs registered as views under their names at pinned
+ * Delta versions, its query with vars substituted, and a fingerprint of both, recorded in the
+ * table's commit so an unchanged rerun writes nothing.
+ */
+final class QueryInputs {
+
+    /** Delta commit user metadata prefix that carries the fingerprint of what a gold table was built from. */
+    static final String FINGERPRINT_PREFIX = "kamw-inputs:";
+    private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+
+    final JobInputs inputs;
+    final String sql;
+    final String fingerprint;
+    final Map<String, Long> missing = new TreeMap<>();
+
+    private QueryInputs(final JobInputs inputs, final String sql, final String fingerprint) {
+        this.inputs = inputs;
+        this.sql = sql;
+        this.fingerprint = fingerprint;
+    }
+
+    /** Pins and registers every input; substitutes the vars; computes the fingerprint. */
+    static QueryInputs prepare(final Warehouse wh, final TableSpec spec, final String query, final Map<String, String> vars,
+            final String logicVersion) {
+        final SparkSession spark = wh.spark();
+        final JobInputs inputs = new JobInputs(wh, spec);
+        for (final String in : spec.inputs()) {
+            if (!inputs.exists(in)) {
+                throw new KamwException("input " + in + " of " + spec.name() + " does not exist yet; build it first ("
+                        + "kamw run " + in + ")");
+            }
+            inputs.read(in).createOrReplaceTempView(in);
+        }
+        final Map<String, String> conf = CollectionConverters.asJava(spark.conf().getAll());
+        final Map<String, String> values = SqlText.resolve(vars, conf,
+                spark.conf().get(StagingJob.REPORTING_CURRENCY_CONF, StagingJob.DEFAULT_REPORTING_CURRENCY));
+        final String sql = SqlText.substitute(query, values);
+        final String fp = sha(logicVersion + "\n" + sql + "\n" + new TreeMap<>(inputs.versions()));
+        return new QueryInputs(inputs, sql, fp);
+    }
+
+    /** True when the table was last written from exactly these inputs and this query. */
+    boolean unchangedSinceLastBuild(final Warehouse wh, final String table) {
+        if (!wh.exists(table)) {
+            return false;
+        }
+        final Row last = DeltaTable.forPath(wh.spark(), wh.tablePath(table)).history(1).select("userMetadata").first();
+        return !last.isNullAt(0) && last.getString(0).equals(FINGERPRINT_PREFIX + fingerprint);
+    }
+
+    /** Runs a write with this fingerprint as the commit's user metadata. */
+    void withFingerprint(final SparkSession spark, final Runnable write) {
+        spark.conf().set(USER_METADATA_CONF, FINGERPRINT_PREFIX + fingerprint);
+        try {
+            write.run();
+        } finally {
+            spark.conf().unset(USER_METADATA_CONF);
+        }
+    }
+
+    /** Rows in the inputs at their pinned versions (Delta answers a bare count from its statistics). */
+    long rowsRead() {
+        long n = 0;
+        for (final String in : inputs.versions().keySet()) {
+            n += inputs.read(in).count();
+        }
+        return n;
+    }
+
+    Dataset<Row> query(final SparkSession spark) {
+        return spark.sql(sql);
+    }
+
+    /** Rows the table's last commit wrote (from Delta's operation metrics); -1 when unknown. */
+    static long lastOutputRows(final Warehouse wh, final String table) {
+        final Row last = DeltaTable.forPath(wh.spark(), wh.tablePath(table)).history(1).select("operationMetrics").first();
+        final Map<String, String> m = last.getJavaMap(0);
+        if (m == null) {
+            return -1;
+        }
+        long n = 0;
+        boolean any = false;
+        for (final String k : new String[] {"numOutputRows", "numTargetRowsInserted", "numTargetRowsUpdated"}) {
+            if (m.get(k) != null) {
+                n += Long.parseLong(m.get(k));
+                any = true;
+            }
+        }
+        return any ? n : -1;
+    }
+
+    static String sha(final String text) {
+        try {
+            final MessageDigest d = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(d.digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 24);
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
