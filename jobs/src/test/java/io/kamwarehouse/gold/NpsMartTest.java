@@ -48,13 +48,13 @@ class NpsMartTest {
     static void buildOverFixtures() {
         ctx = SharedSpark.context(dir);
         specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
-        GoldFixture.write(ctx, "nps", "stg_survey__nps_responses", "response_id STRING, account_id STRING, contact_id STRING, "
+        NpsFixture.write(ctx, "nps", "stg_survey__nps_responses", "response_id STRING, account_id STRING, contact_id STRING, "
                 + "survey_date DATE, nps_score INT, csat_score INT, comment STRING, channel STRING");
-        GoldFixture.write(ctx, "nps", "dim_account", "account_key BIGINT, account_id STRING, account_name STRING, "
+        NpsFixture.write(ctx, "nps", "dim_account", "account_key BIGINT, account_id STRING, account_name STRING, "
                 + "owner_employee_id STRING, tier STRING, valid_from TIMESTAMP, valid_to TIMESTAMP, is_current BOOLEAN");
-        GoldFixture.write(ctx, "nps", "dim_employee", "employee_key BIGINT, employee_id STRING, employee_name STRING, "
+        NpsFixture.write(ctx, "nps", "dim_employee", "employee_key BIGINT, employee_id STRING, employee_name STRING, "
                 + "team_id STRING, valid_from TIMESTAMP, valid_to TIMESTAMP, is_current BOOLEAN");
-        GoldFixture.write(ctx, "dim_date", ctx.warehouse().spark().sql("SELECT CAST(date_format(d, 'yyyyMMdd') AS INT) AS date_key, "
+        NpsFixture.write(ctx, "dim_date", ctx.warehouse().spark().sql("SELECT CAST(date_format(d, 'yyyyMMdd') AS INT) AS date_key, "
                 + "d AS date, trunc(d, 'MM') AS month_start FROM (SELECT explode(sequence(DATE'2025-12-01', DATE'2026-04-30')) AS d)"));
         build(AT_LEAST_FOUR, "fct_survey_response", "mart_nps");
         ctx.warehouse().read("fct_survey_response").collectAsList().forEach(r -> FACT.put(r.getAs("response_id"), r));

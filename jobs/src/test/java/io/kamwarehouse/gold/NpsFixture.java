@@ -13,11 +13,11 @@ import io.kamwarehouse.runtime.RunContext;
  * blank = null) as the Delta table of that name, typed by the schema the test gives, so a gold
  * spec can be built over hand-made inputs.
  */
-final class GoldFixture {
+final class NpsFixture {
 
     private static final Path ROOT = Paths.get("src/test/resources/gold");
 
-    private GoldFixture() {
+    private NpsFixture() {
     }
 
     /** Writes {@code <case>/<table>.csv} as table {@code table}; returns its rows. */
