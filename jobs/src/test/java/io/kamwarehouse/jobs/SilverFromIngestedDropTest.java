@@ -98,7 +98,7 @@ class SilverFromIngestedDropTest {
     void theSecondPassChangesNothing() {
         final Map<String, Long> versions = new LinkedHashMap<>();
         specs.all().forEach(s -> versions.put(s.name(), ctx.warehouse().version(s.name())));
-        for (final TableSpec spec : specs.all()) {
+        for (final TableSpec spec : specs.ofLayer("silver")) {
             final JobResult r = TableJobs.run(ctx, spec, JobOptions.INCREMENTAL);
             assertEquals(RunRecord.SKIPPED, r.status(), r.table() + ": " + r.message());
             assertEquals(versions.get(spec.name()), ctx.warehouse().version(spec.name()), spec.name());
