@@ -40,7 +40,7 @@ class AccountHealthTest {
     static void warehouse() {
         ctx = SharedSpark.context(dir);
         specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
-        provided = GoldFixture.load(ctx, "health");
+        provided = PipelineFixture.load(ctx, "health");
         build();
     }
 
@@ -52,7 +52,7 @@ class AccountHealthTest {
         }
         conf.forEach((k, v) -> ctx.warehouse().spark().conf().set("kamw.var." + k, v));
         try {
-            GoldFixture.build(ctx, specs, provided, "fct_account_health");
+            PipelineFixture.build(ctx, specs, provided, "fct_account_health");
         } finally {
             conf.keySet().forEach(k -> ctx.warehouse().spark().conf().unset("kamw.var." + k));
         }

@@ -49,8 +49,8 @@ class RetentionMartTest {
     static void warehouse() {
         ctx = SharedSpark.context(dir);
         specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
-        provided = new TreeSet<>(GoldFixture.load(ctx, "retention"));
-        provided.add(GoldFixture.calendar(ctx, 2023, 2026));
+        provided = new TreeSet<>(PipelineFixture.load(ctx, "retention"));
+        provided.add(PipelineFixture.calendar(ctx, 2023, 2026));
         build();
     }
 
@@ -61,7 +61,7 @@ class RetentionMartTest {
             var(vars[i], vars[i + 1]);
         }
         try {
-            GoldFixture.build(ctx, specs, provided, TABLES);
+            PipelineFixture.build(ctx, specs, provided, TABLES);
         } finally {
             VARS.forEach(v -> ctx.warehouse().spark().conf().unset("kamw.var." + v));
         }

@@ -37,7 +37,7 @@ import io.kamwarehouse.spec.TableSpecCatalog;
  * types, and is not built: the test then does not depend on how that table is computed (the tier
  * scoring behind dim_account, say).
  */
-final class GoldFixture {
+final class PipelineFixture {
 
     private static final Path ROOT = Paths.get("src/test/resources/gold");
     private static final LocalDate DROP = LocalDate.parse("2025-07-01");
@@ -47,7 +47,7 @@ final class GoldFixture {
             "dim_account", "account_key BIGINT, account_id STRING, tier STRING, valid_from TIMESTAMP, valid_to TIMESTAMP, "
                     + "is_current BOOLEAN");
 
-    private GoldFixture() {
+    private PipelineFixture() {
     }
 
     /** Loads every fixture file of a set into bronze, or as a stand-in gold table; returns the stand-ins. */
@@ -108,8 +108,10 @@ final class GoldFixture {
         }
         for (final String t : targets) {
             final TableRunner.Built b = out.get(t);
-            final boolean upToDate = RunRecord.SKIPPED.equals(b.status()) && b.job() != null; // nothing changed since the last build
+            // a rebuild with the same inputs and vars writes nothing, and says so
+            final boolean upToDate = RunRecord.SKIPPED.equals(b.status()) && b.message().contains("unchanged");
             assertTrue(RunRecord.SUCCEEDED.equals(b.status()) || upToDate, t + ": " + TableRunner.describe(b));
+            assertTrue(ctx.warehouse().exists(t), t + " was not written");
         }
         return out;
     }
