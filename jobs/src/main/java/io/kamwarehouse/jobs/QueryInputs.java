@@ -12,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import io.delta.tables.DeltaTable;
-import io.kamwarehouse.KamwException;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.spec.SqlText;
 import io.kamwarehouse.spec.TableSpec;
@@ -32,12 +31,17 @@ final class QueryInputs {
     final JobInputs inputs;
     final String sql;
     final String fingerprint;
-    final Map<String, Long> missing = new TreeMap<>();
 
     private QueryInputs(final JobInputs inputs, final String sql, final String fingerprint) {
         this.inputs = inputs;
         this.sql = sql;
         this.fingerprint = fingerprint;
+    }
+
+    /** The first input that does not exist yet, or null when all do. */
+    static String missingInput(final Warehouse wh, final TableSpec spec) {
+        final JobInputs inputs = new JobInputs(wh, spec);
+        return spec.inputs().stream().filter(in -> !inputs.exists(in)).findFirst().orElse(null);
     }
 
     /** Pins and registers every input; substitutes the vars; computes the fingerprint. */
@@ -46,10 +50,6 @@ final class QueryInputs {
         final SparkSession spark = wh.spark();
         final JobInputs inputs = new JobInputs(wh, spec);
         for (final String in : spec.inputs()) {
-            if (!inputs.exists(in)) {
-                throw new KamwException("input " + in + " of " + spec.name() + " does not exist yet; build it first ("
-                        + "kamw run " + in + ")");
-            }
             inputs.read(in).createOrReplaceTempView(in);
         }
         final Map<String, String> conf = CollectionConverters.asJava(spark.conf().getAll());
