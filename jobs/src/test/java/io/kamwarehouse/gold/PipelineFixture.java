@@ -45,7 +45,7 @@ final class PipelineFixture {
     /** Column types of the gold tables a fixture may stand in for. */
     static final Map<String, String> PROVIDED = Map.of(
             "dim_account", "account_key BIGINT, account_id STRING, tier STRING, valid_from TIMESTAMP, valid_to TIMESTAMP, "
-                    + "is_current BOOLEAN");
+                    + "is_current BOOLEAN, crm_tier STRING");
 
     private PipelineFixture() {
     }

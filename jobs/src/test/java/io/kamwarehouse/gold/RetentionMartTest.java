@@ -168,6 +168,7 @@ class RetentionMartTest {
         // in June 2024, so its earlier months take that first version.
         assertEquals("B", rows.get("A3 2024-12-01").getAs("tier"));
         assertEquals("A", rows.get("A3 2025-01-01").getAs("tier"));
+        assertEquals("B", rows.get("A3 2025-01-01").getAs("crm_tier"), "the CRM kept it in B");
         assertEquals(302L, rows.get("A3 2025-01-01").<Long>getAs("account_key"));
         assertEquals(401L, rows.get("A4 2024-02-01").<Long>getAs("account_key"));
         assertEquals(20240201, rows.get("A4 2024-02-01").<Integer>getAs("month_key"));
@@ -186,6 +187,8 @@ class RetentionMartTest {
         final Map<String, Row> c = cohorts();
         // cohorts: 2024-01 S (A1), A (A2, A5), B (A3) up to offset 17; 2024-02 B (A4) to 16; 2024-06 A (A7) to 12; 2025-06 S (A6)
         assertEquals(3 * 18 + 17 + 13 + 1, c.size());
+
+        assertEquals("crm_tier", c.get("2024-01-01 A 0").getAs("tier_basis"), "cohort tiers are the CRM's by default");
 
         // 2024-01, tier A: A2 starts at 20,000, A5 at 3,000.
         final Row a12 = c.get("2024-01-01 A 12"); // January 2025: A2 renewed at 15,000, A5 between contracts
