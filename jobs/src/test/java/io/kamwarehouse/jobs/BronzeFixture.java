@@ -38,7 +38,7 @@ import io.kamwarehouse.runtime.RunContext;
  * column names, no quoting) into a bronze table as one batch, typed by the contract and with the
  * lineage columns bronze ingestion adds, the row hash computed the same way.
  */
-final class BronzeFixture {
+public final class BronzeFixture {
 
     private static final Path ROOT = Paths.get("src/test/resources/jobs");
 
@@ -48,10 +48,16 @@ final class BronzeFixture {
     /** Appends one batch; returns its rows. */
     static long append(final RunContext ctx, final String entity, final String file, final String batchId,
             final LocalDate dropDate, final Instant ingestedAt) {
+        return append(ctx, ROOT, entity, file, batchId, dropDate, ingestedAt);
+    }
+
+    /** Appends one batch from {@code <root>/<bronze table>/<file>}; returns its rows. */
+    public static long append(final RunContext ctx, final Path root, final String entity, final String file,
+            final String batchId, final LocalDate dropDate, final Instant ingestedAt) {
         final Contract contract = ctx.contracts().get(entity);
         final List<String> lines;
         try {
-            lines = Files.readAllLines(ROOT.resolve(contract.bronzeTable()).resolve(file), StandardCharsets.UTF_8);
+            lines = Files.readAllLines(root.resolve(contract.bronzeTable()).resolve(file), StandardCharsets.UTF_8);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
