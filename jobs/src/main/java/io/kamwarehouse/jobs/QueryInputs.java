@@ -38,10 +38,16 @@ final class QueryInputs {
         this.fingerprint = fingerprint;
     }
 
-    /** The first input that does not exist yet, or null when all do. */
-    static String missingInput(final Warehouse wh, final TableSpec spec) {
+    /**
+     * A skipped result when an input of the spec does not exist yet (nothing to build from), or
+     * null when all do.
+     */
+    static JobResult skipWhenInputMissing(final Warehouse wh, final TableSpec spec) {
         final JobInputs inputs = new JobInputs(wh, spec);
-        return spec.inputs().stream().filter(in -> !inputs.exists(in)).findFirst().orElse(null);
+        return spec.inputs().stream().filter(in -> !inputs.exists(in)).findFirst()
+                .map(in -> new JobResult(spec.name(), io.kamwarehouse.metadata.RunRecord.SKIPPED, 0, 0, wh.version(spec.name()),
+                        Map.of(), "input " + in + " has not been built yet: nothing to build from"))
+                .orElse(null);
     }
 
     /** Pins and registers every input; substitutes the vars; computes the fingerprint. */

@@ -61,10 +61,9 @@ public final class Scd2Job implements TableJob {
         final Scd2Params p = spec.params(Scd2Params.class);
         final Warehouse wh = ctx.warehouse();
         final SparkSession spark = wh.spark();
-        final String missing = QueryInputs.missingInput(wh, spec);
+        final JobResult missing = QueryInputs.skipWhenInputMissing(wh, spec);
         if (missing != null) {
-            return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), java.util.Map.of(),
-                    "input " + missing + " has not been built yet: nothing to build from");
+            return missing;
         }
         final QueryInputs q = QueryInputs.prepare(wh, spec, p.source(), p.vars(), LOGIC_VERSION + p);
         final boolean exists = wh.exists(spec.name());

@@ -25,10 +25,9 @@ public final class SqlJob implements TableJob {
         final SqlParams params = spec.params(SqlParams.class);
         final Warehouse wh = ctx.warehouse();
         final SparkSession spark = wh.spark();
-        final String missing = QueryInputs.missingInput(wh, spec);
+        final JobResult missing = QueryInputs.skipWhenInputMissing(wh, spec);
         if (missing != null) {
-            return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), java.util.Map.of(),
-                    "input " + missing + " has not been built yet: nothing to build from");
+            return missing;
         }
         final QueryInputs q = QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION);
         if (!options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
