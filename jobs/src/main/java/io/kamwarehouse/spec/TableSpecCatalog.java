@@ -157,7 +157,7 @@ public final class TableSpecCatalog {
             }
         }
         if (StagingParams.KIND.equals(job) != name.startsWith("stg_")) {
-            throw f.error("job", "silver tables (stg_) are built by staging jobs and gold tables by sql, scd2 or scoring_plan jobs, not '" + job + "'");
+            throw f.error("job", "silver tables (stg_) are built by staging jobs and gold tables by sql or scd2 jobs (cfg_ tables by scoring_plan jobs), not '" + job + "'");
         }
         if (StagingParams.KIND.equals(job) && StagingParams.contractOf(name) == null) {
             throw f.error("name", "a staging table is named stg_<source>__<entity> after the contract it stages");
