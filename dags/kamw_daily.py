@@ -1213,3 +1213,6 @@ with DAG(
     stg_maven_crm__sales_teams >> mart_sales_agent_performance
     mart_sales_agent_performance >> mart_sales_manager_performance
     mart_sales_agent_performance >> mart_sales_office_performance
+
+    # Inputs built by another DAG: read at their latest build, not waited for.
+    # dim_account reads fct_account_tier (schedule: monthly)

@@ -50,4 +50,10 @@ with DAG(
         doc_md="Runs `kamw bonus close`.",
     )
 
+    # Inputs built by another DAG: read at their latest build, not waited for.
+    # fct_account_tier reads stg_crm__accounts (schedule: daily)
+    # fct_account_tier reads stg_crm__contacts (schedule: daily)
+    # fct_account_tier reads stg_crm__activities (schedule: daily)
+    # fct_account_tier reads stg_finance__costs (schedule: daily)
+
 # Not in this DAG (no spec with this schedule yet): fct_employee_scorecard, fct_team_scorecard, fct_deal_credit, fct_bonus, fct_bonus_reconciliation

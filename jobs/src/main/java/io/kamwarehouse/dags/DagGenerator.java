@@ -187,6 +187,16 @@ public final class DagGenerator {
             sb.append("\n    # Edges: each table after the tables it depends on (spec inputs and relationship checks).\n");
             edges.forEach(sb::append);
         }
+        final List<String> crossDag = new ArrayList<>();
+        for (final Task t : tasks) {
+            specs.find(t.id()).ifPresent(s -> s.dependencies().stream()
+                    .filter(dep -> !dep.equals(s.name()) && specs.find(dep).isPresent() && tasks.stream().noneMatch(x -> x.id().equals(dep)))
+                    .forEach(dep -> crossDag.add(t.id() + " reads " + dep + " (schedule: " + specs.get(dep).schedule() + ")")));
+        }
+        if (!crossDag.isEmpty()) {
+            sb.append("\n    # Inputs built by another DAG: read at their latest build, not waited for.\n");
+            crossDag.forEach(c -> sb.append("    # ").append(c).append("\n"));
+        }
         final Set<String> missing = new LinkedHashSet<>();
         for (final DagsConfig.Command c : dag.commands()) {
             for (final String t : c.after()) {
