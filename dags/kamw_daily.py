@@ -799,6 +799,149 @@ with DAG(
         owner="data-engineering",
         doc_md="One row per review_id, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.",
     )
+    cfg_scoring_plan = SparkSubmitOperator(
+        task_id="cfg_scoring_plan",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_scoring_plan",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_plan", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version. Runs its job, then its 11 data checks; a failing error check fails the task.",
+    )
+    cfg_bonus_curve = SparkSubmitOperator(
+        task_id="cfg_bonus_curve",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_bonus_curve",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_bonus_curve", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x point. Runs its job, then its 10 data checks; a failing error check fails the task.",
+    )
+    cfg_bonus_target = SparkSubmitOperator(
+        task_id="cfg_bonus_target",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_bonus_target",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_bonus_target", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x role. Runs its job, then its 10 data checks; a failing error check fails the task.",
+    )
+    cfg_career_stage = SparkSubmitOperator(
+        task_id="cfg_career_stage",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_career_stage",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_career_stage", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x career_stage. Runs its job, then its 10 data checks; a failing error check fails the task.",
+    )
+    cfg_deal_credit_role = SparkSubmitOperator(
+        task_id="cfg_deal_credit_role",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_deal_credit_role",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_deal_credit_role", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x team_role. Runs its job, then its 8 data checks; a failing error check fails the task.",
+    )
+    cfg_scoring_kpi = SparkSubmitOperator(
+        task_id="cfg_scoring_kpi",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_scoring_kpi",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_kpi", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x kpi. Runs its job, then its 13 data checks; a failing error check fails the task.",
+    )
+    cfg_scoring_weight = SparkSubmitOperator(
+        task_id="cfg_scoring_weight",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_scoring_weight",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_weight", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x role x career_stage x kpi. Runs its job, then its 16 data checks; a failing error check fails the task.",
+    )
+    cfg_service_sla = SparkSubmitOperator(
+        task_id="cfg_service_sla",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_service_sla",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_service_sla", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x tier. Runs its job, then its 9 data checks; a failing error check fails the task.",
+    )
+    cfg_team_health = SparkSubmitOperator(
+        task_id="cfg_team_health",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_team_health",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_health", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x dimension. Runs its job, then its 9 data checks; a failing error check fails the task.",
+    )
+    cfg_team_health_metric = SparkSubmitOperator(
+        task_id="cfg_team_health_metric",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_team_health_metric",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_health_metric", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x metric. Runs its job, then its 7 data checks; a failing error check fails the task.",
+    )
+    cfg_team_role_target = SparkSubmitOperator(
+        task_id="cfg_team_role_target",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_team_role_target",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_role_target", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x role. Runs its job, then its 9 data checks; a failing error check fails the task.",
+    )
     dim_employee = SparkSubmitOperator(
         task_id="dim_employee",
         application=kamw.APPLICATION,
@@ -928,6 +1071,19 @@ with DAG(
         application_args=[*kamw.KAMW_ARGS, "run", "fct_contract_renewal", "--date", "{{ ds }}"],
         owner="analytics",
         doc_md="One row per contract_id whose effective end is on or before the as-of date. Runs its job, then its 24 data checks; a failing error check fails the task.",
+    )
+    fct_deal_credit = SparkSubmitOperator(
+        task_id="fct_deal_credit",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_deal_credit",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_deal_credit", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per won opportunity_id x credited employee_id. Runs its job, then its 24 data checks; a failing error check fails the task.",
     )
     fct_maven_crm_deal = SparkSubmitOperator(
         task_id="fct_maven_crm_deal",
@@ -1148,6 +1304,16 @@ with DAG(
     stg_crm__contacts >> stg_survey__nps_responses
     raw_survey__peer_reviews >> stg_survey__peer_reviews
     stg_crm__employees >> stg_survey__peer_reviews
+    cfg_scoring_plan >> cfg_bonus_curve
+    cfg_scoring_plan >> cfg_bonus_target
+    cfg_scoring_plan >> cfg_career_stage
+    cfg_scoring_plan >> cfg_deal_credit_role
+    cfg_scoring_plan >> cfg_scoring_kpi
+    cfg_scoring_plan >> cfg_scoring_weight
+    cfg_scoring_plan >> cfg_service_sla
+    cfg_scoring_plan >> cfg_team_health
+    cfg_scoring_plan >> cfg_team_health_metric
+    cfg_scoring_plan >> cfg_team_role_target
     raw_crm__employees >> dim_employee
     dim_employee >> dim_account
     raw_crm__accounts >> dim_account
@@ -1196,6 +1362,13 @@ with DAG(
     dim_date >> fct_contract_renewal
     stg_finance__contracts >> fct_contract_renewal
     stg_finance__invoices >> fct_contract_renewal
+    cfg_deal_credit_role >> fct_deal_credit
+    cfg_scoring_plan >> fct_deal_credit
+    dim_date >> fct_deal_credit
+    dim_employee >> fct_deal_credit
+    dim_team >> fct_deal_credit
+    fct_opportunity >> fct_deal_credit
+    stg_crm__opportunity_team_members >> fct_deal_credit
     stg_maven_crm__products >> fct_maven_crm_deal
     stg_maven_crm__sales_pipeline >> fct_maven_crm_deal
     stg_maven_crm__sales_teams >> fct_maven_crm_deal
