@@ -27,6 +27,7 @@ final class FactFixture {
 
     /** Writes (replaces) a table with the rows a query returns. */
     static void table(final RunContext ctx, final String name, final String query) {
+        ctx.warehouse().registerViewsFor(query);
         ctx.warehouse().spark().sql(query).coalesce(1).write().format("delta").mode(SaveMode.Overwrite)
                 .option("overwriteSchema", "true").save(ctx.warehouse().tablePath(name));
     }
