@@ -44,7 +44,8 @@ public final class TableSpecCatalog {
     private static final Map<String, BiFunction<SpecFields, Object, JobParams>> KINDS = Map.of(
             StagingParams.KIND, StagingParams::parse,
             SqlParams.KIND, SqlParams::parse,
-            Scd2Params.KIND, Scd2Params::parse);
+            Scd2Params.KIND, Scd2Params::parse,
+            ModelParams.KIND, ModelParams::parse);
 
     private final Map<String, TableSpec> byName;
     private final List<TableSpec> ordered;
@@ -151,7 +152,7 @@ public final class TableSpecCatalog {
             }
         }
         if (StagingParams.KIND.equals(job) != name.startsWith("stg_")) {
-            throw f.error("job", "silver tables (stg_) are built by staging jobs and gold tables by sql or scd2 jobs, not '" + job + "'");
+            throw f.error("job", "silver tables (stg_) are built by staging jobs and gold tables by sql, scd2 or model jobs, not '" + job + "'");
         }
         if (StagingParams.KIND.equals(job) && StagingParams.contractOf(name) == null) {
             throw f.error("name", "a staging table is named stg_<source>__<entity> after the contract it stages");
@@ -168,6 +169,9 @@ public final class TableSpecCatalog {
         }
         if (params instanceof SqlParams sq) {
             SqlParams.checkReads(f, "sql.query", sq.query(), sq.vars(), inputs);
+        }
+        if (params instanceof ModelParams mp) {
+            SqlParams.checkReads(f, "model.source", mp.source(), mp.vars(), inputs);
         }
         if (params instanceof Scd2Params sc) {
             SqlParams.checkReads(f, "scd2.source", sc.source(), sc.vars(), inputs);
