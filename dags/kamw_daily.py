@@ -24,6 +24,30 @@ with DAG(
     default_args=kamw.DEFAULT_ARGS,
     tags=["kamw"],
 ) as dag:
+    raw_cdnow__sample_transactions = SparkSubmitOperator(
+        task_id="raw_cdnow__sample_transactions",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-raw_cdnow__sample_transactions",
+        application_args=[*kamw.KAMW_ARGS, "run", "raw_cdnow__sample_transactions", "--date", "{{ ds }}"],
+        doc_md="Loads pending drops of cdnow.sample_transactions into raw_cdnow__sample_transactions.",
+    )
+    raw_cdnow__transactions = SparkSubmitOperator(
+        task_id="raw_cdnow__transactions",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-raw_cdnow__transactions",
+        application_args=[*kamw.KAMW_ARGS, "run", "raw_cdnow__transactions", "--date", "{{ ds }}"],
+        doc_md="Loads pending drops of cdnow.transactions into raw_cdnow__transactions.",
+    )
     raw_crm__teams = SparkSubmitOperator(
         task_id="raw_crm__teams",
         application=kamw.APPLICATION,
@@ -395,6 +419,32 @@ with DAG(
         name="kamw-raw_survey__peer_reviews",
         application_args=[*kamw.KAMW_ARGS, "run", "raw_survey__peer_reviews", "--date", "{{ ds }}"],
         doc_md="Loads pending drops of survey.peer_reviews into raw_survey__peer_reviews.",
+    )
+    stg_cdnow__sample_transactions = SparkSubmitOperator(
+        task_id="stg_cdnow__sample_transactions",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-stg_cdnow__sample_transactions",
+        application_args=[*kamw.KAMW_ARGS, "run", "stg_cdnow__sample_transactions", "--date", "{{ ds }}"],
+        owner="data-engineering",
+        doc_md="One row per line_number of the file, latest delivery. Runs its job, then its 7 data checks; a failing error check fails the task.",
+    )
+    stg_cdnow__transactions = SparkSubmitOperator(
+        task_id="stg_cdnow__transactions",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-stg_cdnow__transactions",
+        application_args=[*kamw.KAMW_ARGS, "run", "stg_cdnow__transactions", "--date", "{{ ds }}"],
+        owner="data-engineering",
+        doc_md="One row per line_number of the file, latest delivery. Runs its job, then its 7 data checks; a failing error check fails the task.",
     )
     stg_crm__teams = SparkSubmitOperator(
         task_id="stg_crm__teams",
@@ -812,31 +862,18 @@ with DAG(
         owner="analytics",
         doc_md="One row per plan_version. Runs its job, then its 11 data checks; a failing error check fails the task.",
     )
-    cfg_bonus_curve = SparkSubmitOperator(
-        task_id="cfg_bonus_curve",
+    cfg_scoring_weight = SparkSubmitOperator(
+        task_id="cfg_scoring_weight",
         application=kamw.APPLICATION,
         java_class=kamw.JAVA_CLASS,
         conn_id=kamw.SPARK_CONN_ID,
         conf=kamw.SPARK_CONF,
         driver_memory=kamw.DRIVER_MEMORY,
         executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_bonus_curve",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_bonus_curve", "--date", "{{ ds }}"],
+        name="kamw-cfg_scoring_weight",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_weight", "--date", "{{ ds }}"],
         owner="analytics",
-        doc_md="One row per plan_version x point. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    cfg_bonus_target = SparkSubmitOperator(
-        task_id="cfg_bonus_target",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_bonus_target",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_bonus_target", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x role. Runs its job, then its 10 data checks; a failing error check fails the task.",
+        doc_md="One row per plan_version x role x career_stage x kpi. Runs its job, then its 16 data checks; a failing error check fails the task.",
     )
     cfg_career_stage = SparkSubmitOperator(
         task_id="cfg_career_stage",
@@ -851,45 +888,6 @@ with DAG(
         owner="analytics",
         doc_md="One row per plan_version x career_stage. Runs its job, then its 10 data checks; a failing error check fails the task.",
     )
-    cfg_deal_credit_role = SparkSubmitOperator(
-        task_id="cfg_deal_credit_role",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_deal_credit_role",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_deal_credit_role", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x team_role. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
-    cfg_scoring_kpi = SparkSubmitOperator(
-        task_id="cfg_scoring_kpi",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_scoring_kpi",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_kpi", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x kpi. Runs its job, then its 13 data checks; a failing error check fails the task.",
-    )
-    cfg_scoring_weight = SparkSubmitOperator(
-        task_id="cfg_scoring_weight",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_scoring_weight",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_weight", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x role x career_stage x kpi. Runs its job, then its 16 data checks; a failing error check fails the task.",
-    )
     cfg_service_sla = SparkSubmitOperator(
         task_id="cfg_service_sla",
         application=kamw.APPLICATION,
@@ -902,45 +900,6 @@ with DAG(
         application_args=[*kamw.KAMW_ARGS, "run", "cfg_service_sla", "--date", "{{ ds }}"],
         owner="analytics",
         doc_md="One row per plan_version x tier. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    cfg_team_health = SparkSubmitOperator(
-        task_id="cfg_team_health",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_team_health",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_health", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x dimension. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    cfg_team_health_metric = SparkSubmitOperator(
-        task_id="cfg_team_health_metric",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_team_health_metric",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_health_metric", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x metric. Runs its job, then its 7 data checks; a failing error check fails the task.",
-    )
-    cfg_team_role_target = SparkSubmitOperator(
-        task_id="cfg_team_role_target",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_team_role_target",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_role_target", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x role. Runs its job, then its 9 data checks; a failing error check fails the task.",
     )
     dim_employee = SparkSubmitOperator(
         task_id="dim_employee",
@@ -981,19 +940,6 @@ with DAG(
         owner="data-engineering",
         doc_md="One row per calendar date. Runs its job, then its 10 data checks; a failing error check fails the task.",
     )
-    dim_product = SparkSubmitOperator(
-        task_id="dim_product",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-dim_product",
-        application_args=[*kamw.KAMW_ARGS, "run", "dim_product", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per product_id. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
     dim_team = SparkSubmitOperator(
         task_id="dim_team",
         application=kamw.APPLICATION,
@@ -1007,31 +953,18 @@ with DAG(
         owner="analytics",
         doc_md="One row per team_id. Runs its job, then its 13 data checks; a failing error check fails the task.",
     )
-    fct_account_revenue_month = SparkSubmitOperator(
-        task_id="fct_account_revenue_month",
+    dim_product = SparkSubmitOperator(
+        task_id="dim_product",
         application=kamw.APPLICATION,
         java_class=kamw.JAVA_CLASS,
         conn_id=kamw.SPARK_CONN_ID,
         conf=kamw.SPARK_CONF,
         driver_memory=kamw.DRIVER_MEMORY,
         executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_account_revenue_month",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_revenue_month", "--date", "{{ ds }}"],
+        name="kamw-dim_product",
+        application_args=[*kamw.KAMW_ARGS, "run", "dim_product", "--date", "{{ ds }}"],
         owner="analytics",
-        doc_md="One row per account_id per month (month start date) from the account's first month with revenue to the as-of month, for months with revenue or with revenue the month before (the churn month); months after a churn with no revenue are left out. account_key, tier (the warehouse's scored tier) and crm_tier (the tier the CRM holds) are the account's dim_account version on the snapshot date.. Runs its job, then its 19 data checks; a failing error check fails the task.",
-    )
-    fct_account_health = SparkSubmitOperator(
-        task_id="fct_account_health",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_account_health",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_health", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per account_id per month in which the account has recurring revenue. Runs its job, then its 21 data checks; a failing error check fails the task.",
+        doc_md="One row per product_id. Runs its job, then its 8 data checks; a failing error check fails the task.",
     )
     fct_opportunity = SparkSubmitOperator(
         task_id="fct_opportunity",
@@ -1045,6 +978,32 @@ with DAG(
         application_args=[*kamw.KAMW_ARGS, "run", "fct_opportunity", "--date", "{{ ds }}"],
         owner="analytics",
         doc_md="One row per opportunity_id. Runs its job, then its 23 data checks; a failing error check fails the task.",
+    )
+    cfg_deal_credit_role = SparkSubmitOperator(
+        task_id="cfg_deal_credit_role",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_deal_credit_role",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_deal_credit_role", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x team_role. Runs its job, then its 8 data checks; a failing error check fails the task.",
+    )
+    fct_deal_credit = SparkSubmitOperator(
+        task_id="fct_deal_credit",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_deal_credit",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_deal_credit", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per won opportunity_id x credited employee_id. Runs its job, then its 24 data checks; a failing error check fails the task.",
     )
     fct_account_month = SparkSubmitOperator(
         task_id="fct_account_month",
@@ -1072,18 +1031,187 @@ with DAG(
         owner="analytics",
         doc_md="One row per contract_id whose effective end is on or before the as-of date. Runs its job, then its 24 data checks; a failing error check fails the task.",
     )
-    fct_deal_credit = SparkSubmitOperator(
-        task_id="fct_deal_credit",
+    bdg_kpi_evidence = SparkSubmitOperator(
+        task_id="bdg_kpi_evidence",
         application=kamw.APPLICATION,
         java_class=kamw.JAVA_CLASS,
         conn_id=kamw.SPARK_CONN_ID,
         conf=kamw.SPARK_CONF,
         driver_memory=kamw.DRIVER_MEMORY,
         executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_deal_credit",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_deal_credit", "--date", "{{ ds }}"],
+        name="kamw-bdg_kpi_evidence",
+        application_args=[*kamw.KAMW_ARGS, "run", "bdg_kpi_evidence", "--date", "{{ ds }}"],
         owner="analytics",
-        doc_md="One row per won opportunity_id x credited employee_id. Runs its job, then its 24 data checks; a failing error check fails the task.",
+        doc_md="One row per employee_id, period_type, period, kpi, source_table and source_id. Runs its job, then its 19 data checks; a failing error check fails the task.",
+    )
+    cfg_bonus_curve = SparkSubmitOperator(
+        task_id="cfg_bonus_curve",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_bonus_curve",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_bonus_curve", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x point. Runs its job, then its 10 data checks; a failing error check fails the task.",
+    )
+    cfg_bonus_target = SparkSubmitOperator(
+        task_id="cfg_bonus_target",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_bonus_target",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_bonus_target", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x role. Runs its job, then its 10 data checks; a failing error check fails the task.",
+    )
+    cfg_scoring_kpi = SparkSubmitOperator(
+        task_id="cfg_scoring_kpi",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_scoring_kpi",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_kpi", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x kpi. Runs its job, then its 13 data checks; a failing error check fails the task.",
+    )
+    cfg_team_health = SparkSubmitOperator(
+        task_id="cfg_team_health",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_team_health",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_health", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x dimension. Runs its job, then its 9 data checks; a failing error check fails the task.",
+    )
+    cfg_team_health_metric = SparkSubmitOperator(
+        task_id="cfg_team_health_metric",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_team_health_metric",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_health_metric", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x metric. Runs its job, then its 7 data checks; a failing error check fails the task.",
+    )
+    cfg_team_role_target = SparkSubmitOperator(
+        task_id="cfg_team_role_target",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_team_role_target",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_role_target", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x role. Runs its job, then its 9 data checks; a failing error check fails the task.",
+    )
+    fct_account_revenue_month = SparkSubmitOperator(
+        task_id="fct_account_revenue_month",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_account_revenue_month",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_revenue_month", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per account_id per month (month start date) from the account's first month with revenue to the as-of month, for months with revenue or with revenue the month before (the churn month); months after a churn with no revenue are left out. account_key, tier (the warehouse's scored tier) and crm_tier (the tier the CRM holds) are the account's dim_account version on the snapshot date.. Runs its job, then its 19 data checks; a failing error check fails the task.",
+    )
+    fct_account_health = SparkSubmitOperator(
+        task_id="fct_account_health",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_account_health",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_health", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per account_id per month in which the account has recurring revenue. Runs its job, then its 21 data checks; a failing error check fails the task.",
+    )
+    fct_employee_kpi = SparkSubmitOperator(
+        task_id="fct_employee_kpi",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_employee_kpi",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_employee_kpi", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per employee_id, period_type, period and kpi. Runs its job, then its 27 data checks; a failing error check fails the task.",
+    )
+    fct_employee_scorecard = SparkSubmitOperator(
+        task_id="fct_employee_scorecard",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_employee_scorecard",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_employee_scorecard", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per employee_id, period_type and period. Runs its job, then its 18 data checks; a failing error check fails the task.",
+    )
+    fct_bonus = SparkSubmitOperator(
+        task_id="fct_bonus",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_bonus",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_bonus", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per payment event; an employee-quarter has one regular row and one row per deferred allocation. Runs its job, then its 30 data checks; a failing error check fails the task.",
+    )
+    fct_bonus_reconciliation = SparkSubmitOperator(
+        task_id="fct_bonus_reconciliation",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_bonus_reconciliation",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_bonus_reconciliation", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per employee_id, pay_period and payout_type with a computed or a paid amount. Runs its job, then its 16 data checks; a failing error check fails the task.",
+    )
+    fct_cdnow_customer_value = SparkSubmitOperator(
+        task_id="fct_cdnow_customer_value",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_cdnow_customer_value",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_cdnow_customer_value", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per customer_id of the sample, as at calibration_end. Runs its job, then its 11 data checks; a failing error check fails the task.",
     )
     fct_maven_crm_deal = SparkSubmitOperator(
         task_id="fct_maven_crm_deal",
@@ -1111,6 +1239,19 @@ with DAG(
         owner="analytics",
         doc_md="One row per survey and response_id. Runs its job, then its 10 data checks; a failing error check fails the task.",
     )
+    fct_service_sla = SparkSubmitOperator(
+        task_id="fct_service_sla",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_service_sla",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_service_sla", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per ticket_id opened on or before the as-of date. Runs its job, then its 23 data checks; a failing error check fails the task.",
+    )
     fct_survey_response = SparkSubmitOperator(
         task_id="fct_survey_response",
         application=kamw.APPLICATION,
@@ -1123,6 +1264,45 @@ with DAG(
         application_args=[*kamw.KAMW_ARGS, "run", "fct_survey_response", "--date", "{{ ds }}"],
         owner="analytics",
         doc_md="One row per response_id. Runs its job, then its 17 data checks; a failing error check fails the task.",
+    )
+    fct_team_health = SparkSubmitOperator(
+        task_id="fct_team_health",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_team_health",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_team_health", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per team_id per quarter with at least one member, for quarters a scoring plan covers that started by the as-of date. Runs its job, then its 21 data checks; a failing error check fails the task.",
+    )
+    fct_team_scorecard = SparkSubmitOperator(
+        task_id="fct_team_scorecard",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_team_scorecard",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_team_scorecard", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per team_id, period_type and period. Runs its job, then its 17 data checks; a failing error check fails the task.",
+    )
+    mart_cdnow_model_fit = SparkSubmitOperator(
+        task_id="mart_cdnow_model_fit",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-mart_cdnow_model_fit",
+        application_args=[*kamw.KAMW_ARGS, "run", "mart_cdnow_model_fit", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per model x segment x as_of_date. Runs its job, then its 9 data checks; a failing error check fails the task.",
     )
     mart_nps = SparkSubmitOperator(
         task_id="mart_nps",
@@ -1202,6 +1382,19 @@ with DAG(
         owner="analytics",
         doc_md="One row per regional_office. Runs its job, then its 12 data checks; a failing error check fails the task.",
     )
+    mart_service_sla = SparkSubmitOperator(
+        task_id="mart_service_sla",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-mart_service_sla",
+        application_args=[*kamw.KAMW_ARGS, "run", "mart_service_sla", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per dimension, dimension_value, period_type and period_start with tickets. Runs its job, then its 14 data checks; a failing error check fails the task.",
+    )
 
     # Edges: each table after the tables it depends on (spec inputs and relationship checks).
     raw_crm__teams >> raw_crm__employees
@@ -1231,6 +1424,8 @@ with DAG(
     raw_maven_crm__sales_teams >> raw_maven_crm__sales_pipeline
     raw_crm__accounts >> raw_survey__nps_responses
     raw_crm__employees >> raw_survey__peer_reviews
+    raw_cdnow__sample_transactions >> stg_cdnow__sample_transactions
+    raw_cdnow__transactions >> stg_cdnow__transactions
     raw_crm__teams >> stg_crm__teams
     raw_crm__employees >> stg_crm__employees
     stg_crm__teams >> stg_crm__employees
@@ -1304,16 +1499,9 @@ with DAG(
     stg_crm__contacts >> stg_survey__nps_responses
     raw_survey__peer_reviews >> stg_survey__peer_reviews
     stg_crm__employees >> stg_survey__peer_reviews
-    cfg_scoring_plan >> cfg_bonus_curve
-    cfg_scoring_plan >> cfg_bonus_target
-    cfg_scoring_plan >> cfg_career_stage
-    cfg_scoring_plan >> cfg_deal_credit_role
-    cfg_scoring_plan >> cfg_scoring_kpi
     cfg_scoring_plan >> cfg_scoring_weight
+    cfg_scoring_plan >> cfg_career_stage
     cfg_scoring_plan >> cfg_service_sla
-    cfg_scoring_plan >> cfg_team_health
-    cfg_scoring_plan >> cfg_team_health_metric
-    cfg_scoring_plan >> cfg_team_role_target
     raw_crm__employees >> dim_employee
     dim_employee >> dim_account
     raw_crm__accounts >> dim_account
@@ -1324,22 +1512,8 @@ with DAG(
     stg_finance__contracts >> dim_date
     stg_finance__invoices >> dim_date
     stg_survey__nps_responses >> dim_date
-    stg_crm__products >> dim_product
     stg_crm__teams >> dim_team
-    dim_account >> fct_account_revenue_month
-    dim_date >> fct_account_revenue_month
-    stg_finance__contracts >> fct_account_revenue_month
-    stg_finance__invoices >> fct_account_revenue_month
-    dim_account >> fct_account_health
-    dim_date >> fct_account_health
-    fct_account_revenue_month >> fct_account_health
-    stg_crm__activities >> fct_account_health
-    stg_crm__opportunities >> fct_account_health
-    stg_crm__service_tickets >> fct_account_health
-    stg_finance__contracts >> fct_account_health
-    stg_finance__invoices >> fct_account_health
-    stg_finance__payments >> fct_account_health
-    stg_survey__nps_responses >> fct_account_health
+    stg_crm__products >> dim_product
     dim_account >> fct_opportunity
     dim_date >> fct_opportunity
     dim_employee >> fct_opportunity
@@ -1347,6 +1521,14 @@ with DAG(
     dim_team >> fct_opportunity
     stg_crm__opportunities >> fct_opportunity
     stg_crm__opportunity_stage_history >> fct_opportunity
+    cfg_scoring_plan >> cfg_deal_credit_role
+    cfg_deal_credit_role >> fct_deal_credit
+    cfg_scoring_plan >> fct_deal_credit
+    dim_date >> fct_deal_credit
+    dim_employee >> fct_deal_credit
+    dim_team >> fct_deal_credit
+    fct_opportunity >> fct_deal_credit
+    stg_crm__opportunity_team_members >> fct_deal_credit
     dim_account >> fct_account_month
     dim_date >> fct_account_month
     fct_opportunity >> fct_account_month
@@ -1362,23 +1544,108 @@ with DAG(
     dim_date >> fct_contract_renewal
     stg_finance__contracts >> fct_contract_renewal
     stg_finance__invoices >> fct_contract_renewal
-    cfg_deal_credit_role >> fct_deal_credit
-    cfg_scoring_plan >> fct_deal_credit
-    dim_date >> fct_deal_credit
-    dim_employee >> fct_deal_credit
-    dim_team >> fct_deal_credit
-    fct_opportunity >> fct_deal_credit
-    stg_crm__opportunity_team_members >> fct_deal_credit
+    cfg_career_stage >> bdg_kpi_evidence
+    cfg_scoring_plan >> bdg_kpi_evidence
+    cfg_scoring_weight >> bdg_kpi_evidence
+    cfg_service_sla >> bdg_kpi_evidence
+    dim_account >> bdg_kpi_evidence
+    dim_date >> bdg_kpi_evidence
+    dim_employee >> bdg_kpi_evidence
+    fct_account_month >> bdg_kpi_evidence
+    fct_contract_renewal >> bdg_kpi_evidence
+    fct_deal_credit >> bdg_kpi_evidence
+    fct_opportunity >> bdg_kpi_evidence
+    stg_crm__activities >> bdg_kpi_evidence
+    stg_crm__contacts >> bdg_kpi_evidence
+    stg_crm__delivery_milestones >> bdg_kpi_evidence
+    stg_crm__kb_contributions >> bdg_kpi_evidence
+    stg_crm__service_tickets >> bdg_kpi_evidence
+    stg_survey__nps_responses >> bdg_kpi_evidence
+    stg_survey__peer_reviews >> bdg_kpi_evidence
+    cfg_scoring_plan >> cfg_bonus_curve
+    cfg_scoring_plan >> cfg_bonus_target
+    cfg_scoring_plan >> cfg_scoring_kpi
+    cfg_scoring_plan >> cfg_team_health
+    cfg_scoring_plan >> cfg_team_health_metric
+    cfg_scoring_plan >> cfg_team_role_target
+    dim_account >> fct_account_revenue_month
+    dim_date >> fct_account_revenue_month
+    stg_finance__contracts >> fct_account_revenue_month
+    stg_finance__invoices >> fct_account_revenue_month
+    dim_account >> fct_account_health
+    dim_date >> fct_account_health
+    fct_account_revenue_month >> fct_account_health
+    stg_crm__activities >> fct_account_health
+    stg_crm__opportunities >> fct_account_health
+    stg_crm__service_tickets >> fct_account_health
+    stg_finance__contracts >> fct_account_health
+    stg_finance__invoices >> fct_account_health
+    stg_finance__payments >> fct_account_health
+    stg_survey__nps_responses >> fct_account_health
+    bdg_kpi_evidence >> fct_employee_kpi
+    cfg_career_stage >> fct_employee_kpi
+    cfg_scoring_kpi >> fct_employee_kpi
+    cfg_scoring_plan >> fct_employee_kpi
+    cfg_scoring_weight >> fct_employee_kpi
+    dim_employee >> fct_employee_kpi
+    dim_team >> fct_employee_kpi
+    stg_crm__activities >> fct_employee_kpi
+    stg_crm__targets >> fct_employee_kpi
+    dim_employee >> fct_employee_scorecard
+    fct_employee_kpi >> fct_employee_scorecard
+    cfg_bonus_curve >> fct_bonus
+    cfg_bonus_target >> fct_bonus
+    cfg_scoring_plan >> fct_bonus
+    dim_employee >> fct_bonus
+    fct_account_revenue_month >> fct_bonus
+    fct_deal_credit >> fct_bonus
+    fct_employee_scorecard >> fct_bonus
+    stg_crm__opportunities >> fct_bonus
+    stg_finance__contracts >> fct_bonus
+    stg_finance__invoices >> fct_bonus
+    stg_finance__payments >> fct_bonus
+    cfg_scoring_plan >> fct_bonus_reconciliation
+    fct_bonus >> fct_bonus_reconciliation
+    stg_finance__bonus_payouts >> fct_bonus_reconciliation
+    stg_cdnow__sample_transactions >> fct_cdnow_customer_value
     stg_maven_crm__products >> fct_maven_crm_deal
     stg_maven_crm__sales_pipeline >> fct_maven_crm_deal
     stg_maven_crm__sales_teams >> fct_maven_crm_deal
     stg_prepbench__airline_responses >> fct_prepbench_survey_response
     stg_prepbench__event_feedback >> fct_prepbench_survey_response
     stg_prepbench__store_survey_answers >> fct_prepbench_survey_response
+    cfg_scoring_plan >> fct_service_sla
+    cfg_service_sla >> fct_service_sla
+    dim_account >> fct_service_sla
+    dim_date >> fct_service_sla
+    dim_employee >> fct_service_sla
+    stg_crm__service_tickets >> fct_service_sla
     dim_account >> fct_survey_response
     dim_date >> fct_survey_response
     dim_employee >> fct_survey_response
     stg_survey__nps_responses >> fct_survey_response
+    cfg_scoring_plan >> fct_team_health
+    cfg_team_health >> fct_team_health
+    cfg_team_health_metric >> fct_team_health
+    cfg_team_role_target >> fct_team_health
+    dim_account >> fct_team_health
+    dim_employee >> fct_team_health
+    dim_team >> fct_team_health
+    stg_crm__activities >> fct_team_health
+    stg_crm__contacts >> fct_team_health
+    stg_crm__delivery_milestones >> fct_team_health
+    stg_crm__kb_contributions >> fct_team_health
+    stg_crm__opportunities >> fct_team_health
+    stg_crm__opportunity_stage_history >> fct_team_health
+    stg_crm__opportunity_team_members >> fct_team_health
+    stg_crm__service_tickets >> fct_team_health
+    stg_survey__nps_responses >> fct_team_health
+    stg_survey__peer_reviews >> fct_team_health
+    dim_employee >> fct_team_scorecard
+    dim_team >> fct_team_scorecard
+    fct_deal_credit >> fct_team_scorecard
+    fct_employee_scorecard >> fct_team_scorecard
+    fct_cdnow_customer_value >> mart_cdnow_model_fit
     fct_survey_response >> mart_nps
     fct_prepbench_survey_response >> mart_prepbench_nps
     fct_account_revenue_month >> mart_retention_cohort
@@ -1386,6 +1653,8 @@ with DAG(
     stg_maven_crm__sales_teams >> mart_sales_agent_performance
     mart_sales_agent_performance >> mart_sales_manager_performance
     mart_sales_agent_performance >> mart_sales_office_performance
+    fct_service_sla >> mart_service_sla
 
     # Inputs built by another DAG: read at their latest build, not waited for.
     # dim_account reads fct_account_tier (schedule: monthly)
+    # fct_account_month reads fct_account_clv (schedule: monthly)

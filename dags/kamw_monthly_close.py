@@ -24,6 +24,19 @@ with DAG(
     default_args=kamw.DEFAULT_ARGS,
     tags=["kamw"],
 ) as dag:
+    fct_account_clv = SparkSubmitOperator(
+        task_id="fct_account_clv",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_account_clv",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_clv", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per account_id per as_of_date (month end) from the account's first won deal. Runs its job, then its 14 data checks; a failing error check fails the task.",
+    )
     fct_account_tier = SparkSubmitOperator(
         task_id="fct_account_tier",
         application=kamw.APPLICATION,
@@ -35,7 +48,46 @@ with DAG(
         name="kamw-fct_account_tier",
         application_args=[*kamw.KAMW_ARGS, "run", "fct_account_tier", "--date", "{{ ds }}"],
         owner="analytics",
-        doc_md="One row per account_id per month (month = first day of the month). Runs its job, then its 12 data checks; a failing error check fails the task.",
+        doc_md="One row per account_id per month (month = first day of the month). Runs its job, then its 14 data checks; a failing error check fails the task.",
+    )
+    mart_retention_projection = SparkSubmitOperator(
+        task_id="mart_retention_projection",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-mart_retention_projection",
+        application_args=[*kamw.KAMW_ARGS, "run", "mart_retention_projection", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per as_of_date x crm_tier x cohort x period. Runs its job, then its 12 data checks; a failing error check fails the task.",
+    )
+    fct_contract_expected_lifetime = SparkSubmitOperator(
+        task_id="fct_contract_expected_lifetime",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_contract_expected_lifetime",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_contract_expected_lifetime", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per contract_id active at as_of_date. Runs its job, then its 10 data checks; a failing error check fails the task.",
+    )
+    mart_model_fit = SparkSubmitOperator(
+        task_id="mart_model_fit",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-mart_model_fit",
+        application_args=[*kamw.KAMW_ARGS, "run", "mart_model_fit", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per model_table x model x segment x as_of_date. Runs its job, then its 13 data checks; a failing error check fails the task.",
     )
     bonus_close = SparkSubmitOperator(
         task_id="bonus_close",
@@ -50,10 +102,24 @@ with DAG(
         doc_md="Runs `kamw bonus close`.",
     )
 
+    # Edges: each table after the tables it depends on (spec inputs and relationship checks).
+    fct_account_clv >> fct_account_tier
+    mart_retention_projection >> fct_contract_expected_lifetime
+    fct_account_clv >> mart_model_fit
+    mart_retention_projection >> mart_model_fit
+
     # Inputs built by another DAG: read at their latest build, not waited for.
+    # fct_account_clv reads stg_crm__opportunities (schedule: daily)
+    # fct_account_clv reads stg_crm__accounts (schedule: daily)
+    # fct_account_clv reads stg_finance__costs (schedule: daily)
+    # fct_account_clv reads stg_crm__activities (schedule: daily)
     # fct_account_tier reads stg_crm__accounts (schedule: daily)
     # fct_account_tier reads stg_crm__contacts (schedule: daily)
     # fct_account_tier reads stg_crm__activities (schedule: daily)
     # fct_account_tier reads stg_finance__costs (schedule: daily)
+    # mart_retention_projection reads stg_finance__contracts (schedule: daily)
+    # mart_retention_projection reads stg_crm__accounts (schedule: daily)
+    # fct_contract_expected_lifetime reads stg_finance__contracts (schedule: daily)
+    # fct_contract_expected_lifetime reads stg_crm__accounts (schedule: daily)
 
 # Not in this DAG (no spec with this schedule yet): fct_employee_scorecard, fct_team_scorecard, fct_deal_credit, fct_bonus, fct_bonus_reconciliation
