@@ -56,11 +56,18 @@ final class BonusCommand implements Runnable {
         @Option(names = "--reason", paramLabel = "TEXT", description = "Why a closed period is reopened (required with --reopen; recorded).")
         String reason;
 
+        @Option(names = "--dry-run", description = "Check the arguments and print what would be closed, without starting Spark.")
+        boolean dryRun;
+
         @Override
         public Integer call() {
             final PayPeriod p = PayPeriod.parse(period);
             if (reopen && (reason == null || reason.isBlank())) {
                 throw new KamwException("--reopen needs --reason \"why the closed period is computed again\" (it is recorded with the run)");
+            }
+            if (dryRun) {
+                System.out.println("bonus close: pay period " + period.trim() + (reopen ? ", reopened" : ""));
+                return 0;
             }
             final String who = by != null && !by.isBlank() ? by.trim() : System.getProperty("user.name", "unknown");
             final BonusRuns runs = new BonusRuns(parent.main.context());

@@ -56,8 +56,9 @@ public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark
             final Map<String, Object> d = map(origin, where, e.getValue());
             keys(origin, where, d, Set.of("description", "schedule", "tables", "bronze", "commands"));
             final String tables = String.valueOf(d.get("tables"));
-            if (!TableSpec.SCHEDULES.contains(tables)) {
-                throw new KamwException(origin + ", " + where + ".tables: '" + tables + "' is not one of " + TableSpec.SCHEDULES);
+            if (!TableSpec.SCHEDULES.contains(tables) && !"none".equals(tables)) {
+                throw new KamwException(origin + ", " + where + ".tables: '" + tables + "' is not one of " + TableSpec.SCHEDULES
+                        + " or none");
             }
             if (d.get("schedule") == null) {
                 throw new KamwException(origin + ", " + where + ".schedule: is missing (a cron expression or @daily)");
