@@ -27,6 +27,15 @@ final class FactFixture {
 
     /** Writes (replaces) a table with the rows a query returns. */
     static void table(final RunContext ctx, final String name, final String query) {
+        // views of another test's warehouse may linger in the shared session under the same names
+        for (final String t : ctx.warehouse().listTables()) {
+            ctx.warehouse().spark().catalog().dropTempView(t);
+        }
+        for (final org.apache.spark.sql.catalog.Table t : ctx.warehouse().spark().catalog().listTables().collectAsList()) {
+            if (t.isTemporary() && query.toLowerCase(java.util.Locale.ROOT).contains(t.name().toLowerCase(java.util.Locale.ROOT))) {
+                ctx.warehouse().spark().catalog().dropTempView(t.name());
+            }
+        }
         ctx.warehouse().registerViewsFor(query);
         ctx.warehouse().spark().sql(query).coalesce(1).write().format("delta").mode(SaveMode.Overwrite)
                 .option("overwriteSchema", "true").save(ctx.warehouse().tablePath(name));
