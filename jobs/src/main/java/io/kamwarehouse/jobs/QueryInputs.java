@@ -66,6 +66,14 @@ final class QueryInputs {
         return new QueryInputs(inputs, sql, fp);
     }
 
+    /**
+     * A fingerprint of something other than a query (e.g. the scoring plan files a job read), for
+     * jobs that reuse the same skip-when-unchanged rule.
+     */
+    static QueryInputs forFingerprint(final JobInputs inputs, final String text) {
+        return new QueryInputs(inputs, null, sha(text));
+    }
+
     /** True when the table was last written from exactly these inputs and this query. */
     boolean unchangedSinceLastBuild(final Warehouse wh, final String table) {
         if (!wh.exists(table)) {

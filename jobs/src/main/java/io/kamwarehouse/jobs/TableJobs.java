@@ -3,6 +3,7 @@ package io.kamwarehouse.jobs;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.spec.ModelParams;
 import io.kamwarehouse.spec.Scd2Params;
+import io.kamwarehouse.spec.ScoringPlanParams;
 import io.kamwarehouse.spec.SqlParams;
 import io.kamwarehouse.spec.StagingParams;
 import io.kamwarehouse.spec.TableSpec;
@@ -20,6 +21,7 @@ public final class TableJobs {
             case StagingParams.KIND -> new StagingJob();
             case SqlParams.KIND -> new SqlJob();
             case Scd2Params.KIND -> new Scd2Job();
+            case ScoringPlanParams.KIND -> new ScoringPlanJob();
             case ModelParams.KIND -> new ModelJob();
             default -> throw new TableSpecException("table spec " + spec.origin() + ": no job runs kind '" + spec.job() + "'");
         };

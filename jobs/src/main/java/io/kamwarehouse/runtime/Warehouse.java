@@ -64,7 +64,8 @@ public final class Warehouse {
         if (t.startsWith("stg_")) {
             return "silver";
         }
-        if (t.startsWith("dim_") || t.startsWith("fct_") || t.startsWith("bdg_") || t.startsWith("mart_")) {
+        if (t.startsWith("dim_") || t.startsWith("fct_") || t.startsWith("bdg_") || t.startsWith("mart_")
+                || t.startsWith("cfg_")) {
             return "gold";
         }
         return "meta";

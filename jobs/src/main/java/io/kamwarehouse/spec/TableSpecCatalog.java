@@ -45,6 +45,7 @@ public final class TableSpecCatalog {
             StagingParams.KIND, StagingParams::parse,
             SqlParams.KIND, SqlParams::parse,
             Scd2Params.KIND, Scd2Params::parse,
+            ScoringPlanParams.KIND, ScoringPlanParams::parse,
             ModelParams.KIND, ModelParams::parse);
 
     private final Map<String, TableSpec> byName;
@@ -127,13 +128,18 @@ public final class TableSpecCatalog {
         final String prefixLayer = Warehouse.layerOf(name);
         if (!prefixLayer.equals(layer)) {
             throw f.error("name", "'" + name + "' names a " + prefixLayer + " table, but the spec says layer " + layer
-                    + " (silver tables start with stg_; gold with dim_, fct_, bdg_ or mart_)");
+                    + " (silver tables start with stg_; gold with dim_, fct_, bdg_, mart_ or cfg_)");
         }
         final String description = f.requiredString(m, "description", "description");
         final String grain = f.requiredString(m, "grain", "grain");
         final List<String> keys = f.stringList(m, "keys", "keys", true);
         keys.forEach(k -> SpecFields.checkColumnName(f, "keys", k));
-        final List<String> inputs = f.stringList(m, "inputs", "inputs", true);
+        // a scoring_plan job reads the plan files, not tables: its inputs are empty
+        final boolean readsPlans = ScoringPlanParams.KIND.equals(m.get("job"));
+        final List<String> inputs = f.stringList(m, "inputs", "inputs", !readsPlans);
+        if (readsPlans && !inputs.isEmpty()) {
+            throw f.error("inputs", "a scoring_plan job reads the scoring plan files, not tables: write 'inputs: []'");
+        }
         for (final String in : inputs) {
             if (in.equals(name)) {
                 throw f.error("inputs", name + " cannot read itself");
@@ -152,7 +158,7 @@ public final class TableSpecCatalog {
             }
         }
         if (StagingParams.KIND.equals(job) != name.startsWith("stg_")) {
-            throw f.error("job", "silver tables (stg_) are built by staging jobs and gold tables by sql, scd2 or model jobs, not '" + job + "'");
+            throw f.error("job", "silver tables (stg_) are built by staging jobs and gold tables by sql, scd2 or model jobs (cfg_ tables by scoring_plan jobs), not '" + job + "'");
         }
         if (StagingParams.KIND.equals(job) && StagingParams.contractOf(name) == null) {
             throw f.error("name", "a staging table is named stg_<source>__<entity> after the contract it stages");

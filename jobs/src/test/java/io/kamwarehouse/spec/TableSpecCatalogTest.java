@@ -184,7 +184,7 @@ class TableSpecCatalogTest {
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("schedule: daily", "schedule: hourly")),
                 "schedule: 'hourly' is not one of [daily, monthly]");
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("job: staging", "job: scd3")),
-                "job: 'scd3' is not a known job kind (known: model, scd2, sql, staging)");
+                "job: 'scd3' is not a known job kind (known: model, scd2, scoring_plan, sql, staging)");
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("inputs: [raw_crm__teams]", "inputs: [stg_crm__teams]")),
                 "inputs: stg_crm__teams cannot read itself");
     }

@@ -1,0 +1,449 @@
+package io.kamwarehouse.dashboards;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.kamwarehouse.KamwException;
+
+/**
+ * The Superset import bundle kept under {@code dashboards/bundle/} as plain YAML (format v1:
+ * {@code metadata.yaml}, {@code databases/}, {@code datasets/<database>/}, {@code charts/},
+ * {@code dashboards/}). Checks its structure against the import format, zips it for
+ * {@code superset import-dashboards -p FILE.zip}, and derives the SQL that every dataset and
+ * chart runs, so the bundle can be proved against the serving database.
+ */
+public final class DashboardBundle {
+
+    /** What Superset writes in place of a password in an exported URI. */
+    public static final String MASK = "XXXXXXXXXX";
+    private static final Pattern URI_PASSWORD = Pattern.compile("^([a-z0-9+]+://[^:/@]+:)([^@]*)(@.*)$");
+    private static final Pattern URI_USER = Pattern.compile("^([a-z0-9+]+://[^:/@]+)(@.*)$");
+    private static final Set<String> KINDS = Set.of("databases", "datasets", "charts", "dashboards");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Path root;
+    /** Relative path (e.g. {@code charts/NPS.yaml}) to its parsed content, in path order. */
+    private final TreeMap<String, Map<String, Object>> files;
+
+    private DashboardBundle(final Path root, final TreeMap<String, Map<String, Object>> files) {
+        this.root = root;
+        this.files = files;
+    }
+
+    /** Reads every YAML file of a bundle folder; a clear error when the folder or a file is not readable. */
+    public static DashboardBundle load(final Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new KamwException("dashboard bundle folder " + root + " does not exist; point --bundle (or KAMW_DASHBOARDS) at the"
+                    + " project's dashboards/bundle folder");
+        }
+        final TreeMap<String, Map<String, Object>> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (final Path p : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".yaml")) {
+                    final String rel = root.relativize(p).toString().replace('\\', '/');
+                    try {
+                        @SuppressWarnings("unchecked")
+                        final Map<String, Object> m = YAML.readValue(p.toFile(), Map.class);
+                        files.put(rel, m == null ? Map.of() : m);
+                    } catch (final IOException e) {
+                        throw new KamwException("dashboard bundle file " + rel + " is not valid YAML: " + e.getMessage());
+                    }
+                }
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read dashboard bundle " + root, e);
+        }
+        return new DashboardBundle(root, files);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Files of one kind ({@code databases}, {@code datasets}, {@code charts}, {@code dashboards}) by relative path. */
+    public Map<String, Map<String, Object>> files(final String kind) {
+        final Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        files.forEach((k, v) -> {
+            if (k.startsWith(kind + "/")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** Datasets by UUID. */
+    public Map<String, Dataset> datasets() {
+        final Map<String, Dataset> out = new LinkedHashMap<>();
+        files("datasets").forEach((path, m) -> {
+            final Dataset d = Dataset.of(path, m);
+            out.put(d.uuid(), d);
+        });
+        return out;
+    }
+
+    /** Charts in file order. */
+    public List<Chart> charts() {
+        final List<Chart> out = new ArrayList<>();
+        files("charts").forEach((path, m) -> out.add(Chart.of(path, m)));
+        return out;
+    }
+
+    /**
+     * Every way this bundle would fail to import or to render, as messages naming the file; empty
+     * when the bundle is sound. Checks: metadata, unique UUIDs, masked passwords, every dataset's
+     * database and every chart's dataset present, every metric, column and order-by a chart names
+     * present in its dataset, every chart on a dashboard and every dashboard chart present.
+     */
+    public List<String> problems() {
+        final List<String> out = new ArrayList<>();
+        final Map<String, Object> meta = files.get("metadata.yaml");
+        if (meta == null) {
+            out.add("metadata.yaml is missing");
+        } else {
+            if (!"1.0.0".equals(String.valueOf(meta.get("version")))) {
+                out.add("metadata.yaml: version must be 1.0.0");
+            }
+            if (!"Dashboard".equals(meta.get("type"))) {
+                out.add("metadata.yaml: type must be Dashboard (import-dashboards reads dashboard bundles)");
+            }
+        }
+        for (final String rel : files.keySet()) {
+            final String kind = rel.contains("/") ? rel.substring(0, rel.indexOf('/')) : "";
+            if (!rel.equals("metadata.yaml") && !KINDS.contains(kind)) {
+                out.add(rel + ": not a place the import format knows (databases/, datasets/<db>/, charts/, dashboards/)");
+            }
+        }
+        final Map<String, String> uuids = new HashMap<>();
+        files.forEach((rel, m) -> {
+            if (rel.equals("metadata.yaml")) {
+                return;
+            }
+            final Object u = m.get("uuid");
+            if (!(u instanceof String s) || !s.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+                out.add(rel + ": uuid missing or not a UUID");
+            } else if (uuids.putIfAbsent(s, rel) != null) {
+                out.add(rel + ": uuid " + s + " is also the uuid of " + uuids.get(s));
+            }
+            if (!"1.0.0".equals(String.valueOf(m.get("version")))) {
+                out.add(rel + ": version must be 1.0.0");
+            }
+        });
+        final Set<String> databases = new LinkedHashSet<>();
+        files("databases").forEach((rel, m) -> {
+            databases.add(String.valueOf(m.get("uuid")));
+            if (!(m.get("database_name") instanceof String)) {
+                out.add(rel + ": database_name missing");
+            }
+            final String uri = String.valueOf(m.get("sqlalchemy_uri"));
+            final Matcher pw = URI_PASSWORD.matcher(uri);
+            if (pw.matches() && !pw.group(2).equals(MASK)) {
+                out.add(rel + ": sqlalchemy_uri carries a password; write " + MASK + " (the secret is supplied at import time)");
+            }
+            if (!uri.startsWith("postgresql")) {
+                out.add(rel + ": sqlalchemy_uri must point at the PostgreSQL serving database");
+            }
+        });
+        final Map<String, Dataset> datasets = datasets();
+        for (final Dataset d : datasets.values()) {
+            if (!databases.contains(d.databaseUuid())) {
+                out.add(d.path() + ": database_uuid " + d.databaseUuid() + " is not a database of the bundle");
+            }
+            if (!d.path().startsWith("datasets/") || d.path().split("/").length != 3) {
+                out.add(d.path() + ": datasets must sit in datasets/<database>/");
+            }
+            if (d.tableName() == null || d.tableName().isBlank()) {
+                out.add(d.path() + ": table_name missing");
+            }
+            if (d.columns().isEmpty()) {
+                out.add(d.path() + ": no columns");
+            }
+            if (d.mainDttmCol() != null && !d.columns().containsKey(d.mainDttmCol())) {
+                out.add(d.path() + ": main_dttm_col " + d.mainDttmCol() + " is not a column");
+            }
+        }
+        final Set<String> chartUuids = new LinkedHashSet<>();
+        for (final Chart c : charts()) {
+            chartUuids.add(c.uuid());
+            final Dataset d = datasets.get(c.datasetUuid());
+            if (d == null) {
+                out.add(c.path() + ": dataset_uuid " + c.datasetUuid() + " is not a dataset of the bundle");
+                continue;
+            }
+            if (!c.vizType().equals(c.params().get("viz_type"))) {
+                out.add(c.path() + ": params.viz_type differs from viz_type");
+            }
+            for (final String m : c.metrics()) {
+                if (!d.metrics().containsKey(m)) {
+                    out.add(c.path() + ": metric " + m + " is not a metric of dataset " + d.tableName());
+                }
+            }
+            for (final String col : c.columns()) {
+                if (!d.columns().containsKey(col)) {
+                    out.add(c.path() + ": column " + col + " is not a column of dataset " + d.tableName());
+                }
+            }
+            if (c.metrics().isEmpty() && !c.isRaw()) {
+                out.add(c.path() + ": an aggregate chart needs at least one metric");
+            }
+            if (c.isRaw() && c.columns().isEmpty()) {
+                out.add(c.path() + ": a raw table chart needs all_columns");
+            }
+        }
+        final Set<String> placed = new LinkedHashSet<>();
+        files("dashboards").forEach((rel, m) -> {
+            if (!(m.get("dashboard_title") instanceof String)) {
+                out.add(rel + ": dashboard_title missing");
+            }
+            if (!(m.get("position") instanceof Map<?, ?> position)) {
+                out.add(rel + ": position missing");
+                return;
+            }
+            for (final Object node : position.values()) {
+                if (node instanceof Map<?, ?> n && "CHART".equals(n.get("type"))) {
+                    final Object meta2 = n.get("meta");
+                    final Object u = meta2 instanceof Map<?, ?> mm ? mm.get("uuid") : null;
+                    if (!chartUuids.contains(String.valueOf(u))) {
+                        out.add(rel + ": chart " + u + " in position is not a chart of the bundle");
+                    }
+                    placed.add(String.valueOf(u));
+                }
+            }
+        });
+        for (final Chart c : charts()) {
+            if (!placed.contains(c.uuid())) {
+                out.add(c.path() + ": on no dashboard");
+            }
+        }
+        return out;
+    }
+
+    /** Throws with every problem listed when the bundle is not sound. */
+    public void check() {
+        final List<String> p = problems();
+        if (!p.isEmpty()) {
+            throw new KamwException("the dashboard bundle in " + root + " has " + p.size() + " problem(s):\n  " + String.join("\n  ", p));
+        }
+    }
+
+    /**
+     * Writes the import zip: one root folder holding the bundle files. When {@code uri} is given it
+     * replaces every database's sqlalchemy_uri; when {@code password} is given it replaces the masked
+     * password (then the zip holds a secret).
+     */
+    public void zip(final Path out, final String folder, final String uri, final String password) {
+        check();
+        try {
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            try (OutputStream os = Files.newOutputStream(out); ZipOutputStream zip = new ZipOutputStream(os)) {
+                for (final String rel : files.keySet()) {
+                    String text = Files.readString(root.resolve(rel), StandardCharsets.UTF_8);
+                    if (rel.startsWith("databases/")) {
+                        text = databaseText(text, uri, password);
+                    }
+                    zip.putNextEntry(new ZipEntry(folder + "/" + rel));
+                    zip.write(text.getBytes(StandardCharsets.UTF_8));
+                    zip.closeEntry();
+                }
+            }
+        } catch (final IOException e) {
+            throw new KamwException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String databaseText(final String text, final String uri, final String password) {
+        final StringBuilder out = new StringBuilder();
+        for (final String line : text.split("\n", -1)) {
+            if (line.startsWith("sqlalchemy_uri:")) {
+                String value = uri != null ? uri : line.substring("sqlalchemy_uri:".length()).trim();
+                final Matcher pw = URI_PASSWORD.matcher(value);
+                final Matcher user = URI_USER.matcher(value);
+                if (pw.matches()) {
+                    value = pw.group(1) + (password != null ? password : MASK) + pw.group(3);
+                } else if (user.matches()) {
+                    value = user.group(1) + ":" + (password != null ? password : MASK) + user.group(2);
+                } else if (password != null) {
+                    throw new KamwException("sqlalchemy_uri " + value + " names no user to give the password to; use"
+                            + " postgresql+psycopg2://USER@HOST:PORT/DB");
+                }
+                out.append("sqlalchemy_uri: ").append(value);
+            } else {
+                out.append(line);
+            }
+            out.append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    /** A Superset dataset: a physical table (schema.table_name) or a virtual one (sql). */
+    public record Dataset(String path, String uuid, String databaseUuid, String tableName, String schema, String sql,
+            String mainDttmCol, Map<String, String> columns, Map<String, String> metrics) {
+
+        static Dataset of(final String path, final Map<String, Object> m) {
+            final Map<String, String> cols = new LinkedHashMap<>();
+            for (final Map<String, Object> c : list(m.get("columns"))) {
+                cols.put(String.valueOf(c.get("column_name")), String.valueOf(c.get("type")));
+            }
+            final Map<String, String> metrics = new LinkedHashMap<>();
+            for (final Map<String, Object> c : list(m.get("metrics"))) {
+                metrics.put(String.valueOf(c.get("metric_name")), String.valueOf(c.get("expression")));
+            }
+            return new Dataset(path, String.valueOf(m.get("uuid")), String.valueOf(m.get("database_uuid")),
+                    (String) m.get("table_name"), (String) m.get("schema"), (String) m.get("sql"), (String) m.get("main_dttm_col"),
+                    cols, metrics);
+        }
+
+        /** What the dataset reads from: the schema-qualified table, or the virtual SQL as a subquery. */
+        public String from() {
+            if (sql != null && !sql.isBlank()) {
+                return "(" + sql.strip().replaceAll(";\\s*$", "") + ") AS " + tableName;
+            }
+            return (schema == null ? "" : schema + ".") + tableName;
+        }
+
+        /** The query Superset runs to list the dataset's columns (and that proves it reads). */
+        public String sampleQuery(final int limit) {
+            return "SELECT " + String.join(", ", columns.keySet()) + " FROM " + from() + " LIMIT " + limit;
+        }
+    }
+
+    /** A chart: its dataset, viz type and the params that decide its query. */
+    public record Chart(String path, String uuid, String name, String vizType, String datasetUuid, Map<String, Object> params) {
+
+        static Chart of(final String path, final Map<String, Object> m) {
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> params = m.get("params") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+            return new Chart(path, String.valueOf(m.get("uuid")), String.valueOf(m.get("slice_name")), String.valueOf(m.get("viz_type")),
+                    String.valueOf(m.get("dataset_uuid")), params);
+        }
+
+        boolean isRaw() {
+            return "raw".equals(params.get("query_mode"));
+        }
+
+        /** Saved metrics the chart uses ({@code metrics}, {@code metric}, the sort metric). */
+        public List<String> metrics() {
+            final Set<String> out = new LinkedHashSet<>();
+            if (!isRaw()) {
+                out.addAll(strings(params.get("metrics")));
+                if (params.get("metric") instanceof String s) {
+                    out.add(s);
+                }
+                if (params.get("timeseries_limit_metric") instanceof String s) {
+                    out.add(s);
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        /** Columns the chart groups by or shows, in query order (x axis first). */
+        public List<String> columns() {
+            final Set<String> out = new LinkedHashSet<>();
+            if (params.get("x_axis") instanceof String s) {
+                out.add(s);
+            }
+            for (final String k : List.of("groupby", "groupbyRows", "groupbyColumns", "all_columns")) {
+                out.addAll(strings(params.get(k)));
+            }
+            return List.copyOf(out);
+        }
+
+        /** SQL WHERE conditions of the chart's adhoc filters. */
+        public List<String> filters() {
+            final List<String> out = new ArrayList<>();
+            for (final Map<String, Object> f : list(params.get("adhoc_filters"))) {
+                if ("SQL".equals(f.get("expressionType")) && f.get("sqlExpression") instanceof String s) {
+                    out.add(s);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * The query the chart sends for its dataset, in PostgreSQL: the x axis truncated to its time
+         * grain, grouped by the chart's columns, with its saved metrics and filters.
+         */
+        public String query(final Dataset d, final int limit) {
+            final List<String> select = new ArrayList<>();
+            final List<String> group = new ArrayList<>();
+            final String grain = params.get("time_grain_sqla") instanceof String g ? g : null;
+            for (final String c : columns()) {
+                final String expr = c.equals(params.get("x_axis")) && grain != null && d.columns().getOrDefault(c, "").matches("(?i)date|timestamp.*")
+                        ? "DATE_TRUNC('" + truncUnit(grain) + "', " + c + ")" : c;
+                select.add(expr + " AS " + c);
+                group.add(expr);
+            }
+            if (!isRaw()) {
+                for (final String m : metrics()) {
+                    select.add(d.metrics().get(m) + " AS " + m);
+                }
+            }
+            final StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select)).append(" FROM ").append(d.from());
+            final List<String> where = filters();
+            if (!where.isEmpty()) {
+                sql.append(" WHERE ").append(String.join(" AND ", where.stream().map(w -> "(" + w + ")").toList()));
+            }
+            if (!isRaw() && !group.isEmpty()) {
+                sql.append(" GROUP BY ").append(String.join(", ", group));
+            }
+            return sql.append(" LIMIT ").append(limit).toString();
+        }
+
+        private static String truncUnit(final String grain) {
+            return switch (grain) {
+                case "P1D" -> "day";
+                case "P1W" -> "week";
+                case "P3M" -> "quarter";
+                case "P1Y" -> "year";
+                default -> "month";
+            };
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> list(final Object o) {
+        final List<Map<String, Object>> out = new ArrayList<>();
+        if (o instanceof Collection<?> c) {
+            for (final Object e : c) {
+                if (e instanceof Map<?, ?> m) {
+                    out.add((Map<String, Object>) m);
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<String> strings(final Object o) {
+        final List<String> out = new ArrayList<>();
+        if (o instanceof Collection<?> c) {
+            for (final Object e : c) {
+                if (e instanceof String s) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+}

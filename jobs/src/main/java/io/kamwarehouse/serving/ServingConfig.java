@@ -1,0 +1,193 @@
+package io.kamwarehouse.serving;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.kamwarehouse.KamwException;
+import io.kamwarehouse.runtime.Warehouse;
+
+/**
+ * What is published to the serving database and who may read it ({@code conf/serving.yaml}).
+ *
+ * @param schema          PostgreSQL schema the tables go into
+ * @param prefixes        gold table prefixes to publish ({@code dim_}, {@code fct_}, {@code mart_})
+ * @param exclude         gold tables not to publish
+ * @param teamColumn      the column row-level security filters on ({@code team_id})
+ * @param teamRestricted  tables whose rows a team role sees only for its teams (when they have the column)
+ * @param readerRole      the read-only role that sees every row (Superset's login)
+ * @param teamReaderRole  the group role of the team roles
+ * @param teamRoles       team role name to the teams it sees
+ * @param embeddedPort    port of the embedded server on 127.0.0.1
+ * @param embeddedDatabase database created in the embedded server
+ */
+public record ServingConfig(
+        String schema,
+        List<String> prefixes,
+        List<String> exclude,
+        String teamColumn,
+        List<String> teamRestricted,
+        String readerRole,
+        String teamReaderRole,
+        Map<String, List<String>> teamRoles,
+        int embeddedPort,
+        String embeddedDatabase) {
+
+    /** Environment variable naming the folder of {@code serving.yaml} (bin/kamw sets it to conf/). */
+    public static final String ENV_CONF = "KAMW_CONF";
+    static final String FILE = "serving.yaml";
+
+    private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private static final String IDENT = "[a-z_][a-z0-9_]*";
+
+    public ServingConfig {
+        prefixes = List.copyOf(prefixes);
+        exclude = List.copyOf(exclude);
+        teamRestricted = List.copyOf(teamRestricted);
+        final Map<String, List<String>> roles = new LinkedHashMap<>();
+        teamRoles.forEach((k, v) -> roles.put(k, List.copyOf(v)));
+        teamRoles = Map.copyOf(roles);
+        for (final String id : List.of(schema, readerRole, teamReaderRole, teamColumn)) {
+            requireIdentifier(id);
+        }
+        teamRoles.keySet().forEach(ServingConfig::requireIdentifier);
+    }
+
+    /** True when a table is published: a gold table with a listed prefix, not excluded. */
+    public boolean publishes(final String table) {
+        return Warehouse.layerOf(table).equals("gold") && prefixes.stream().anyMatch(table::startsWith)
+                && !exclude.contains(table);
+    }
+
+    /** A copy with other team-restricted tables and team roles (tests use it with fixture tables). */
+    public ServingConfig withTeams(final List<String> restricted, final Map<String, List<String>> roles) {
+        return new ServingConfig(schema, prefixes, exclude, teamColumn, restricted, readerRole, teamReaderRole, roles,
+                embeddedPort, embeddedDatabase);
+    }
+
+    /** A copy publishing into another schema. */
+    public ServingConfig withSchema(final String other) {
+        return new ServingConfig(other, prefixes, exclude, teamColumn, teamRestricted, readerRole, teamReaderRole,
+                teamRoles, embeddedPort, embeddedDatabase);
+    }
+
+    /** A copy with another embedded port. */
+    public ServingConfig withPort(final int port) {
+        return new ServingConfig(schema, prefixes, exclude, teamColumn, teamRestricted, readerRole, teamReaderRole,
+                teamRoles, port, embeddedDatabase);
+    }
+
+    static void requireIdentifier(final String id) {
+        if (id == null || !id.matches(IDENT) || id.length() > 63) {
+            throw new KamwException("conf/serving.yaml: '" + id + "' is not a PostgreSQL name this tool accepts "
+                    + "(lower snake case, at most 63 characters)");
+        }
+    }
+
+    /** Loads {@code serving.yaml} from {@code $KAMW_CONF}, else the copy inside the jar. */
+    public static ServingConfig load() {
+        final String dir = System.getenv(ENV_CONF);
+        if (dir != null && !dir.isBlank()) {
+            final Path p = Paths.get(dir, FILE);
+            if (Files.isRegularFile(p)) {
+                try {
+                    return parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8));
+                } catch (final IOException e) {
+                    throw new KamwException("cannot read " + p + ": " + e.getMessage());
+                }
+            }
+        }
+        try (InputStream in = ServingConfig.class.getClassLoader().getResourceAsStream("conf/" + FILE)) {
+            if (in == null) {
+                throw new KamwException("conf/serving.yaml is missing (set " + ENV_CONF + " to the folder holding it)");
+            }
+            return parse("conf/" + FILE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (final IOException e) {
+            throw new KamwException("cannot read conf/serving.yaml from the application: " + e.getMessage());
+        }
+    }
+
+    /** Parses the file strictly: unknown keys are errors that name the file and the key. */
+    @SuppressWarnings("unchecked")
+    public static ServingConfig parse(final String origin, final String yaml) {
+        final Map<String, Object> m;
+        try {
+            m = (Map<String, Object>) YAML.readValue(yaml, Map.class);
+        } catch (final IOException | ClassCastException e) {
+            throw new KamwException(origin + " is not a YAML mapping: " + e.getMessage().replaceAll("\\s+", " "));
+        }
+        keys(origin, null, m, Set.of("schema", "publish", "team_restricted", "roles", "team_roles", "embedded"));
+        final Map<String, Object> publish = map(origin, m, "publish");
+        keys(origin, "publish", publish, Set.of("prefixes", "exclude"));
+        final Map<String, Object> restricted = map(origin, m, "team_restricted");
+        keys(origin, "team_restricted", restricted, Set.of("column", "tables"));
+        final Map<String, Object> roles = map(origin, m, "roles");
+        keys(origin, "roles", roles, Set.of("reader", "team_reader"));
+        final Map<String, Object> embedded = map(origin, m, "embedded");
+        keys(origin, "embedded", embedded, Set.of("port", "database"));
+        final Map<String, List<String>> teamRoles = new LinkedHashMap<>();
+        map(origin, m, "team_roles").forEach((k, v) -> teamRoles.put(k, strings(origin, "team_roles." + k, v)));
+        final int port;
+        try {
+            port = Integer.parseInt(String.valueOf(embedded.getOrDefault("port", 5433)));
+        } catch (final NumberFormatException e) {
+            throw new KamwException(origin + ", embedded.port: '" + embedded.get("port") + "' is not a port number");
+        }
+        return new ServingConfig(
+                String.valueOf(m.getOrDefault("schema", "kamw")),
+                publish.containsKey("prefixes") ? strings(origin, "publish.prefixes", publish.get("prefixes")) : List.of("dim_", "fct_", "mart_"),
+                strings(origin, "publish.exclude", publish.get("exclude")),
+                String.valueOf(restricted.getOrDefault("column", "team_id")),
+                strings(origin, "team_restricted.tables", restricted.get("tables")),
+                String.valueOf(roles.getOrDefault("reader", "kamw_reader")),
+                String.valueOf(roles.getOrDefault("team_reader", "kamw_team_reader")),
+                teamRoles, port,
+                String.valueOf(embedded.getOrDefault("database", "kamw")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(final String origin, final Map<String, Object> m, final String key) {
+        final Object v = m.get(key);
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map)) {
+            throw new KamwException(origin + ", " + key + ": must be a mapping (key: value)");
+        }
+        return (Map<String, Object>) v;
+    }
+
+    private static List<String> strings(final String origin, final String field, final Object v) {
+        final List<String> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof List<?> l)) {
+            throw new KamwException(origin + ", " + field + ": must be a list, e.g. [a, b]");
+        }
+        l.forEach(x -> out.add(String.valueOf(x).trim()));
+        return out;
+    }
+
+    private static void keys(final String origin, final String field, final Map<String, Object> m, final Set<String> allowed) {
+        for (final String k : m.keySet()) {
+            if (!allowed.contains(k)) {
+                throw new KamwException(origin + (field == null ? "" : ", " + field) + ": unknown key '" + k + "' (allowed: "
+                        + String.join(", ", new TreeSet<>(allowed)) + ")");
+            }
+        }
+    }
+}

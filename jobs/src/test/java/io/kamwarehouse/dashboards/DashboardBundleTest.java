@@ -1,0 +1,123 @@
+package io.kamwarehouse.dashboards;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Superset bundle in dashboards/bundle against the import format, and what the checks catch. */
+class DashboardBundleTest {
+
+    static final Path BUNDLE = Paths.get("..", "dashboards", "bundle");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theProjectBundleIsSound() {
+        final DashboardBundle b = DashboardBundle.load(BUNDLE);
+        assertEquals(List.of(), b.problems());
+        final List<String> titles = new ArrayList<>();
+        b.files("dashboards").values().forEach(m -> titles.add(String.valueOf(m.get("dashboard_title"))));
+        assertEquals(new java.util.TreeSet<>(DashboardSet.TITLES), new java.util.TreeSet<>(titles));
+        for (final DashboardBundle.Chart c : b.charts()) {
+            final DashboardBundle.Dataset d = b.datasets().get(c.datasetUuid());
+            final String sql = c.query(d, 10);
+            assertTrue(sql.contains(" FROM " + d.from()), sql);
+            c.metrics().forEach(m -> assertTrue(sql.contains(d.metrics().get(m) + " AS " + m), sql));
+        }
+    }
+
+    @Test
+    void aChartNamingAMetricOrColumnItsDatasetLacksIsCaught() throws IOException {
+        final Path copy = copy();
+        final Path chart = copy.resolve("charts/NPS_by_tier.yaml");
+        String text = Files.readString(chart);
+        text = text.replace("- nps\n", "- net_promoter\n").replace("x_axis: dimension_value", "x_axis: team_name");
+        Files.writeString(chart, text);
+        final List<String> problems = DashboardBundle.load(copy).problems();
+        assertTrue(problems.contains("charts/NPS_by_tier.yaml: metric net_promoter is not a metric of dataset mart_nps"), problems.toString());
+        assertTrue(problems.contains("charts/NPS_by_tier.yaml: column team_name is not a column of dataset mart_nps"), problems.toString());
+    }
+
+    @Test
+    void duplicateUuidsMissingDatasetsPasswordsAndOrphanChartsAreCaught() throws IOException {
+        final Path copy = copy();
+        final Map<String, Object> first = DashboardBundle.load(copy).files("charts").values().iterator().next();
+        final String firstUuid = String.valueOf(first.get("uuid"));
+        Files.writeString(copy.resolve("charts/Orphan.yaml"), """
+                slice_name: Orphan
+                viz_type: big_number_total
+                params: {viz_type: big_number_total, metric: nps}
+                uuid: %s
+                version: 1.0.0
+                dataset_uuid: 00000000-0000-0000-0000-000000000000
+                """.formatted(firstUuid));
+        final Path db = Files.list(copy.resolve("databases")).findFirst().orElseThrow();
+        Files.writeString(db, Files.readString(db).replace(DashboardBundle.MASK, "hunter2"));
+        final List<String> problems = DashboardBundle.load(copy).problems();
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("charts/Orphan.yaml: uuid " + firstUuid + " is also the uuid of")), problems.toString());
+        assertTrue(problems.contains("charts/Orphan.yaml: dataset_uuid 00000000-0000-0000-0000-000000000000 is not a dataset of the bundle"),
+                problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("sqlalchemy_uri carries a password")), problems.toString());
+    }
+
+    @Test
+    void theZipHasOneRootFolderAndTakesTheSecretOnlyWhenGiven() throws IOException {
+        final DashboardBundle b = DashboardBundle.load(BUNDLE);
+        final Path masked = tmp.resolve("masked.zip");
+        b.zip(masked, "kamw_dashboards", null, null);
+        final Map<String, String> entries = read(masked);
+        assertTrue(entries.keySet().stream().allMatch(k -> k.startsWith("kamw_dashboards/")), entries.keySet().toString());
+        assertTrue(entries.containsKey("kamw_dashboards/metadata.yaml"));
+        assertEquals(Files.list(BUNDLE.resolve("charts")).count(),
+                entries.keySet().stream().filter(k -> k.startsWith("kamw_dashboards/charts/")).count());
+        final String db = entries.entrySet().stream().filter(e -> e.getKey().startsWith("kamw_dashboards/databases/")).findFirst()
+                .orElseThrow().getValue();
+        assertTrue(db.contains(":" + DashboardBundle.MASK + "@"), db);
+
+        final Path secret = tmp.resolve("secret.zip");
+        b.zip(secret, "kamw_dashboards", "postgresql+psycopg2://kamw_reader@db.example:5432/kamw", "s3cret");
+        final String db2 = read(secret).entrySet().stream().filter(e -> e.getKey().contains("/databases/")).findFirst().orElseThrow().getValue();
+        assertTrue(db2.contains("sqlalchemy_uri: postgresql+psycopg2://kamw_reader:s3cret@db.example:5432/kamw"), db2);
+    }
+
+    private Path copy() throws IOException {
+        final Path out = tmp.resolve("bundle");
+        try (Stream<Path> walk = Files.walk(BUNDLE)) {
+            for (final Path p : (Iterable<Path>) walk::iterator) {
+                final Path target = out.resolve(BUNDLE.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> read(final Path zip) throws IOException {
+        final Map<String, String> out = new TreeMap<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                out.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+}
