@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code kamw dashboards}: the Superset bundle under {@code dashboards/bundle}. */
 @Command(name = "dashboards", mixinStandardHelpOptions = true,
         description = "Check and package the Superset dashboards (dashboards/bundle) for 'superset import-dashboards'.",
-        subcommands = {DashboardsCommand.Build.class, DashboardsCommand.Check.class})
+        subcommands = {DashboardsCommand.Build.class, DashboardsCommand.Check.class, DashboardsCommand.Verify.class})
 final class DashboardsCommand implements Runnable {
 
     static final String FOLDER = "kamw_dashboards";
@@ -28,7 +28,7 @@ final class DashboardsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "a subcommand is needed: build or check");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "a subcommand is needed: build, check or verify");
     }
 
     DashboardBundle load() {
@@ -95,6 +95,55 @@ final class DashboardsCommand implements Runnable {
             }
             System.out.printf("bundle %s is sound: %d dashboards, %d charts, %d datasets%n", b.root(), b.files("dashboards").size(),
                     b.charts().size(), b.datasets().size());
+            return 0;
+        }
+    }
+
+    /** {@code kamw dashboards verify}: every dataset and chart query against the serving database. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Run every dataset's query and every chart's metrics, group-bys and filters against the serving database"
+                + " as Superset's read-only login; exit 3 when one fails or returns no rows. Publish first (kamw publish)."})
+    static final class Verify implements Callable<Integer> {
+
+        @ParentCommand
+        DashboardsCommand parent;
+
+        @Option(names = "--jdbc-url", paramLabel = "URL",
+                description = "External PostgreSQL, jdbc:postgresql://HOST:PORT/DB (default: $KAMW_JDBC_URL, else the embedded server);"
+                        + " the reader's password from $" + io.kamwarehouse.serving.ServingTarget.ENV_READER_PASSWORD + ".")
+        String jdbcUrl;
+
+        @Option(names = "--port", paramLabel = "N", description = "Port of the embedded server (default: embedded.port in conf/serving.yaml).")
+        Integer port;
+
+        @Override
+        public Integer call() {
+            final DashboardBundle b = parent.load();
+            b.check();
+            final io.kamwarehouse.serving.ServingConfig config = io.kamwarehouse.serving.ServingConfig.load();
+            final List<io.kamwarehouse.dashboards.BundleVerifier.Result> results;
+            try (io.kamwarehouse.serving.ServingSession session = io.kamwarehouse.serving.ServingSession.open(jdbcUrl, config,
+                    parent.main.config(), port, parent.main.progress());
+                    java.sql.Connection c = session.target().connectAs(config.readerRole(),
+                            System.getenv(io.kamwarehouse.serving.ServingTarget.ENV_READER_PASSWORD))) {
+                results = io.kamwarehouse.dashboards.BundleVerifier.run(b, c);
+            } catch (final java.sql.SQLException e) {
+                throw new io.kamwarehouse.KamwException("cannot read the serving database as " + config.readerRole() + ": "
+                        + e.getMessage());
+            }
+            final TablePrinter t = new TablePrinter(List.of("kind", "name", "rows", "result"));
+            int bad = 0;
+            for (final io.kamwarehouse.dashboards.BundleVerifier.Result r : results) {
+                t.add(List.of(r.kind(), r.name(), String.valueOf(r.rows()), r.ok() ? "ok" : r.error() != null ? r.error() : "no rows"));
+                bad += r.ok() ? 0 : 1;
+            }
+            t.print(System.out, false);
+            if (bad > 0) {
+                System.err.println("kamw: " + bad + " of " + results.size() + " dashboard queries failed or returned no rows"
+                        + " (is the warehouse built and published?)");
+                return io.kamwarehouse.KamwException.EXIT_FAILED;
+            }
+            System.out.println("all " + results.size() + " dashboard queries return rows");
             return 0;
         }
     }

@@ -9,6 +9,10 @@ import io.kamwarehouse.pipeline.Pipeline;
 import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.serving.Publisher;
+import io.kamwarehouse.serving.ServingConfig;
+import io.kamwarehouse.serving.ServingSession;
+import io.kamwarehouse.serving.ServingTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,6 +31,10 @@ final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would run, without starting Spark.")
     boolean dryRun;
 
+    @Option(names = "--publish", description = "Publish the gold tables to the serving database at the end (also done whenever "
+            + "$KAMW_JDBC_URL names an external one); without it and without $KAMW_JDBC_URL nothing is published.")
+    boolean publish;
+
     @Override
     public Integer call() {
         if (dryRun) {
@@ -41,6 +49,15 @@ final class PipelineCommand implements Callable<Integer> {
         final Pipeline.Result result = new Pipeline(ctx).run(Optional.ofNullable(date));
         Summaries.printIngest(System.out, result.ingested(), ctx.warehouse().root());
         Summaries.printBuilt(System.out, result.built());
-        return Summaries.exitCode(result.ingested(), result.built());
+        final int code = Summaries.exitCode(result.ingested(), result.built());
+        if (code == 0 && (publish || ServingTarget.external(null) != null)) {
+            final ServingConfig config = ServingConfig.load();
+            final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
+            try (ServingSession session = ServingSession.open(null, config, main.config(), null, ctx.progress())) {
+                PublishCommand.print(new Publisher(ctx.warehouse(), config, session.target(), ctx.progress())
+                        .publish(PublishCommand.select(config, specs, java.util.List.of()), false));
+            }
+        }
+        return code;
     }
 }

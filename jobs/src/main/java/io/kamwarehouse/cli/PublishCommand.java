@@ -69,7 +69,7 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     static void print(final List<Publisher.Result> results) {
-        final TablePrinter rows = new TablePrinter(List.of("table", "status", "delta_version", "rows", "rows_visible", "time"));
+        final TablePrinter rows = new TablePrinter(List.of("table", "status", "delta_version", "rows", "row_security", "time"));
         long total = 0;
         long ms = 0;
         for (final Publisher.Result r : results) {

@@ -56,7 +56,8 @@ final class RunCommand implements Callable<Integer> {
         if (dryRun) {
             System.out.println(contract.isPresent()
                     ? "run " + table + ": ingest pending drops of " + contract.get().qualifiedName() + (date == null ? "" : " for " + date)
-                    : "run " + table + ": " + spec.get().job() + " job from " + String.join(", ", spec.get().inputs())
+                    : "run " + table + ": " + spec.get().job() + " job from "
+                            + (spec.get().inputs().isEmpty() ? "the scoring plans" : String.join(", ", spec.get().inputs()))
                             + (rebuild ? " (rebuild)" : "") + (date == null ? "" : " for " + date));
             return 0;
         }

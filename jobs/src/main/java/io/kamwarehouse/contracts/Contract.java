@@ -26,7 +26,12 @@ public record Contract(
         List<String> dateFormats,
         List<String> businessKey,
         List<ContractColumn> columns,
-        String origin) {
+        String origin,
+        boolean header,
+        String recordNumber) {
+
+    /** The {@code delimiter:} of text files whose fields are separated by runs of spaces or tabs. */
+    public static final String WHITESPACE = "whitespace";
 
     /** File formats an extract can arrive in. */
     public enum Format { CSV, JSONL, PARQUET }
@@ -63,6 +68,19 @@ public record Contract(
         return false;
     }
 
+    /** True when fields are separated by runs of blanks ({@code delimiter: whitespace}), not by one character. */
+    public boolean whitespaceDelimited() {
+        return WHITESPACE.equals(delimiter);
+    }
+
+    /**
+     * The columns a file carries, in order, for a file without a header line ({@code header: false}):
+     * the contract's columns but the record number.
+     */
+    public List<String> positionalHeader() {
+        return columns.stream().map(ContractColumn::name).filter(n -> !n.equals(recordNumber)).toList();
+    }
+
     /** Date or timestamp patterns for a column: its own, else the contract's, else ISO. */
     public List<String> formatsFor(final ContractColumn column) {
         if (!column.formats().isEmpty()) {
@@ -92,6 +110,9 @@ public record Contract(
     public HeaderMapping mapHeader(final List<String> header) {
         final Map<String, ContractColumn> byName = new LinkedHashMap<>();
         for (final ContractColumn c : columns) {
+            if (c.name().equals(recordNumber)) {
+                continue;
+            }
             for (final String n : c.headerNames()) {
                 byName.putIfAbsent(normalizeHeader(n), c);
             }
@@ -114,7 +135,7 @@ public record Contract(
         final List<ContractColumn> missingRequired = new ArrayList<>();
         final List<ContractColumn> missingOptional = new ArrayList<>();
         for (final ContractColumn c : columns) {
-            if (!seen.containsKey(c.name())) {
+            if (!seen.containsKey(c.name()) && !c.name().equals(recordNumber)) {
                 (c.required() ? missingRequired : missingOptional).add(c);
             }
         }

@@ -30,7 +30,7 @@ public final class ContractCatalog {
 
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final Set<String> CONTRACT_KEYS = Set.of("source", "entity", "description", "format", "encoding",
-            "delimiter", "multiline", "files", "date_formats", "business_key", "columns");
+            "delimiter", "header", "record_number", "multiline", "files", "date_formats", "business_key", "columns");
     private static final Set<String> COLUMN_KEYS = Set.of("name", "type", "required", "aliases", "formats",
             "value_map", "accepted_values", "min", "max", "references", "description");
     private static final Set<String> ENCODINGS = Set.of("utf-8", "gbk", "auto");
@@ -129,9 +129,37 @@ public final class ContractCatalog {
                 throw new ContractException("contract " + path + ": business_key column " + k + " is not a column");
             }
         }
+        final String delimiter = stringOr(doc, "delimiter", ",");
+        if (delimiter.length() != 1 && !Contract.WHITESPACE.equals(delimiter)) {
+            throw new ContractException("contract " + path + ": delimiter '" + delimiter + "' must be one character or '"
+                    + Contract.WHITESPACE + "' (fields separated by runs of spaces or tabs)");
+        }
+        final Object header = doc.getOrDefault("header", Boolean.TRUE);
+        if (!(header instanceof Boolean)) {
+            throw new ContractException("contract " + path + ": header must be true (the first line names the columns) or false"
+                    + " (no header line: the columns come in the contract's order)");
+        }
+        final String recordNumber = stringOr(doc, "record_number", null);
+        if (recordNumber != null) {
+            final ContractColumn rn = columns.stream().filter(c -> c.name().equals(recordNumber)).findFirst()
+                    .orElseThrow(() -> new ContractException("contract " + path + ": record_number '" + recordNumber
+                            + "' must name one of the columns (type long or integer)"));
+            if (rn.type().kind() != ColumnType.Kind.LONG && rn.type().kind() != ColumnType.Kind.INTEGER) {
+                throw new ContractException("contract " + path + ": record_number column " + recordNumber
+                        + " must be of type long or integer");
+            }
+        }
+        if (recordNumber != null && !Contract.WHITESPACE.equals(delimiter)) {
+            throw new ContractException("contract " + path + ": record_number is supported for delimiter: whitespace files only");
+        }
+        if ((Contract.WHITESPACE.equals(delimiter) || !Boolean.TRUE.equals(header) || recordNumber != null)
+                && format != Contract.Format.CSV) {
+            throw new ContractException("contract " + path + ": delimiter: whitespace, header: false and record_number"
+                    + " apply to csv (text) files only");
+        }
         return new Contract(source, entity, stringOr(doc, "description", ""), format, encoding,
-                stringOr(doc, "delimiter", ","), Boolean.TRUE.equals(doc.get("multiline")), files,
-                stringList(path, doc, "date_formats"), key, columns, path);
+                delimiter, Boolean.TRUE.equals(doc.get("multiline")), files,
+                stringList(path, doc, "date_formats"), key, columns, path, (Boolean) header, recordNumber);
     }
 
     @SuppressWarnings("unchecked")

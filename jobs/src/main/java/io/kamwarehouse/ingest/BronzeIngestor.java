@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.raise_error;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
@@ -312,8 +313,38 @@ public final class BronzeIngestor {
         final Dataset<Row> df;
         final Column rawRecord;
         final Column malformed;
+        Column sourceFile = col("_metadata.file_path");
+        Column recordNumber = null;
         switch (contract.format()) {
             case CSV: {
+                if (contract.whitespaceDelimited()) {
+                    if (!ins.charset().equals(StandardCharsets.UTF_8)) {
+                        throw new KamwException("contract " + contract.origin() + ": whitespace-delimited files are read as UTF-8"
+                                + " (or ASCII); " + paths[0] + " is " + ins.charset().name() + ": re-export it as UTF-8");
+                    }
+                    // Text lines, numbered within their file in file order; blank lines and the header line are skipped.
+                    Dataset<Row> lines = spark.read().text(paths).withColumn("_file", col("_metadata.file_path"))
+                            .withColumn("_mono", monotonically_increasing_id());
+                    lines = lines.withColumn("_line", row_number().over(Window.partitionBy(col("_file")).orderBy(col("_mono"))))
+                            .withColumn("_text", regexp_replace(col("value"), "^\\s+|\\s+$", ""));
+                    if (contract.header()) {
+                        lines = lines.where(col("_line").gt(1));
+                    }
+                    lines = lines.where(col("_text").notEqual(""));
+                    df = lines.withColumn("_record", row_number().over(Window.partitionBy(col("_file")).orderBy(col("_line"))))
+                            .withColumn("_fields", split(col("_text"), "\\s+"));
+                    for (int i = 0; i < header.size(); i++) {
+                        final ContractColumn c = mapping.positions().get(i);
+                        if (c != null) {
+                            select.add(try_element_at(col("_fields"), lit(i + 1)).as(c.name()));
+                        }
+                    }
+                    malformed = size(col("_fields")).notEqual(lit(header.size()));
+                    rawRecord = col("value");
+                    sourceFile = col("_file");
+                    recordNumber = col("_record");
+                    break;
+                }
                 // Schema fields carry the header's own names (so Spark's header check agrees), or cN
                 // where a header is blank or repeated.
                 final List<String> names = csvFieldNames(header);
@@ -323,7 +354,7 @@ public final class BronzeIngestor {
                 }
                 fields.add(DataTypes.createStructField("_corrupt_record", DataTypes.StringType, true));
                 df = spark.read().format("csv").schema(new StructType(fields.toArray(new StructField[0])))
-                        .option("header", "true").option("encoding", ins.charset().name())
+                        .option("header", String.valueOf(contract.header())).option("encoding", ins.charset().name())
                         .option("sep", contract.delimiter()).option("quote", "\"").option("escape", "\"")
                         .option("multiLine", String.valueOf(contract.multiline())).option("mode", "PERMISSIVE")
                         .option("columnNameOfCorruptRecord", "_corrupt_record").load(paths);
@@ -380,9 +411,16 @@ public final class BronzeIngestor {
         for (final ContractColumn c : mapping.missingOptional()) {
             select.add(lit(null).cast(DataTypes.StringType).as(c.name()));
         }
+        if (contract.recordNumber() != null) {
+            if (recordNumber == null) {
+                throw new KamwException("contract " + contract.origin() + ": record_number is supported for delimiter: whitespace"
+                        + " files only");
+            }
+            select.add(recordNumber.cast(DataTypes.StringType).as(contract.recordNumber()));
+        }
         select.add(rawRecord.as("_raw_record"));
         select.add(malformed.as("_malformed"));
-        select.add(col("_metadata.file_path").as("_source_file"));
+        select.add(sourceFile.as("_source_file"));
         select.add(monotonically_increasing_id().as("_ordinal"));
         return df.select(select.toArray(new Column[0]));
     }

@@ -86,11 +86,15 @@ public final class FileInspector {
         final List<String> header;
         if (contract.format() == Contract.Format.JSONL) {
             header = jsonKeys(path, text);
+        } else if (!contract.header()) {
+            // no header line: the fields come in the contract's column order
+            header = contract.positionalHeader();
         } else {
             final String firstLine = firstRecord(text);
-            header = splitCsvLine(firstLine, contract.delimiter().charAt(0));
+            header = contract.whitespaceDelimited() ? List.of(firstLine.trim().split("\\s+"))
+                    : splitCsvLine(firstLine, contract.delimiter().charAt(0));
         }
-        final boolean empty = contract.format() == Contract.Format.CSV && !hasSecondRecord(text);
+        final boolean empty = contract.format() == Contract.Format.CSV && (contract.header() ? !hasSecondRecord(text) : text.isBlank());
         return new Inspection(charset, bom, header, empty || header.isEmpty(), empty ? "file has a header but no rows" : note);
     }
 

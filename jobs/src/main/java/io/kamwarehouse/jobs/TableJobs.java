@@ -1,6 +1,7 @@
 package io.kamwarehouse.jobs;
 
 import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.spec.ModelParams;
 import io.kamwarehouse.spec.Scd2Params;
 import io.kamwarehouse.spec.ScoringPlanParams;
 import io.kamwarehouse.spec.SqlParams;
@@ -21,6 +22,7 @@ public final class TableJobs {
             case SqlParams.KIND -> new SqlJob();
             case Scd2Params.KIND -> new Scd2Job();
             case ScoringPlanParams.KIND -> new ScoringPlanJob();
+            case ModelParams.KIND -> new ModelJob();
             default -> throw new TableSpecException("table spec " + spec.origin() + ": no job runs kind '" + spec.job() + "'");
         };
     }

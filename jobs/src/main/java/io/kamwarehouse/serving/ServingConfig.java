@@ -142,7 +142,7 @@ public record ServingConfig(
         map(origin, m, "team_roles").forEach((k, v) -> teamRoles.put(k, strings(origin, "team_roles." + k, v)));
         final int port;
         try {
-            port = Integer.parseInt(String.valueOf(embedded.getOrDefault("port", 54329)));
+            port = Integer.parseInt(String.valueOf(embedded.getOrDefault("port", 5433)));
         } catch (final NumberFormatException e) {
             throw new KamwException(origin + ", embedded.port: '" + embedded.get("port") + "' is not a port number");
         }

@@ -45,7 +45,8 @@ public final class TableSpecCatalog {
             StagingParams.KIND, StagingParams::parse,
             SqlParams.KIND, SqlParams::parse,
             Scd2Params.KIND, Scd2Params::parse,
-            ScoringPlanParams.KIND, ScoringPlanParams::parse);
+            ScoringPlanParams.KIND, ScoringPlanParams::parse,
+            ModelParams.KIND, ModelParams::parse);
 
     private final Map<String, TableSpec> byName;
     private final List<TableSpec> ordered;
@@ -157,7 +158,7 @@ public final class TableSpecCatalog {
             }
         }
         if (StagingParams.KIND.equals(job) != name.startsWith("stg_")) {
-            throw f.error("job", "silver tables (stg_) are built by staging jobs and gold tables by sql, scd2 or scoring_plan jobs, not '" + job + "'");
+            throw f.error("job", "silver tables (stg_) are built by staging jobs and gold tables by sql, scd2 or model jobs (cfg_ tables by scoring_plan jobs), not '" + job + "'");
         }
         if (StagingParams.KIND.equals(job) && StagingParams.contractOf(name) == null) {
             throw f.error("name", "a staging table is named stg_<source>__<entity> after the contract it stages");
@@ -174,6 +175,9 @@ public final class TableSpecCatalog {
         }
         if (params instanceof SqlParams sq) {
             SqlParams.checkReads(f, "sql.query", sq.query(), sq.vars(), inputs);
+        }
+        if (params instanceof ModelParams mp) {
+            SqlParams.checkReads(f, "model.source", mp.source(), mp.vars(), inputs);
         }
         if (params instanceof Scd2Params sc) {
             SqlParams.checkReads(f, "scd2.source", sc.source(), sc.vars(), inputs);

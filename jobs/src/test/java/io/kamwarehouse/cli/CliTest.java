@@ -65,7 +65,7 @@ class CliTest {
 
     @Test
     void unknownSourceAndTableNameTheKnownOnes() {
-        assertOneLineError(kamw("ingest", "--source", "sap"), 2, "unknown source 'sap'; known sources: crm, finance, maven_crm, prepbench, survey");
+        assertOneLineError(kamw("ingest", "--source", "sap"), 2, "unknown source 'sap'; known sources: cdnow, crm, finance, maven_crm, prepbench, survey");
         assertOneLineError(kamw("run", "raw_crm__acounts", "--dry-run"), 2, "unknown table 'raw_crm__acounts'; known tables: ");
     }
 

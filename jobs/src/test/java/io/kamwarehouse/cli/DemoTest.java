@@ -114,6 +114,8 @@ class DemoTest {
                 assertTrue(ctx.warehouse().read(spec.name()).count() > 0, spec.name() + " has rows on the demo");
             }
         }
+        dashboardsReadThePublishedDemo(ctx, specs);
+
         final String second = demo();
         assertTrue(second.contains("rows read 0, loaded 0, quarantined 0"), second);
         for (final String table : bronzeRows.keySet()) {
@@ -124,6 +126,31 @@ class DemoTest {
                 table + " version after a second demo: a rerun on the same data writes nothing"));
         assertEquals(List.of(), ctx.warehouse().read("run_log").where("status not in ('succeeded', 'skipped')")
                 .select("job").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    }
+
+    /**
+     * Publishes the demo's gold tables to PostgreSQL and runs, as Superset's read-only login, every
+     * dataset's query and every chart's metrics, group-bys and filters of the shipped dashboards:
+     * each must run and return rows.
+     */
+    private static void dashboardsReadThePublishedDemo(final RunContext ctx, final io.kamwarehouse.spec.TableSpecCatalog specs) {
+        final io.kamwarehouse.serving.ServingTarget pg = io.kamwarehouse.testing.SharedPostgres.target();
+        final io.kamwarehouse.serving.ServingConfig config = io.kamwarehouse.serving.ServingConfig.load();
+        final io.kamwarehouse.serving.Publisher publisher = new io.kamwarehouse.serving.Publisher(ctx.warehouse(), config, pg, ctx.progress());
+        publisher.publish(publisher.candidates(specs.all().stream().map(io.kamwarehouse.spec.TableSpec::name).toList()), true);
+        final io.kamwarehouse.dashboards.DashboardBundle bundle = io.kamwarehouse.dashboards.DashboardBundle.load(
+                java.nio.file.Paths.get("..", "dashboards", "bundle"));
+        assertEquals(List.of(), bundle.problems());
+        final List<io.kamwarehouse.dashboards.BundleVerifier.Result> results;
+        try (java.sql.Connection c = pg.connectAs(config.readerRole(), null)) {
+            results = io.kamwarehouse.dashboards.BundleVerifier.run(bundle, c);
+        } catch (final java.sql.SQLException e) {
+            throw new AssertionError("cannot connect as the reader: " + e.getMessage(), e);
+        }
+        assertEquals(bundle.datasets().size() + bundle.charts().size(), results.size());
+        final List<String> failed = results.stream().filter(r -> !r.ok())
+                .map(r -> r.kind() + " '" + r.name() + "': " + (r.error() != null ? r.error() : "no rows") + "\n    " + r.sql()).toList();
+        assertEquals(List.of(), failed, "dashboard queries on the published demo");
     }
 
     /** The bronze tables a spec'd table is built from, through its inputs. */

@@ -285,6 +285,38 @@ class ScoringPlanTest {
                 .startsWith("scoring plan bad.yaml, kpis.bookings_attainment.weight: unknown key 'weight'"));
     }
 
+    // ---- the scoring_plan job kind in table specs ---------------------------------------------
+
+    @Test
+    void aScoringPlanSpecNamesAKnownSectionAndReadsNoTable() {
+        final String spec = """
+                name: cfg_service_sla
+                layer: gold
+                description: SLA per tier.
+                grain: one row per plan_version x tier
+                keys: [plan_version, tier]
+                inputs: []
+                job: scoring_plan
+                scoring_plan: {section: service_sla}
+                schedule: daily
+                owner: analytics
+                checks:
+                  - unique: [plan_version, tier]
+                  - not_null: [plan_version, tier]
+                """;
+        final String path = "tables/gold/cfg_service_sla.yaml";
+        assertEquals("service_sla", io.kamwarehouse.spec.TableSpecCatalog.parse(path, spec)
+                .params(io.kamwarehouse.spec.ScoringPlanParams.class).section());
+        final Exception unknown = assertThrows(io.kamwarehouse.spec.TableSpecException.class,
+                () -> io.kamwarehouse.spec.TableSpecCatalog.parse(path, spec.replace("section: service_sla", "section: slas")));
+        assertTrue(unknown.getMessage().startsWith("table spec tables/gold/cfg_service_sla.yaml, scoring_plan.section: 'slas' is not "
+                + "a section of the scoring plan tables (known: scoring_plan, scoring_kpi, "), unknown.getMessage());
+        final Exception reads = assertThrows(io.kamwarehouse.spec.TableSpecException.class,
+                () -> io.kamwarehouse.spec.TableSpecCatalog.parse(path, spec.replace("inputs: []", "inputs: [dim_date]")));
+        assertEquals("table spec tables/gold/cfg_service_sla.yaml, inputs: a scoring_plan job reads the scoring plan files, not "
+                + "tables: write 'inputs: []'", reads.getMessage());
+    }
+
     // ---- kamw plan check ---------------------------------------------------------------------
 
     @Test

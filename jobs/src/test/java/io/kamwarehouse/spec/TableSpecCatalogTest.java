@@ -114,7 +114,7 @@ class TableSpecCatalogTest {
         assertContains(parseError(path, GOLD.replace("${min_n}", "${max_n}")), "sql.query: uses [max_n] but vars: declares only [min_n]");
         assertContains(parseError(path, GOLD.replace("SELECT account_id,", "SELEC account_id,")), "sql.query: is not valid SQL");
         assertContains(parseError(path, GOLD.replace("job: sql\nsql:", "job: staging\nstaging:").replace("job: sql", "job: staging")),
-                "gold tables by sql or scd2 jobs");
+                "gold tables by sql, scd2 or model jobs");
     }
 
     @Test
@@ -184,7 +184,7 @@ class TableSpecCatalogTest {
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("schedule: daily", "schedule: hourly")),
                 "schedule: 'hourly' is not one of [daily, monthly]");
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("job: staging", "job: scd3")),
-                "job: 'scd3' is not a known job kind (known: scd2, sql, staging)");
+                "job: 'scd3' is not a known job kind (known: model, scd2, scoring_plan, sql, staging)");
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("inputs: [raw_crm__teams]", "inputs: [stg_crm__teams]")),
                 "inputs: stg_crm__teams cannot read itself");
     }

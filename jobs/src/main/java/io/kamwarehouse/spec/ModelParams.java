@@ -1,0 +1,118 @@
+package io.kamwarehouse.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Parameters of a {@code model} job, the spec's {@code model:} block: a probability model fitted by
+ * maximum likelihood on the driver, per segment and as-of date, over the rows of a source query.
+ * <pre>
+ * model:
+ *   kind: bg_nbd_gamma_gamma          # bg_nbd_gamma_gamma (customer value) | sbg (contract retention)
+ *   vars: {min_segment_size: 50}      # as for sql jobs; settings below may be ${var}
+ *   source: |                         # the summaries the model is fitted on (columns: see the kind)
+ *     SELECT ... FROM ...
+ *   segment_by: [crm_tier, industry]  # one fit per distinct value (and a pooled fit per as-of); may be empty
+ *   settings:                         # numbers (or ${var}) the kind reads, e.g. min_segment_size: ${min_segment_size}
+ *     min_segment_size: ${min_segment_size}
+ * </pre>
+ */
+public record ModelParams(String modelKind, Map<String, String> vars, String source, List<String> segmentBy,
+        Map<String, String> settings) implements JobParams {
+
+    public static final String KIND = "model";
+    /** Customer value: BG/NBD transactions, Gamma-Gamma margin per transaction, discounted 3-year CLV. */
+    public static final String BG_NBD_GAMMA_GAMMA = "bg_nbd_gamma_gamma";
+    /** Contract retention: shifted-beta-geometric survival per cohort. */
+    public static final String SBG = "sbg";
+
+    private static final Set<String> KEYS = Set.of("kind", "vars", "source", "segment_by", "settings");
+    /** Settings each model kind understands, with their defaults. */
+    private static final Map<String, Map<String, String>> SETTINGS = Map.of(
+            BG_NBD_GAMMA_GAMMA, ordered("min_segment_size", "50", "min_repeat_customers", "30",
+                    "days_per_time_unit", "7", "horizon_months", "12", "annual_discount_rate", "0.10"),
+            SBG, ordered("min_segment_size", "30", "projection_periods", "10", "discount_rate", "0.10"));
+
+    public ModelParams {
+        vars = Map.copyOf(vars);
+        segmentBy = List.copyOf(segmentBy);
+        settings = Map.copyOf(settings);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /** The settings of a model kind with their defaults, in a stable order. */
+    public static Map<String, String> defaultSettings(final String modelKind) {
+        return SETTINGS.get(modelKind);
+    }
+
+    private static Map<String, String> ordered(final String... kv) {
+        final Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    static ModelParams parse(final SpecFields f, final Object block) {
+        final Map<String, Object> m = f.mapping(block, KIND);
+        f.unknownKeys(KIND, m.keySet(), KEYS);
+        final String modelKind = f.requiredString(m, "kind", KIND + ".kind");
+        if (!SETTINGS.containsKey(modelKind)) {
+            throw f.error(KIND + ".kind", "'" + modelKind + "' is not a model kind (known: "
+                    + String.join(", ", new TreeSet<>(SETTINGS.keySet())) + ")");
+        }
+        final Map<String, String> vars = SqlParams.vars(f, KIND, m.get("vars"));
+        final String source = f.requiredString(m, "source", KIND + ".source");
+        SqlParams.checkQuery(f, KIND + ".source", source, vars);
+        final List<String> segmentBy = f.stringList(m, "segment_by", KIND + ".segment_by", false);
+        segmentBy.forEach(c -> SpecFields.checkColumnName(f, KIND + ".segment_by", c));
+        final Map<String, String> settings = new LinkedHashMap<>(SETTINGS.get(modelKind));
+        if (m.get("settings") != null) {
+            final Map<String, Object> given = f.mapping(m.get("settings"), KIND + ".settings");
+            f.unknownKeys(KIND + ".settings", given.keySet(), SETTINGS.get(modelKind).keySet());
+            for (final Map.Entry<String, Object> e : given.entrySet()) {
+                final String field = KIND + ".settings." + e.getKey();
+                if (e.getValue() == null || e.getValue() instanceof Map || e.getValue() instanceof List) {
+                    throw f.error(field, "must be a single number or ${var}");
+                }
+                settings.put(e.getKey(), String.valueOf(e.getValue()).trim());
+            }
+        }
+        for (final Map.Entry<String, String> e : settings.entrySet()) {
+            final String field = KIND + ".settings." + e.getKey();
+            final Set<String> used = SqlText.varsUsed(e.getValue());
+            for (final String v : used) {
+                if (!vars.containsKey(v)) {
+                    throw f.error(field, "uses ${" + v + "} but vars: declares only " + new TreeSet<>(vars.keySet()));
+                }
+            }
+            try {
+                number(e.getKey(), SqlText.substitute(e.getValue(), vars));
+            } catch (final IllegalArgumentException ex) {
+                throw f.error(field, ex.getMessage());
+            }
+        }
+        return new ModelParams(modelKind, vars, source, segmentBy, settings);
+    }
+
+    /** A setting's value as a number; a clear message when it is not one or is negative. */
+    public static double number(final String name, final String text) {
+        final double v;
+        try {
+            v = Double.parseDouble(text.trim());
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a number (setting " + name + ")");
+        }
+        if (!Double.isFinite(v) || v < 0) {
+            throw new IllegalArgumentException("setting " + name + " must be a finite number >= 0, got " + text);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,127 @@
+package io.kamwarehouse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kamwarehouse.gold.BonusFixture;
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.testing.SharedSpark;
+
+/**
+ * {@code kamw bonus close / show / runs} on the bonus fixture: a closed run reads back its own numbers
+ * after the payroll ledger changed and the tables were rebuilt; a closed period is not closed twice
+ * unless reopened with a reason; bad periods are refused clearly.
+ */
+class BonusCloseTest {
+
+    @TempDir
+    static Path dir;
+    private static RunContext ctx;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void warehouse() {
+        ctx = SharedSpark.context(dir);
+        BonusFixture.load(ctx);
+    }
+
+    private static Result kamw(final String... args) {
+        final List<String> all = new ArrayList<>(List.of("--warehouse", dir.toString(), "--schemas",
+                SharedSpark.schemasDir().toString(), "--master", "local[2]", "-q"));
+        all.addAll(List.of(args));
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final PrintStream oldOut = System.out;
+        final PrintStream oldErr = System.err;
+        final int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = Main.execute(all.toArray(new String[0]), System.out, System.err);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String runId(final Result r) {
+        final Matcher m = Pattern.compile("bonus run (BR-\\S+)").matcher(r.out());
+        assertTrue(m.find(), r.out() + r.err());
+        return m.group(1);
+    }
+
+    private static void assertRefused(final Result r, final String expected) {
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void aClosedRunIsReproducedAfterNewDataAndIsNotClosedTwice() {
+        // pay period 2026-Q3: A's deferred 10,800 (paid 11,000), A's clawback -5,400 (not booked), C and F 0,
+        // D's regular 8,190 (not paid), G's unexpected 500: computed 13,590.00, paid 11,500.00
+        final Result closed = kamw("bonus", "close", "--period", "2026-Q3", "--by", "finance.lead");
+        assertEquals(0, closed.code(), closed.out() + closed.err());
+        final String first = runId(closed);
+        assertTrue(closed.out().contains("computed 13,590.00  paid 11,500.00  difference 2,090.00"), closed.out());
+        assertTrue(closed.out().contains("closed by finance.lead"), closed.out());
+        assertTrue(closed.out().contains("plan 2026.1"), closed.out());
+        assertTrue(closed.out().contains("lines 6 of 5 employees"), closed.out());
+
+        assertRefused(kamw("bonus", "close", "--period", "2026-Q3"), "pay period 2026-Q3 is already closed by run " + first);
+
+        // payroll books D's regular bonus late; the tables are rebuilt from the new ledger
+        BonusFixture.ledger(ctx, ", ('L7', 'D', '2026-Q2', 'regular', 8190.00, 'CNY', DATE'2026-08-20')");
+        final Result rebuilt = kamw("run", "fct_bonus_reconciliation");
+        assertEquals(0, rebuilt.code(), rebuilt.out() + rebuilt.err());
+        final Result now = kamw("sql", "select sum(paid_amount) from fct_bonus_reconciliation where pay_period = '2026-Q3'", "--csv");
+        assertTrue(now.out().contains("19690.00"), now.out());
+
+        // the closed run still shows what was closed, read at its recorded versions
+        final Result shown = kamw("bonus", "show", "--run", first);
+        assertEquals(0, shown.code(), shown.out() + shown.err());
+        assertTrue(shown.out().contains("computed 13590.00, paid 11500.00, difference 2090.00, as closed"), shown.out());
+        assertTrue(shown.out().contains("missing_in_payroll"), shown.out());
+        final Result csv = kamw("bonus", "show", "--run", first, "--csv");
+        assertTrue(csv.out().contains("D,regular,8190.00,,8190.00,missing_in_payroll"), csv.out());
+
+        // reopened with a reason: a new run with the new numbers; the first stays, superseded
+        assertRefused(kamw("bonus", "close", "--period", "2026-Q3", "--reopen"), "--reopen needs --reason");
+        final Result reopened = kamw("bonus", "close", "--period", "2026-Q3", "--reopen", "--reason", "payroll booked D late", "--by", "cfo");
+        assertEquals(0, reopened.code(), reopened.out() + reopened.err());
+        final String second = runId(reopened);
+        assertTrue(reopened.out().contains("computed 13,590.00  paid 19,690.00  difference -6,100.00"), reopened.out());
+        assertTrue(reopened.out().contains("supersedes " + first + "): payroll booked D late"), reopened.out());
+        final Result runs = kamw("bonus", "runs", "--csv");
+        assertTrue(runs.out().contains(first + ",2026-Q3,superseded,finance.lead,"), runs.out());
+        assertTrue(runs.out().contains(second + ",2026-Q3,closed,cfo,"), runs.out());
+        assertTrue(runs.out().contains(",payroll booked D late"), runs.out());
+        assertTrue(kamw("bonus", "show", "--run", first).out().contains("computed 13590.00, paid 11500.00"));
+    }
+
+    @Test
+    void badPeriodsAreRefusedClearly() {
+        assertRefused(kamw("bonus", "close", "--period", "2026Q3"), "'2026Q3' is not a quarter: write the pay period as YYYY-Qn");
+        assertRefused(kamw("bonus", "close", "--period", "2026-Q5"), "is not a quarter");
+        assertRefused(kamw("bonus", "close", "--period", "2026-Q4"), "pay period 2026-Q4 ends on 2026-12-31, after the date the data covers (2026-09-30)");
+        assertRefused(kamw("bonus", "close", "--period", "2025-Q2"), "nothing to close in pay period 2025-Q2");
+        assertRefused(kamw("bonus", "show", "--run", "BR-nope"), "no bonus run 'BR-nope'");
+    }
+}
