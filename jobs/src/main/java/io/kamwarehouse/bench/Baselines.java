@@ -149,7 +149,13 @@ final class Baselines {
     /** Copies one batch's files to a Parquet file at {@code target}; returns the rows written. */
     static long duckdbCopy(final Connection db, final Landing.Batch batch, final Path target) throws SQLException {
         final Contract c = batch.contract();
-        final String files = localFiles(batch).stream().map(Baselines::quote).collect(Collectors.joining(", ", "[", "]"));
+        List<String> paths = localFiles(batch);
+        if (c.format() == Contract.Format.CSV && !isUtf8(c.encoding())) {
+            // DuckDB reads UTF-8 (and UTF-16, Latin-1) only; other encodings (GBK extracts) are transcoded
+            // first, and the time that takes counts as DuckDB's.
+            paths = transcoded(paths, c.encoding(), target.resolveSibling("_utf8"));
+        }
+        final String files = paths.stream().map(Baselines::quote).collect(Collectors.joining(", ", "[", "]"));
         final String read = switch (c.format()) {
             case CSV -> "read_csv(" + files + ", header = " + c.header() + ", delim = " + quote(c.whitespaceDelimited() ? " " : c.delimiter())
                     + ", quote = '\"', escape = '\"', all_varchar = true)";
@@ -162,6 +168,30 @@ final class Baselines {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    private static boolean isUtf8(final String encoding) {
+        return encoding == null || encoding.isBlank() || "utf-8".equalsIgnoreCase(encoding) || "utf8".equalsIgnoreCase(encoding);
+    }
+
+    private static List<String> transcoded(final List<String> paths, final String encoding, final Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            final java.nio.charset.Charset from = java.nio.charset.Charset.forName(encoding);
+            final List<String> out = new java.util.ArrayList<>();
+            for (final String p : paths) {
+                final Path to = dir.resolve(Path.of(p).getFileName());
+                // A lenient decoder, as a plain copy would use: a malformed byte becomes U+FFFD, not an error.
+                try (java.io.Reader r = new java.io.InputStreamReader(java.nio.file.Files.newInputStream(Path.of(p)), from);
+                     java.io.Writer w = java.nio.file.Files.newBufferedWriter(to, java.nio.charset.StandardCharsets.UTF_8)) {
+                    r.transferTo(w);
+                }
+                out.add(to.toString());
+            }
+            return out;
+        } catch (final java.io.IOException | IllegalArgumentException e) {
+            throw new KamwException("cannot transcode " + paths + " from " + encoding + " for DuckDB: " + e.getMessage());
         }
     }
 

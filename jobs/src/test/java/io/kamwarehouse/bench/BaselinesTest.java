@@ -140,6 +140,32 @@ class BaselinesTest {
     }
 
     @Test
+    void aGbkExtractIsCopiedAlikeByBothEngines() throws Exception {
+        Files.write(dir.resolve("landing/crm/2026-10-01/accounts.csv"),
+                "客户编号,客户名称,所在区域\nKA-1,华东机械,\"上海, 浦东\"\nKA-2,北方物流,北京\n".getBytes("GBK"));
+        final Landing.Batch b = batch("accounts", "accounts.csv");
+        final Path duckDir = Files.createDirectories(dir.resolve("gbk-duckdb"));
+        try (Connection db = Baselines.duckdb(2)) {
+            assertEquals(2, Baselines.sparkCopy(spark, b, dir.resolve("gbk-spark")));
+            assertEquals(2, Baselines.duckdbCopy(db, b, duckDir.resolve("accounts.parquet")));
+            final List<String> fromSpark = new ArrayList<>();
+            for (final Row r : spark.read().format("delta").load(dir.resolve("gbk-spark").toString()).orderBy("客户编号")
+                    .collectAsList()) {
+                fromSpark.add(r.mkString("|"));
+            }
+            final List<String> fromDuck = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM read_parquet('"
+                    + duckDir.resolve("accounts.parquet") + "') ORDER BY 1")) {
+                while (rs.next()) {
+                    fromDuck.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+                }
+            }
+            assertEquals(List.of("KA-1|华东机械|上海, 浦东", "KA-2|北方物流|北京"), fromSpark);
+            assertEquals(fromSpark, fromDuck);
+        }
+    }
+
+    @Test
     void theWorkFolderIsEmptiedOnlyWhenTheBenchmarkMadeIt() throws Exception {
         final Path users = Files.createDirectories(dir.resolve("someone-elses"));
         Files.writeString(users.resolve("precious.txt"), "keep me");
