@@ -11,7 +11,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-import io.delta.tables.DeltaTable;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.spec.SqlText;
 import io.kamwarehouse.spec.TableSpec;
@@ -76,11 +75,8 @@ final class QueryInputs {
 
     /** True when the table was last written from exactly these inputs and this query. */
     boolean unchangedSinceLastBuild(final Warehouse wh, final String table) {
-        if (!wh.exists(table)) {
-            return false;
-        }
-        final Row last = DeltaTable.forPath(wh.spark(), wh.tablePath(table)).history(1).select("userMetadata").first();
-        return !last.isNullAt(0) && last.getString(0).equals(FINGERPRINT_PREFIX + fingerprint);
+        final Warehouse.Commit last = wh.lastCommit(table);
+        return last != null && (FINGERPRINT_PREFIX + fingerprint).equals(last.userMetadata());
     }
 
     /** Runs a write with this fingerprint as the commit's user metadata. */
@@ -93,26 +89,27 @@ final class QueryInputs {
         }
     }
 
-    /** Rows in the inputs at their pinned versions (Delta answers a bare count from its statistics). */
+    /** Rows in the inputs at their pinned versions, counted together in one Spark job. */
     long rowsRead() {
-        long n = 0;
+        Dataset<Row> all = null;
         for (final String in : inputs.versions().keySet()) {
-            n += inputs.read(in).count();
+            final Dataset<Row> one = inputs.read(in).select(org.apache.spark.sql.functions.lit(1).as("_one"));
+            all = all == null ? one : all.unionAll(one);
         }
-        return n;
+        return all == null ? 0 : all.count();
     }
 
     Dataset<Row> query(final SparkSession spark) {
         return spark.sql(sql);
     }
 
-    /** Rows the table's last commit wrote (from Delta's operation metrics); -1 when unknown. */
+    /** Rows the table's last commit wrote (from Delta's operation metrics, read from the log); -1 when unknown. */
     static long lastOutputRows(final Warehouse wh, final String table) {
-        final Row last = DeltaTable.forPath(wh.spark(), wh.tablePath(table)).history(1).select("operationMetrics").first();
-        final Map<String, String> m = last.getJavaMap(0);
-        if (m == null) {
+        final Warehouse.Commit last = wh.lastCommit(table);
+        if (last == null) {
             return -1;
         }
+        final Map<String, String> m = last.operationMetrics();
         long n = 0;
         boolean any = false;
         for (final String k : new String[] {"numOutputRows", "numTargetRowsInserted", "numTargetRowsUpdated"}) {

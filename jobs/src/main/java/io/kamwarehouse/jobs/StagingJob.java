@@ -429,9 +429,8 @@ public final class StagingJob implements TableJob {
     }
 
     private static long outputRows(final Warehouse wh, final String table) {
-        final Row last = DeltaTable.forPath(wh.spark(), wh.tablePath(table)).history(1).select("operationMetrics").first();
-        final Map<String, String> m = last.getJavaMap(0);
-        return m == null || m.get("numOutputRows") == null ? -1 : Long.parseLong(m.get("numOutputRows"));
+        final Warehouse.Commit last = wh.lastCommit(table);
+        return last == null ? -1 : last.metric("numOutputRows");
     }
 
     private static JobResult result(final TableSpec spec, final String status, final long read, final long written,

@@ -10,6 +10,7 @@ public final class Progress {
     private final PrintStream out;
     private final Instant start = Instant.now();
     private final boolean quiet;
+    private long jobsSeen;
 
     public Progress(final PrintStream out, final boolean quiet) {
         this.out = out;
@@ -24,7 +25,13 @@ public final class Progress {
     public void say(final String message) {
         if (!quiet) {
             final Duration d = Duration.between(start, Instant.now());
-            out.printf("[%3d.%01ds] %s%n", d.toSeconds(), d.toMillisPart() / 100, message);
+            String jobs = "";
+            if (JobCounter.enabled()) {
+                final long now = JobCounter.jobs();
+                jobs = " {" + (now - jobsSeen) + " Spark jobs; cpu " + JobCounter.cpuMillis() / 1000 + " s}";
+                jobsSeen = now;
+            }
+            out.printf("[%3d.%01ds] %s%s%n", d.toSeconds(), d.toMillisPart() / 100, message, jobs);
             out.flush();
         }
     }

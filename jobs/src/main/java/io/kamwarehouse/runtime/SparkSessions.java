@@ -38,13 +38,18 @@ public final class SparkSessions {
                 .config("spark.sql.legacy.javaCharsets", "true");
         if (local || isLocalMaster(conf.get("spark.master", ""))) {
             final int cores = Runtime.getRuntime().availableProcessors();
+            // In process the data is small and the cost of a step is its number of Spark jobs and tasks:
+            // one shuffle partition per core, and no adaptive execution, which re-plans a query after
+            // every shuffle and runs each shuffle stage as a job of its own.
             builder.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions",
-                            String.valueOf(Math.max(2, cores * 2))))
+                            String.valueOf(Math.max(2, cores))))
+                    // Delta runs a Spark job over a table's log state for every scan it plans ("Filtering files
+                    // for query"); one partition makes that one task.
                     .config("spark.databricks.delta.snapshotPartitions",
-                            conf.get("spark.databricks.delta.snapshotPartitions", String.valueOf(Math.max(2, cores))))
+                            conf.get("spark.databricks.delta.snapshotPartitions", "1"))
                     .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
                     .config("spark.ui.showConsoleProgress", "false")
-                    .config("spark.sql.adaptive.enabled", "true")
+                    .config("spark.sql.adaptive.enabled", conf.get("spark.sql.adaptive.enabled", "false"))
                     .config("spark.driver.host", conf.get("spark.driver.host", "127.0.0.1"))
                     .config("spark.driver.bindAddress", conf.get("spark.driver.bindAddress", "127.0.0.1"));
         }
@@ -53,6 +58,7 @@ public final class SparkSessions {
         }
         final SparkSession spark = builder.getOrCreate();
         spark.sparkContext().setLogLevel(conf.get("kamw.log.level", "WARN"));
+        JobCounter.register(spark);
         return spark;
     }
 

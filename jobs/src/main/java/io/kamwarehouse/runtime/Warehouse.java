@@ -117,6 +117,51 @@ public final class Warehouse {
         }
     }
 
+    /**
+     * What the table's latest commit recorded: its version, user metadata and operation metrics,
+     * read straight from the newest commit file of {@code _delta_log} (no Spark job, unlike
+     * {@code DeltaTable.history}). Null when the table does not exist.
+     */
+    public Commit lastCommit(final String table) {
+        final long v = version(table);
+        if (v < 0) {
+            return null;
+        }
+        final Path file = new Path(tablePath(table) + "/_delta_log/" + String.format("%020d", v) + ".json");
+        try {
+            final FileSystem fs = file.getFileSystem(hadoopConf());
+            try (java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(fs.open(file), java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    final com.fasterxml.jackson.databind.JsonNode info = JSON.readTree(line).get("commitInfo");
+                    if (info == null) {
+                        continue;
+                    }
+                    final java.util.Map<String, String> metrics = new java.util.TreeMap<>();
+                    info.path("operationMetrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asText()));
+                    final com.fasterxml.jackson.databind.JsonNode meta = info.get("userMetadata");
+                    return new Commit(v, meta == null || meta.isNull() ? null : meta.asText(), java.util.Map.copyOf(metrics));
+                }
+            }
+            return new Commit(v, null, java.util.Map.of());
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read the Delta log of " + table, e);
+        }
+    }
+
+    /** A table's latest commit: its version, user metadata (null when none) and operation metrics. */
+    public record Commit(long version, String userMetadata, java.util.Map<String, String> operationMetrics) {
+
+        /** An operation metric as a number, or -1 when the commit did not record it. */
+        public long metric(final String name) {
+            final String v = operationMetrics.get(name);
+            return v == null ? -1 : Long.parseLong(v);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** Names of all tables present, in layer then name order. */
     public List<String> listTables() {
         final List<String> out = new ArrayList<>();

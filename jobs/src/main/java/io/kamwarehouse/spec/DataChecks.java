@@ -61,6 +61,7 @@ public final class DataChecks {
         Dataset<Row> joined = table;
         final Map<Integer, Column> failures = new LinkedHashMap<>();
         final Map<Integer, Boolean> missingTargets = new LinkedHashMap<>();
+        final Map<String, java.util.Optional<Object[]>> targetKeys = new java.util.HashMap<>();
         for (int i = 0; i < spec.checks().size(); i++) {
             final CheckSpec c = spec.checks().get(i);
             switch (c.kind()) {
@@ -71,18 +72,25 @@ public final class DataChecks {
                     final String rk = "_check_ref_" + i;
                     final boolean exists = warehouse.exists(c.toTable());
                     missingTargets.put(i, !exists);
-                    Dataset<Row> keys;
-                    if (exists) {
-                        final Dataset<Row> target = warehouse.read(c.toTable());
-                        if (!Arrays.asList(target.columns()).contains(c.toColumn())) {
-                            throw new TableSpecException("table spec " + spec.origin() + ", check " + c.name() + ": "
-                                    + c.toTable() + " has no column " + c.toColumn());
-                        }
-                        keys = target.select(col(q(c.toColumn())).as(rk));
-                    } else {
-                        keys = table.select(col(q(c.column())).as(rk)).limit(0);
+                    if (!exists) {
+                        // No target yet: every present value fails.
+                        failures.put(i, col(q(c.column())).isNotNull());
+                        continue;
                     }
-                    keys = keys.where(col(rk).isNotNull()).distinct();
+                    final Dataset<Row> target = warehouse.read(c.toTable());
+                    if (!Arrays.asList(target.columns()).contains(c.toColumn())) {
+                        throw new TableSpecException("table spec " + spec.origin() + ", check " + c.name() + ": "
+                                + c.toTable() + " has no column " + c.toColumn());
+                    }
+                    // A target of dimension size is collected once (one scan, no shuffle) and checked as a set;
+                    // a larger one is left-joined through its distinct keys.
+                    final Object[] values = targetKeys.computeIfAbsent(c.toTable() + "." + c.toColumn(),
+                            k -> smallKeySet(target, c.toColumn())).orElse(null);
+                    if (values != null) {
+                        failures.put(i, col(q(c.column())).isNotNull().and(not(col(q(c.column())).isin(values))));
+                        continue;
+                    }
+                    final Dataset<Row> keys = target.select(col(q(c.toColumn())).as(rk)).where(col(rk).isNotNull()).distinct();
                     joined = joined.join(keys, joined.col(q(c.column())).equalTo(keys.col(rk)), "left");
                     failures.put(i, col(q(c.column())).isNotNull().and(col(rk).isNull()));
                 }
@@ -126,6 +134,21 @@ public final class DataChecks {
             out.add(results.get(i));
         }
         return out;
+    }
+
+    /** Most distinct keys a relationship target may have to be checked as a collected set. */
+    static final int MAX_COLLECTED_KEYS = 100_000;
+
+    /** The distinct non-null values of a target column, or empty when there are more than {@link #MAX_COLLECTED_KEYS} rows. */
+    private static java.util.Optional<Object[]> smallKeySet(final Dataset<Row> target, final String column) {
+        final List<Row> rows = target.select(col(q(column))).where(col(q(column)).isNotNull()).limit(MAX_COLLECTED_KEYS + 1)
+                .collectAsList();
+        if (rows.size() > MAX_COLLECTED_KEYS) {
+            return java.util.Optional.empty();
+        }
+        final java.util.Set<Object> distinct = new java.util.LinkedHashSet<>();
+        rows.forEach(r -> distinct.add(r.get(0)));
+        return java.util.Optional.of(distinct.toArray());
     }
 
     private static CheckResult unique(final Dataset<Row> table, final CheckSpec c) {

@@ -1,0 +1,68 @@
+package io.kamwarehouse.runtime;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * With {@code -Dkamw.profile=true}, counts the Spark jobs the session runs, so each progress line
+ * can say how many jobs its step took (see {@link Progress}). Registered once per session.
+ */
+public final class JobCounter extends SparkListener {
+
+    private static final AtomicLong JOBS = new AtomicLong();
+    private static volatile boolean registered;
+
+    private JobCounter() {
+    }
+
+    /** True when profiling was asked for ({@code -Dkamw.profile=true}, or {@code =jobs} to also print every job). */
+    public static boolean enabled() {
+        final String p = System.getProperty("kamw.profile", "");
+        return "true".equals(p) || "jobs".equals(p);
+    }
+
+    private static boolean printJobs() {
+        return "jobs".equals(System.getProperty("kamw.profile", ""));
+    }
+
+    /** CPU time this JVM has used so far, in milliseconds (-1 when the platform does not say). */
+    public static long cpuMillis() {
+        final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime() / 1_000_000;
+        }
+        return -1;
+    }
+
+    /** Registers the counter on the session when profiling is on. */
+    public static synchronized void register(final SparkSession spark) {
+        if (enabled() && !registered) {
+            spark.sparkContext().addSparkListener(new JobCounter());
+            registered = true;
+        }
+    }
+
+    /** Spark jobs started so far in this JVM. */
+    public static long jobs() {
+        return JOBS.get();
+    }
+
+    @Override
+    public void onJobStart(final SparkListenerJobStart jobStart) {
+        JOBS.incrementAndGet();
+        if (printJobs()) {
+            final java.util.Properties p = jobStart.properties();
+            final String what = p == null ? "" : p.getProperty("spark.job.description", p.getProperty("callSite.short", ""));
+            System.err.println("    job " + jobStart.jobId() + ": " + what.replace('\n', ' '));
+        }
+    }
+
+    @Override
+    public void onJobEnd(final SparkListenerJobEnd jobEnd) {
+        // counted at start
+    }
+}
