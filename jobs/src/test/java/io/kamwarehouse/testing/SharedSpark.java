@@ -27,7 +27,9 @@ public final class SharedSpark {
             "spark.databricks.delta.snapshotPartitions", "2",
             "spark.ui.enabled", "false",
             "spark.sql.adaptive.coalescePartitions.initialPartitionNum", "2",
-            "spark.databricks.delta.stats.collect", "true");
+            "spark.databricks.delta.stats.collect", "true",
+            "spark.sql.codegen.wholeStage", "false",
+            "spark.sql.codegen.factoryMode", "NO_CODEGEN");
 
     private SharedSpark() {
     }
