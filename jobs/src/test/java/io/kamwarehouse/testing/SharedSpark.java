@@ -27,9 +27,7 @@ public final class SharedSpark {
             "spark.databricks.delta.snapshotPartitions", "2",
             "spark.ui.enabled", "false",
             "spark.sql.adaptive.coalescePartitions.initialPartitionNum", "2",
-            "spark.databricks.delta.stats.collect", "true",
-            "spark.sql.codegen.wholeStage", "false",
-            "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+            "spark.databricks.delta.stats.collect", "true");
 
     private SharedSpark() {
     }
