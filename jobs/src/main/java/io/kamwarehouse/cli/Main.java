@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
         description = "Key-account management warehouse: ingest extracts into Delta tables, build marts, inspect runs.",
         subcommands = {GenerateCommand.class, IngestCommand.class, RunCommand.class, PipelineCommand.class,
             StatusCommand.class, SqlCommand.class, DemoCommand.class, PlanCommand.class, DashboardsCommand.class,
-            PublishCommand.class, ServeCommand.class, DagsCommand.class, BonusCommand.class, CommandLine.HelpCommand.class},
+            PublishCommand.class, ServeCommand.class, DagsCommand.class, BonusCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Environment: KAMW_WAREHOUSE, KAMW_LANDING, KAMW_SCHEMAS set the defaults of the options above."})
 public final class Main implements Runnable {
 

@@ -1,11 +1,13 @@
 package io.kamwarehouse.pipeline;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.kamwarehouse.ingest.IngestService;
 import io.kamwarehouse.jobs.JobOptions;
@@ -24,14 +26,41 @@ import io.kamwarehouse.spec.TableSpec;
  */
 public final class TableRunner {
 
-    /** What one table build came to, with its checks. */
-    public record Built(String table, JobResult job, List<CheckResult> checks, String status, String message) {
+    /**
+     * What one table build came to, with its checks.
+     *
+     * @param jobTime   wall time of the job itself (zero when it did not run)
+     * @param checkTime wall time of its data checks (zero when they did not run)
+     */
+    public record Built(String table, JobResult job, List<CheckResult> checks, String status, String message,
+            Duration jobTime, Duration checkTime) {
+
+        public Built(final String table, final JobResult job, final List<CheckResult> checks, final String status,
+                final String message) {
+            this(table, job, checks, status, message, Duration.ZERO, Duration.ZERO);
+        }
+
+        Built timed(final Duration job, final Duration check) {
+            return new Built(table, this.job, checks, status, message, job, check);
+        }
+
+        /** Job and checks together. */
+        public Duration elapsed() {
+            return jobTime.plus(checkTime);
+        }
     }
 
     private final RunContext ctx;
+    private Consumer<Built> afterEach = b -> { };
 
     public TableRunner(final RunContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** Calls {@code listener} after each table step, as soon as it is done (the benchmark measures with it). */
+    public TableRunner afterEach(final Consumer<Built> listener) {
+        this.afterEach = listener;
+        return this;
     }
 
     /** Builds the given specs (already in dependency order). */
@@ -59,6 +88,7 @@ public final class TableRunner {
                 ctx.progress().say(label + ": " + describe(built));
                 records.add(record(spec, built, start));
                 out.add(built);
+                afterEach.accept(built);
             }
         } finally {
             ctx.runLog().append(records);
@@ -72,27 +102,35 @@ public final class TableRunner {
 
     private Built buildOne(final TableSpec spec, final JobOptions options) {
         final JobResult result;
+        final long jobStart = System.nanoTime();
         try {
             result = TableJobs.run(ctx, spec, options);
         } catch (final RuntimeException e) {
-            return new Built(spec.name(), null, List.of(), RunRecord.FAILED, IngestService.rootMessage(e));
+            return new Built(spec.name(), null, List.of(), RunRecord.FAILED, IngestService.rootMessage(e))
+                    .timed(Duration.ofNanos(System.nanoTime() - jobStart), Duration.ZERO);
         }
+        final Duration jobTime = Duration.ofNanos(System.nanoTime() - jobStart);
         if (!RunRecord.SUCCEEDED.equals(result.status())) {
-            return new Built(spec.name(), result, List.of(), result.status(), result.message());
+            return new Built(spec.name(), result, List.of(), result.status(), result.message()).timed(jobTime, Duration.ZERO);
         }
+        final long checkStart = System.nanoTime();
         final List<CheckResult> checks;
         try {
             checks = DataChecks.run(ctx.warehouse(), spec);
         } catch (final RuntimeException e) {
-            return new Built(spec.name(), result, List.of(), RunRecord.FAILED, "data checks could not run: " + IngestService.rootMessage(e));
+            return new Built(spec.name(), result, List.of(), RunRecord.FAILED, "data checks could not run: " + IngestService.rootMessage(e))
+                    .timed(jobTime, Duration.ofNanos(System.nanoTime() - checkStart));
         }
+        final Duration checkTime = Duration.ofNanos(System.nanoTime() - checkStart);
         final List<CheckResult> blocking = DataChecks.blocking(checks);
         if (!blocking.isEmpty()) {
-            return new Built(spec.name(), result, checks, RunRecord.CHECK_FAILED, DataChecks.summary(blocking));
+            return new Built(spec.name(), result, checks, RunRecord.CHECK_FAILED, DataChecks.summary(blocking))
+                    .timed(jobTime, checkTime);
         }
         final List<CheckResult> warnings = checks.stream().filter(c -> !c.passed()).toList();
         return new Built(spec.name(), result, checks, RunRecord.SUCCEEDED,
-                result.message() + (warnings.isEmpty() ? "" : "; warnings: " + DataChecks.summary(warnings)));
+                result.message() + (warnings.isEmpty() ? "" : "; warnings: " + DataChecks.summary(warnings)))
+                .timed(jobTime, checkTime);
     }
 
     private RunRecord record(final TableSpec spec, final Built b, final Instant start) {

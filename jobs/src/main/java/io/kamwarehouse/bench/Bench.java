@@ -1,0 +1,324 @@
+package io.kamwarehouse.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.SparkSession;
+
+import io.kamwarehouse.KamwException;
+import io.kamwarehouse.contracts.ContractCatalog;
+import io.kamwarehouse.generate.GenerationReport;
+import io.kamwarehouse.generate.GeneratorOptions;
+import io.kamwarehouse.generate.SampleGenerator;
+import io.kamwarehouse.ingest.IngestResult;
+import io.kamwarehouse.ingest.IngestService;
+import io.kamwarehouse.ingest.Landing;
+import io.kamwarehouse.jobs.JobOptions;
+import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.pipeline.TableRunner;
+import io.kamwarehouse.runtime.Progress;
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.runtime.SparkSessions;
+import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.runtime.WarehouseConfig;
+import io.kamwarehouse.spec.TableSpecCatalog;
+
+/**
+ * {@code kamw bench}: on a fresh warehouse, generates the sample extracts at a scale, runs the full
+ * pipeline, then the plain Spark copy and the DuckDB copy of the same raw files, the same aggregation in
+ * both engines, and finally one more day of extracts through the incremental pipeline. Every step is
+ * timed with its rows and the process's peak memory; the figures go to a {@link BenchReport}.
+ *
+ * <p>Order matters for a fair reading: the full pipeline runs first on a cold JVM (as a first
+ * deployment would), the baselines after it on a warm one, so the ratios against them err on the
+ * pipeline's side of harsh.
+ */
+public final class Bench {
+
+    /** What to run. */
+    public record Options(double scale, long seed, int threads, Path workDir, boolean duckdb, boolean increment,
+            String schemasDir, Map<String, String> sparkConf) {
+    }
+
+    static final String MARKER = ".kamw-bench";
+
+    private final Options options;
+    private final Progress progress;
+    private final PeakMemory memory = new PeakMemory();
+    private final List<Measure> measures = new ArrayList<>();
+    private final Map<String, Object> facts = new TreeMap<>();
+
+    public Bench(final Options options, final Progress progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** Runs everything and returns the report (also when a step failed: its status says so). */
+    public BenchReport run() {
+        final Path work = options.workDir().toAbsolutePath().normalize();
+        prepare(work);
+        final Path landing = work.resolve("landing");
+        final Path warehouseDir = work.resolve("warehouse");
+        facts.put("scale", options.scale());
+        facts.put("seed", options.seed());
+        facts.put("threads", options.threads());
+        facts.put("peak_memory_resettable", memory.resettable());
+
+        final GeneratorOptions gen = GeneratorOptions.defaults().withScale(options.scale()).withSeed(options.seed());
+        final SampleGenerator generator = new SampleGenerator(gen, landing, m -> { });
+        measureGenerate("full", () -> generator.generateFull());
+
+        memory.reset();
+        final long startSpark = System.nanoTime();
+        final WarehouseConfig cfg = WarehouseConfig.resolve(warehouseDir.toString(), landing.toString(), options.schemasDir(),
+                "local[" + options.threads() + "]", options.sparkConf());
+        final SchemaFiles files = SchemaFiles.load(cfg.schemasDir());
+        final ContractCatalog contracts = ContractCatalog.load(files);
+        final SparkSession spark = SparkSessions.getOrCreate(cfg);
+        final Warehouse warehouse = new Warehouse(spark, cfg);
+        add(new Measure("full", "spark_start", Measure.WHOLE_STAGE, seconds(startSpark), -1, -1, memory.peakRssMib(),
+                memory.peakHeapMib(), RunRecord.SUCCEEDED, "SparkSession with Delta, " + cfg.master()));
+
+        final Landing.Scan fullDrop = scan(warehouse, contracts);
+        progress.say("bench: full pipeline");
+        runPipeline("full", new RunContext(warehouse, files, contracts, progress), fullDrop);
+
+        baselines(spark, fullDrop, work);
+
+        if (options.increment()) {
+            measureGenerate("increment", () -> generator.generateIncrement(1));
+            final Landing.Scan day = scan(warehouse, contracts);
+            progress.say("bench: incremental pipeline (one more day)");
+            runPipeline("increment", new RunContext(warehouse, files, contracts, progress), day);
+        }
+        facts.put("work_dir", work.toString());
+        return new BenchReport(measures, facts);
+    }
+
+    // ---------------------------------------------------------------- pipeline
+
+    private void runPipeline(final String phase, final RunContext ctx, final Landing.Scan scan) {
+        memory.reset();
+        final long start = System.nanoTime();
+        final List<IngestResult> ingested = new IngestService(ctx).ingest(scan);
+        final double ingestSeconds = seconds(start);
+        long in = 0;
+        long out = 0;
+        long quarantined = 0;
+        for (final IngestResult r : ingested) {
+            add(new Measure(phase, "ingest", r.bronzeTable() == null ? r.entity() : r.bronzeTable(),
+                    r.elapsed().toNanos() / 1e9, r.rowsRead(), r.rowsLoaded(), -1, -1, r.status(),
+                    r.rowsQuarantined() > 0 ? r.rowsQuarantined() + " quarantined" : ""));
+            in += r.rowsRead();
+            out += r.rowsLoaded();
+            quarantined += r.rowsQuarantined();
+        }
+        add(new Measure(phase, "ingest", Measure.WHOLE_STAGE, ingestSeconds, in, out, memory.peakRssMib(), memory.peakHeapMib(),
+                worst(ingested.stream().map(IngestResult::status).toList()),
+                ingested.size() + " batches, " + quarantined + " rows quarantined"));
+
+        final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
+        memory.reset();
+        final List<Measure> steps = new ArrayList<>();
+        final long buildStart = System.nanoTime();
+        final List<TableRunner.Built> built = new TableRunner(ctx).afterEach(b -> {
+            final long rowsIn = b.job() == null ? -1 : b.job().rowsRead();
+            final long rowsOut = b.job() == null ? -1 : b.job().rowsWritten();
+            steps.add(new Measure(phase, Warehouse.layerOf(b.table()), b.table(), b.elapsed().toNanos() / 1e9, rowsIn, rowsOut,
+                    memory.peakRssMib(), memory.peakHeapMib(), b.status(), String.format(java.util.Locale.ROOT,
+                            "job %.2fs, checks %.2fs (%d)", b.jobTime().toNanos() / 1e9, b.checkTime().toNanos() / 1e9,
+                            b.checks().size())));
+            memory.reset();
+        }).build(specs.all(), JobOptions.INCREMENTAL);
+        final double buildSeconds = seconds(buildStart);
+        steps.forEach(this::add);
+        double stepSeconds = 0;
+        for (final String layer : List.of("silver", "gold")) {
+            final List<Measure> of = steps.stream().filter(m -> m.stage().equals(layer)).toList();
+            final double s = of.stream().mapToDouble(Measure::seconds).sum();
+            stepSeconds += s;
+            add(new Measure(phase, layer, Measure.WHOLE_STAGE, s, of.stream().mapToLong(m -> Math.max(0, m.rowsIn())).sum(),
+                    of.stream().mapToLong(m -> Math.max(0, m.rowsOut())).sum(),
+                    of.stream().mapToLong(Measure::peakRssMib).max().orElse(-1),
+                    of.stream().mapToLong(Measure::peakHeapMib).max().orElse(-1),
+                    worst(of.stream().map(Measure::status).toList()), of.size() + " tables, "
+                            + of.stream().filter(m -> "succeeded".equals(m.status())).count() + " written"));
+        }
+        add(new Measure(phase, "bookkeeping", Measure.WHOLE_STAGE, Math.max(0, buildSeconds - stepSeconds), -1, -1, -1, -1,
+                RunRecord.SUCCEEDED, "run log, progress and spec loading around the table steps"));
+        add(new Measure(phase, "pipeline", Measure.WHOLE_STAGE, ingestSeconds + buildSeconds, in, out,
+                Math.max(measures.stream().filter(m -> m.phase().equals(phase) && m.stage().equals("ingest") && m.wholeStage())
+                        .mapToLong(Measure::peakRssMib).max().orElse(-1),
+                        steps.stream().mapToLong(Measure::peakRssMib).max().orElse(-1)),
+                -1, worst(Stream.concat(ingested.stream().map(IngestResult::status), built.stream().map(TableRunner.Built::status))
+                        .toList()), "ingest + every table step with its checks"));
+    }
+
+    /** {@code failed} beats {@code check_failed} beats {@code rejected} beats the rest. */
+    private static String worst(final List<String> statuses) {
+        for (final String s : List.of(RunRecord.FAILED, RunRecord.CHECK_FAILED, RunRecord.REJECTED)) {
+            if (statuses.contains(s)) {
+                return s;
+            }
+        }
+        return RunRecord.SUCCEEDED;
+    }
+
+    private Landing.Scan scan(final Warehouse warehouse, final ContractCatalog contracts) {
+        final Landing landing = new Landing(warehouse.hadoopConf(), warehouse.config().landingRoot(), contracts);
+        return landing.scan(Optional.empty(), Optional.empty());
+    }
+
+    // ---------------------------------------------------------------- baselines
+
+    /** The baselines; a failure is recorded as a failed step and the run goes on, so no figure is lost. */
+    private void baselines(final SparkSession spark, final Landing.Scan fullDrop, final Path work) {
+        Baselines.Fingerprint sparkResult = null;
+        try {
+            progress.say("bench: plain Spark copy of the raw extracts into Delta");
+            sparkCopies(spark, fullDrop, work.resolve("copy-spark"));
+            final Path sparkAggregate = work.resolve("aggregate-spark");
+            measureAggregate("spark_aggregate", () -> Baselines.sparkAggregate(spark, work.resolve("copy-spark"), sparkAggregate));
+            sparkResult = Baselines.sparkFingerprint(spark, sparkAggregate);
+            facts.put("aggregate_result_spark", sparkResult.toString());
+            facts.put("aggregate_sql", Baselines.AGGREGATE_SQL);
+        } catch (final RuntimeException e) {
+            failed("spark_copy", e);
+        }
+        if (!options.duckdb()) {
+            return;
+        }
+        progress.say("bench: DuckDB copy of the same extracts to Parquet (" + options.threads() + " threads)");
+        try (Connection db = Baselines.duckdb(options.threads())) {
+            duckdbCopies(db, fullDrop, work.resolve("copy-duckdb"));
+            final Path duckAggregate = work.resolve("aggregate-duckdb.parquet");
+            measureAggregate("duckdb_aggregate", () -> {
+                try {
+                    Baselines.duckdbAggregate(db, work.resolve("copy-duckdb"), duckAggregate);
+                } catch (final SQLException e) {
+                    throw new KamwException("DuckDB aggregation failed: " + e.getMessage(), KamwException.EXIT_FAILED, e);
+                }
+            });
+            final Baselines.Fingerprint duckResult = Baselines.duckdbFingerprint(db, duckAggregate);
+            facts.put("aggregate_result_duckdb", duckResult.toString());
+            if (sparkResult != null) {
+                facts.put("aggregate_results_agree", duckResult.equals(sparkResult));
+            }
+        } catch (final SQLException | RuntimeException e) {
+            failed("duckdb_copy", e);
+        }
+    }
+
+    private void failed(final String stage, final Exception e) {
+        final String why = IngestService.rootMessage(e);
+        progress.say("bench: " + stage + " failed: " + why);
+        add(new Measure("baseline", stage, "error", 0, -1, -1, -1, -1, RunRecord.FAILED, why));
+    }
+
+    private void sparkCopies(final SparkSession spark, final Landing.Scan scan, final Path dir) {
+        memory.reset();
+        final long start = System.nanoTime();
+        long rows = 0;
+        for (final Landing.Batch batch : scan.batches()) {
+            final long t = System.nanoTime();
+            final long n = Baselines.sparkCopy(spark, batch, dir.resolve(batch.contract().entity()));
+            rows += n;
+            add(new Measure("baseline", "spark_copy", batch.contract().qualifiedName(), seconds(t), n, n, -1, -1,
+                    RunRecord.SUCCEEDED, batch.files().size() + " file(s)"));
+        }
+        add(new Measure("baseline", "spark_copy", Measure.WHOLE_STAGE, seconds(start), rows, rows, memory.peakRssMib(),
+                memory.peakHeapMib(), RunRecord.SUCCEEDED, scan.batches().size() + " extracts into Delta, no checks"));
+    }
+
+    private void duckdbCopies(final Connection db, final Landing.Scan scan, final Path dir) throws SQLException {
+        try {
+            Files.createDirectories(dir);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        memory.reset();
+        final long start = System.nanoTime();
+        long rows = 0;
+        for (final Landing.Batch batch : scan.batches()) {
+            final long t = System.nanoTime();
+            final long n = Baselines.duckdbCopy(db, batch, dir.resolve(batch.contract().entity() + ".parquet"));
+            rows += n;
+            add(new Measure("baseline", "duckdb_copy", batch.contract().qualifiedName(), seconds(t), n, n, -1, -1,
+                    RunRecord.SUCCEEDED, batch.files().size() + " file(s)"));
+        }
+        add(new Measure("baseline", "duckdb_copy", Measure.WHOLE_STAGE, seconds(start), rows, rows, memory.peakRssMib(),
+                memory.peakHeapMib(), RunRecord.SUCCEEDED, scan.batches().size() + " extracts to Parquet"));
+    }
+
+    private void measureAggregate(final String stage, final Runnable work) {
+        memory.reset();
+        final long start = System.nanoTime();
+        work.run();
+        add(new Measure("baseline", stage, Measure.WHOLE_STAGE, seconds(start), -1, -1, memory.peakRssMib(), memory.peakHeapMib(),
+                RunRecord.SUCCEEDED, "team x month roll-up of activities and won deals"));
+    }
+
+    private void measureGenerate(final String phase, final java.util.function.Supplier<GenerationReport> work) {
+        progress.say("bench: generating the " + phase + " drop at scale " + options.scale());
+        memory.reset();
+        final long start = System.nanoTime();
+        final GenerationReport report = work.get();
+        add(new Measure(phase, "generate", Measure.WHOLE_STAGE, seconds(start), -1, report.totalRows(), memory.peakRssMib(),
+                memory.peakHeapMib(), RunRecord.SUCCEEDED, String.format(java.util.Locale.ROOT, "drop %s, %,d bytes",
+                        report.dropDate(), report.totalBytes())));
+    }
+
+    private void add(final Measure m) {
+        measures.add(m);
+        if (m.wholeStage()) {
+            progress.say(String.format(java.util.Locale.ROOT, "bench: %s %s: %.1fs, %s rows, peak %s MiB", m.phase(), m.stage(),
+                    m.seconds(), m.rowsOut() < 0 ? "-" : String.format("%,d", m.rowsOut()),
+                    m.peakRssMib() < 0 ? "-" : String.valueOf(m.peakRssMib())));
+        }
+    }
+
+    private static double seconds(final long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /**
+     * Empties the work folder, refusing one that holds anything but an earlier benchmark's files (a
+     * mistyped path must never cost a user their data).
+     */
+    static void prepare(final Path work) {
+        try {
+            if (Files.exists(work)) {
+                if (!Files.isDirectory(work)) {
+                    throw new KamwException(work + " is a file, not a folder for the benchmark's warehouse");
+                }
+                final boolean empty;
+                try (Stream<Path> s = Files.list(work)) {
+                    empty = s.findAny().isEmpty();
+                }
+                if (!empty && !Files.exists(work.resolve(MARKER))) {
+                    throw new KamwException(work + " is not empty and was not made by kamw bench; give an empty or new "
+                            + "folder with --work (the benchmark deletes what is in it)");
+                }
+                try (Stream<Path> s = Files.walk(work)) {
+                    s.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(work)).forEach(p -> p.toFile().delete());
+                }
+            }
+            Files.createDirectories(work);
+            Files.writeString(work.resolve(MARKER), "made by kamw bench; emptied at the start of every benchmark run\n");
+        } catch (final IOException e) {
+            throw new KamwException("cannot prepare the benchmark folder " + work + ": " + e.getMessage());
+        }
+    }
+}

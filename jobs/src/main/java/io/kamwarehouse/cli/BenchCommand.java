@@ -1,0 +1,94 @@
+package io.kamwarehouse.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import io.kamwarehouse.KamwException;
+import io.kamwarehouse.bench.Bench;
+import io.kamwarehouse.bench.BenchReport;
+import io.kamwarehouse.bench.Measure;
+import io.kamwarehouse.metadata.RunRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kamw bench}: the pipeline's speed and memory at a scale, side by side with a plain copy and DuckDB. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark on a fresh warehouse: generate the sample extracts at a scale, run the full pipeline, "
+                + "then a plain Spark copy and a DuckDB copy of the same raw files, one aggregation in both engines, "
+                + "and one more day through the incremental pipeline.",
+            "Prints wall time, rows and peak memory per stage and per table, and the ratios against the targets; "
+                + "writes steps.csv, bench.json and report.txt under --out."})
+final class BenchCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--scale", paramLabel = "N", description = "Size of the sample: 1 is the demo (~186,000 rows), "
+            + "100 is ~10 million activities (default: ${DEFAULT-VALUE}).")
+    double scale = 1.0;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed of the sample (default: ${DEFAULT-VALUE}).")
+    long seed = 42L;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads for both engines: Spark local[T], DuckDB threads=T "
+            + "(default: the machine's cores, ${DEFAULT-VALUE} here).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Folder for the fresh warehouse, extracts and copies; emptied "
+            + "first, kept afterwards for inspection (default: ${DEFAULT-VALUE}).")
+    Path work = Path.of("bench-results", "work");
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where each run's report folder goes (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("bench-results");
+
+    @Option(names = "--no-duckdb", description = "Skip the DuckDB baseline (for a JVM without DuckDB on its classpath).")
+    boolean noDuckdb;
+
+    @Option(names = "--no-increment", description = "Skip the incremental day.")
+    boolean noIncrement;
+
+    @Override
+    public Integer call() {
+        if (main.warehouse != null || main.landing != null) {
+            throw new KamwException("kamw bench builds its own fresh warehouse under --work; --warehouse and --landing do not apply");
+        }
+        if (threads < 1) {
+            throw new KamwException("--threads must be at least 1, got " + threads);
+        }
+        if (Double.isNaN(scale) || scale < 0.01) {
+            throw new KamwException("--scale must be a number >= 0.01 (1 = demo volume), got " + scale);
+        }
+        if (main.master != null) {
+            throw new KamwException("kamw bench runs Spark in this process as local[--threads]; --master does not apply "
+                    + "(on a cluster, time `spark-submit ... pipeline` instead)");
+        }
+        final Bench.Options options = new Bench.Options(scale, seed, threads, work, !noDuckdb, !noIncrement,
+                main.config().schemasDir(), main.conf);
+        final long start = System.nanoTime();
+        final BenchReport report = new Bench(options, main.progress()).run();
+        report.facts().put("machine", String.format(Locale.ROOT, "%d cores, Java %s, max heap %d MiB",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024)));
+        report.facts().put("total_seconds", (System.nanoTime() - start) / 1e9);
+        final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        final Path dir = out.resolve(stamp + "-scale-" + trim(scale));
+        System.out.print(report.write(dir));
+        System.out.println("figures written to " + dir.resolve("steps.csv") + ", " + dir.resolve("bench.json") + " and "
+                + dir.resolve("report.txt") + "; the warehouse is kept in " + work);
+        final boolean failed = report.measures().stream().map(Measure::status)
+                .anyMatch(s -> RunRecord.FAILED.equals(s) || RunRecord.CHECK_FAILED.equals(s) || RunRecord.REJECTED.equals(s));
+        if (failed) {
+            System.err.println("kamw: some steps did not succeed (see the status column of steps.csv); their figures are not comparable");
+            return KamwException.EXIT_FAILED;
+        }
+        return 0;
+    }
+
+    private static String trim(final double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+}

@@ -1,0 +1,48 @@
+package io.kamwarehouse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Wrong benchmark arguments get one clear line and exit 2, before anything is generated or Spark starts. */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private String refused(final String... args) {
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int code = Main.execute(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        final String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, text);
+        assertFalse(text.contains("\tat "), "no stack trace: " + text);
+        return text;
+    }
+
+    @Test
+    void badArgumentsAreRefusedWithTheFix() throws Exception {
+        final String work = dir.resolve("w").toString();
+        assertTrue(refused("-q", "bench", "--scale", "0", "--work", work).contains("--scale must be a number >= 0.01"));
+        assertTrue(refused("-q", "bench", "--threads", "0", "--work", work).contains("--threads must be at least 1"));
+        assertTrue(refused("-q", "--warehouse", work, "bench").contains("--warehouse and --landing do not apply"));
+        assertTrue(refused("-q", "--master", "spark://h:7077", "bench", "--work", work).contains("--master does not apply"));
+        assertTrue(refused("-q", "bench", "--scale", "lots").contains("'lots'"));
+
+        final Path mine = Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(mine.resolve("notes.txt"), "not a benchmark's");
+        assertTrue(refused("-q", "bench", "--work", mine.toString(), "--out", dir.resolve("out").toString())
+                .contains("was not made by kamw bench"));
+        assertTrue(Files.exists(mine.resolve("notes.txt")), "nothing of the user's is deleted");
+        assertFalse(Files.exists(dir.resolve("out")), "no report for a run that never started");
+    }
+}
