@@ -75,7 +75,9 @@ class DemoTest {
 
     @Test
     void demoLoadsEveryRowQuarantinesExactlyTheInjectedDefectsAndIsIdempotent() throws IOException {
+        final long t0 = System.nanoTime();
         final String first = demo();
+        final long t1 = System.nanoTime();
         assertTrue(first.contains("warehouse: file:" + dir), first);
         final RunContext ctx = SharedSpark.context(dir);
         final Map<String, Map<String, Long>> expected = manifests();
@@ -114,9 +116,12 @@ class DemoTest {
                 assertTrue(ctx.warehouse().read(spec.name()).count() > 0, spec.name() + " has rows on the demo");
             }
         }
+        final long t2 = System.nanoTime();
         dashboardsReadThePublishedDemo(ctx, specs);
+        final long t3 = System.nanoTime();
 
         final String second = demo();
+        final long t4 = System.nanoTime();
         assertTrue(second.contains("rows read 0, loaded 0, quarantined 0"), second);
         for (final String table : bronzeRows.keySet()) {
             assertEquals(bronzeRows.get(table), ctx.warehouse().read(table).count(), table + " rows after a second demo");
@@ -126,6 +131,10 @@ class DemoTest {
                 table + " version after a second demo: a rerun on the same data writes nothing"));
         assertEquals(List.of(), ctx.warehouse().read("run_log").where("status not in ('succeeded', 'skipped')")
                 .select("job").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        // Where the time goes, for whoever makes the suite faster (printed, never asserted).
+        System.out.printf("DemoTest phases: first demo %.1fs, its assertions %.1fs, publish and dashboard queries %.1fs, "
+                + "second demo %.1fs, its assertions %.1fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9,
+                (System.nanoTime() - t4) / 1e9);
     }
 
     /**
