@@ -125,7 +125,8 @@ public final class Bench {
             out += r.rowsLoaded();
             quarantined += r.rowsQuarantined();
         }
-        add(new Measure(phase, "ingest", Measure.WHOLE_STAGE, ingestSeconds, in, out, memory.peakRssMib(), memory.peakHeapMib(),
+        final long ingestPeak = memory.peakRssMib();
+        add(new Measure(phase, "ingest", Measure.WHOLE_STAGE, ingestSeconds, in, out, ingestPeak, memory.peakHeapMib(),
                 worst(ingested.stream().map(IngestResult::status).toList()),
                 ingested.size() + " batches, " + quarantined + " rows quarantined"));
 
@@ -159,9 +160,7 @@ public final class Bench {
         add(new Measure(phase, "bookkeeping", Measure.WHOLE_STAGE, Math.max(0, buildSeconds - stepSeconds), -1, -1, -1, -1,
                 RunRecord.SUCCEEDED, "run log, progress and spec loading around the table steps"));
         add(new Measure(phase, "pipeline", Measure.WHOLE_STAGE, ingestSeconds + buildSeconds, in, out,
-                Math.max(measures.stream().filter(m -> m.phase().equals(phase) && m.stage().equals("ingest") && m.wholeStage())
-                        .mapToLong(Measure::peakRssMib).max().orElse(-1),
-                        steps.stream().mapToLong(Measure::peakRssMib).max().orElse(-1)),
+                Math.max(ingestPeak, steps.stream().mapToLong(Measure::peakRssMib).max().orElse(-1)),
                 -1, worst(Stream.concat(ingested.stream().map(IngestResult::status), built.stream().map(TableRunner.Built::status))
                         .toList()), "ingest + every table step with its checks"));
     }

@@ -82,7 +82,7 @@ public final class BenchReport {
                 sparkAgg / duckAgg, 3.0, "target: within 3x of DuckDB on the shared steps"));
         out.add(new Ratio("increment_vs_full", "incremental day / full build", increment / full, 0.05, "target at scale 100"));
         out.add(new Ratio("fresh_run_seconds", "Spark start + full pipeline, in seconds", freshRun,
-                Double.valueOf(String.valueOf(facts.get("scale"))) <= 1.0 ? 60.0 : null, "target for the demo (scale 1): 60 s"));
+                ((Number) facts.get("scale")).doubleValue() <= 1.0 ? 60.0 : null, "target for the demo (scale 1): 60 s"));
         out.add(new Ratio("peak_rss_mib", "the process's peak resident memory over the run, MiB", peak < 0 ? Double.NaN : peak,
                 8192.0, "target: 8 GiB"));
         return out;

@@ -47,11 +47,6 @@ final class PeakMemory {
         return statusKib("VmHWM:") / 1024;
     }
 
-    /** Resident set now, in MiB (-1 where /proc is absent). */
-    long rssMib() {
-        return statusKib("VmRSS:") / 1024;
-    }
-
     /** Peak JVM heap in use since the last reset (sum of the heap pools' peaks, an upper bound), in MiB. */
     long peakHeapMib() {
         long bytes = 0;

@@ -10,6 +10,7 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.bench.Bench;
 import io.kamwarehouse.bench.BenchReport;
 import io.kamwarehouse.bench.Measure;
+import io.kamwarehouse.generate.GeneratorOptions;
 import io.kamwarehouse.metadata.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,8 +60,10 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new KamwException("--threads must be at least 1, got " + threads);
         }
-        if (Double.isNaN(scale) || scale < 0.01) {
-            throw new KamwException("--scale must be a number >= 0.01 (1 = demo volume), got " + scale);
+        try {
+            GeneratorOptions.defaults().withScale(scale);
+        } catch (final IllegalArgumentException e) {
+            throw new KamwException("--" + e.getMessage());
         }
         if (main.master != null) {
             throw new KamwException("kamw bench runs Spark in this process as local[--threads]; --master does not apply "
