@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.apache.spark.sql.SparkSession;
@@ -59,10 +60,20 @@ public final class Bench {
     private final PeakMemory memory = new PeakMemory();
     private final List<Measure> measures = new ArrayList<>();
     private final Map<String, Object> facts = new TreeMap<>();
+    private final Consumer<BenchReport> checkpoint;
 
     public Bench(final Options options, final Progress progress) {
+        this(options, progress, r -> { });
+    }
+
+    /**
+     * @param checkpoint given the figures so far after each phase (marked {@code complete=false}), so a run
+     *     stopped in a later phase, or a machine that dies, still leaves the earlier phases' figures
+     */
+    public Bench(final Options options, final Progress progress, final Consumer<BenchReport> checkpoint) {
         this.options = options;
         this.progress = progress;
+        this.checkpoint = checkpoint;
     }
 
     /** Runs everything and returns the report (also when a step failed: its status says so). */
@@ -75,6 +86,7 @@ public final class Bench {
         facts.put("seed", options.seed());
         facts.put("threads", options.threads());
         facts.put("peak_memory_resettable", memory.resettable());
+        facts.put("work_dir", work.toString());
 
         final GeneratorOptions gen = GeneratorOptions.defaults().withScale(options.scale()).withSeed(options.seed());
         final SampleGenerator generator = new SampleGenerator(gen, landing, m -> { });
@@ -94,8 +106,10 @@ public final class Bench {
         final Landing.Scan fullDrop = scan(warehouse, contracts);
         progress.say("bench: full pipeline");
         runPipeline("full", new RunContext(warehouse, files, contracts, progress), fullDrop);
+        checkpoint("the full pipeline");
 
         baselines(spark, fullDrop, work);
+        checkpoint("the baselines");
 
         if (options.increment()) {
             measureGenerate("increment", () -> generator.generateIncrement(1));
@@ -103,8 +117,15 @@ public final class Bench {
             progress.say("bench: incremental pipeline (one more day)");
             runPipeline("increment", new RunContext(warehouse, files, contracts, progress), day);
         }
-        facts.put("work_dir", work.toString());
+        facts.put("complete", true);
+        facts.remove("completed_phases");
         return new BenchReport(measures, facts);
+    }
+
+    private void checkpoint(final String phase) {
+        facts.put("complete", false);
+        facts.put("completed_phases", "up to " + phase);
+        checkpoint.accept(new BenchReport(new ArrayList<>(measures), new TreeMap<>(facts)));
     }
 
     // ---------------------------------------------------------------- pipeline

@@ -170,6 +170,10 @@ public final class BenchReport {
         final StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "kamw bench: scale %s, seed %s, %s threads, %s%n", facts.get("scale"),
                 facts.get("seed"), facts.get("threads"), facts.getOrDefault("machine", "")));
+        if (Boolean.FALSE.equals(facts.get("complete"))) {
+            sb.append("PARTIAL: figures ").append(facts.get("completed_phases"))
+                    .append("; the later phases had not finished when these were written\n");
+        }
         sb.append(String.format(Locale.ROOT, "%n%-10s %-18s %9s %12s %12s %10s %9s  %s%n", "phase", "stage", "seconds", "rows in",
                 "rows out", "rows/s", "peak MiB", "status"));
         for (final Measure m : measures) {

@@ -72,13 +72,14 @@ final class BenchCommand implements Callable<Integer> {
         final Bench.Options options = new Bench.Options(scale, seed, threads, work, !noDuckdb, !noIncrement,
                 main.config().schemasDir(), main.conf);
         final long start = System.nanoTime();
-        final BenchReport report = new Bench(options, main.progress()).run();
-        report.facts().put("machine", String.format(Locale.ROOT, "%d cores, Java %s, max heap %d MiB",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() / (1024 * 1024)));
-        report.facts().put("total_seconds", (System.nanoTime() - start) / 1e9);
         final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         final Path dir = out.resolve(stamp + "-scale-" + trim(scale));
+        final BenchReport report = new Bench(options, main.progress(), partial -> {
+            stamp(partial, start);
+            partial.write(dir);
+            main.progress().say("bench: figures so far written to " + dir + " (complete=false until the last phase)");
+        }).run();
+        stamp(report, start);
         System.out.print(report.write(dir));
         System.out.println("figures written to " + dir.resolve("steps.csv") + ", " + dir.resolve("bench.json") + " and "
                 + dir.resolve("report.txt") + "; the warehouse is kept in " + work);
@@ -89,6 +90,13 @@ final class BenchCommand implements Callable<Integer> {
             return KamwException.EXIT_FAILED;
         }
         return 0;
+    }
+
+    private static void stamp(final BenchReport report, final long start) {
+        report.facts().put("machine", String.format(Locale.ROOT, "%d cores, Java %s, max heap %d MiB",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024)));
+        report.facts().put("total_seconds", (System.nanoTime() - start) / 1e9);
     }
 
     private static String trim(final double d) {

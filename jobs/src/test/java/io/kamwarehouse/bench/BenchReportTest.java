@@ -1,6 +1,7 @@
 package io.kamwarehouse.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,15 @@ class BenchReportTest {
         final BenchReport.Ratio ratio = ratios(r).get("full_vs_duckdb_copy");
         assertTrue(Double.isNaN(ratio.value()));
         assertTrue(r.text().contains("n/a"), r.text());
+        assertFalse(r.text().contains("PARTIAL"), r.text());
+    }
+
+    @Test
+    void aCheckpointSaysWhichPhasesItHolds() {
+        final BenchReport r = new BenchReport(List.of(stage("full", "pipeline", 120, 10, 100)),
+                Map.of("scale", 100.0, "complete", false, "completed_phases", "up to the full pipeline"));
+        assertTrue(r.text().contains("PARTIAL: figures up to the full pipeline;"), r.text());
+        assertTrue(Double.isNaN(ratios(r).get("increment_vs_full").value()));
     }
 
     @Test
