@@ -25,8 +25,8 @@ import io.kamwarehouse.generate.SampleGenerator;
 import io.kamwarehouse.ingest.IngestResult;
 import io.kamwarehouse.ingest.IngestService;
 import io.kamwarehouse.ingest.Landing;
-import io.kamwarehouse.jobs.JobOptions;
 import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.pipeline.Pipeline;
 import io.kamwarehouse.pipeline.TableRunner;
 import io.kamwarehouse.runtime.Progress;
 import io.kamwarehouse.runtime.RunContext;
@@ -34,7 +34,6 @@ import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.runtime.SparkSessions;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.runtime.WarehouseConfig;
-import io.kamwarehouse.spec.TableSpecCatalog;
 
 /**
  * {@code kamw bench}: on a fresh warehouse, generates the sample extracts at a scale, runs the full
@@ -103,9 +102,10 @@ public final class Bench {
         add(new Measure("full", "spark_start", Measure.WHOLE_STAGE, seconds(startSpark), -1, -1, memory.peakRssMib(),
                 memory.peakHeapMib(), RunRecord.SUCCEEDED, "SparkSession with Delta, " + cfg.master()));
 
+        // The baselines copy the same files the pipeline ingests: listed before it runs, while they are pending.
         final Landing.Scan fullDrop = scan(warehouse, contracts);
         progress.say("bench: full pipeline");
-        runPipeline("full", new RunContext(warehouse, files, contracts, progress), fullDrop);
+        runPipeline("full", new RunContext(warehouse, files, contracts, progress));
         checkpoint("the full pipeline");
 
         baselines(spark, fullDrop, work);
@@ -113,9 +113,8 @@ public final class Bench {
 
         if (options.increment()) {
             measureGenerate("increment", () -> generator.generateIncrement(1));
-            final Landing.Scan day = scan(warehouse, contracts);
             progress.say("bench: incremental pipeline (one more day)");
-            runPipeline("increment", new RunContext(warehouse, files, contracts, progress), day);
+            runPipeline("increment", new RunContext(warehouse, files, contracts, progress));
         }
         facts.put("complete", true);
         facts.remove("completed_phases");
@@ -130,11 +129,25 @@ public final class Bench {
 
     // ---------------------------------------------------------------- pipeline
 
-    private void runPipeline(final String phase, final RunContext ctx, final Landing.Scan scan) {
+    private void runPipeline(final String phase, final RunContext ctx) {
         memory.reset();
-        final long start = System.nanoTime();
-        final List<IngestResult> ingested = new IngestService(ctx).ingest(scan);
-        final double ingestSeconds = seconds(start);
+        final long[] ingestPeak = {-1, -1}; // RSS and heap, MiB
+        final List<Measure> steps = new ArrayList<>();
+        final Pipeline.Result result = new Pipeline(ctx).afterIngest(batches -> {
+            ingestPeak[0] = memory.peakRssMib();
+            ingestPeak[1] = memory.peakHeapMib();
+            memory.reset();
+        }).afterEach(b -> {
+            final long rowsIn = b.job() == null ? -1 : b.job().rowsRead();
+            final long rowsOut = b.job() == null ? -1 : b.job().rowsWritten();
+            steps.add(new Measure(phase, Warehouse.layerOf(b.table()), b.table(), b.elapsed().toNanos() / 1e9, rowsIn, rowsOut,
+                    memory.peakRssMib(), memory.peakHeapMib(), b.status(), String.format(java.util.Locale.ROOT,
+                            "job %.2fs, checks %.2fs (%d)", b.jobTime().toNanos() / 1e9, b.checkTime().toNanos() / 1e9,
+                            b.checks().size())));
+            memory.reset();
+        }).run(Optional.empty());
+        final List<IngestResult> ingested = result.ingested();
+        final double ingestSeconds = result.ingestTime().toNanos() / 1e9;
         long in = 0;
         long out = 0;
         long quarantined = 0;
@@ -146,25 +159,11 @@ public final class Bench {
             out += r.rowsLoaded();
             quarantined += r.rowsQuarantined();
         }
-        final long ingestPeak = memory.peakRssMib();
-        add(new Measure(phase, "ingest", Measure.WHOLE_STAGE, ingestSeconds, in, out, ingestPeak, memory.peakHeapMib(),
+        add(new Measure(phase, "ingest", Measure.WHOLE_STAGE, ingestSeconds, in, out, ingestPeak[0], ingestPeak[1],
                 worst(ingested.stream().map(IngestResult::status).toList()),
                 ingested.size() + " batches, " + quarantined + " rows quarantined"));
-
-        final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
-        memory.reset();
-        final List<Measure> steps = new ArrayList<>();
-        final long buildStart = System.nanoTime();
-        final List<TableRunner.Built> built = new TableRunner(ctx).afterEach(b -> {
-            final long rowsIn = b.job() == null ? -1 : b.job().rowsRead();
-            final long rowsOut = b.job() == null ? -1 : b.job().rowsWritten();
-            steps.add(new Measure(phase, Warehouse.layerOf(b.table()), b.table(), b.elapsed().toNanos() / 1e9, rowsIn, rowsOut,
-                    memory.peakRssMib(), memory.peakHeapMib(), b.status(), String.format(java.util.Locale.ROOT,
-                            "job %.2fs, checks %.2fs (%d)", b.jobTime().toNanos() / 1e9, b.checkTime().toNanos() / 1e9,
-                            b.checks().size())));
-            memory.reset();
-        }).build(specs.all(), JobOptions.INCREMENTAL);
-        final double buildSeconds = seconds(buildStart);
+        final List<TableRunner.Built> built = result.built();
+        final double buildSeconds = result.buildTime().toNanos() / 1e9;
         steps.forEach(this::add);
         double stepSeconds = 0;
         for (final String layer : List.of("silver", "gold")) {
@@ -181,7 +180,7 @@ public final class Bench {
         add(new Measure(phase, "bookkeeping", Measure.WHOLE_STAGE, Math.max(0, buildSeconds - stepSeconds), -1, -1, -1, -1,
                 RunRecord.SUCCEEDED, "run log, progress and spec loading around the table steps"));
         add(new Measure(phase, "pipeline", Measure.WHOLE_STAGE, ingestSeconds + buildSeconds, in, out,
-                Math.max(ingestPeak, steps.stream().mapToLong(Measure::peakRssMib).max().orElse(-1)),
+                Math.max(ingestPeak[0], steps.stream().mapToLong(Measure::peakRssMib).max().orElse(-1)),
                 -1, worst(Stream.concat(ingested.stream().map(IngestResult::status), built.stream().map(TableRunner.Built::status))
                         .toList()), "ingest + every table step with its checks"));
     }

@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 
 import io.delta.tables.DeltaTable;
 import io.kamwarehouse.KamwException;
@@ -93,7 +94,21 @@ public final class Scd2Job implements TableJob {
             keyEq.add(source.col(k).eqNullSafe(cur.col("_ck_" + k)));
         }
         final Column on = keyEq.stream().reduce(Column::and).orElseThrow();
-        final Dataset<Row> joined = source.join(cur, on, "left");
+        // The source query is the whole input: joined once with the current rows and kept, so the late
+        // count, the new versions, the in-place updates and the MERGE do not each recompute it.
+        final Dataset<Row> joined = source.join(cur, on, "left").persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return merge(wh, spec, p, q, source, joined, current, out, read, now);
+        } finally {
+            joined.unpersist();
+        }
+    }
+
+    /** The incremental write: new versions, closes and in-place updates in one MERGE. */
+    private static JobResult merge(final Warehouse wh, final TableSpec spec, final Scd2Params p, final QueryInputs q,
+            final Dataset<Row> source, final Dataset<Row> joined, final Dataset<Row> current, final List<String> out,
+            final long read, final Timestamp now) {
+        final SparkSession spark = wh.spark();
         // Versions that start after the key's current row (or keys not seen yet).
         final Dataset<Row> later = joined.where(col("_cur_from").isNull().or(col(Scd2Params.VALID_FROM).gt(col("_cur_from"))))
                 .select(cols(sourceColumns(source)));
@@ -109,12 +124,13 @@ public final class Scd2Job implements TableJob {
                 .toArray(Column[]::new)).distinct();
         final Dataset<Row> type1 = newest.join(freshKeys, p.businessKey().stream()
                 .map(k -> newest.col(k).eqNullSafe(freshKeys.col("_fk_" + k))).reduce(Column::and).orElseThrow(), "left_anti")
-                .select(cols(sourceColumns(source)));
+                .select(cols(sourceColumns(source))).cache();
 
         final long inserts = fresh.count();
         final long updates = type1.count();
         if (inserts == 0 && updates == 0) {
             fresh.unpersist();
+            type1.unpersist();
             return new JobResult(spec.name(), RunRecord.SKIPPED, read, 0, wh.version(spec.name()), q.inputs.versions(),
                     "no new version and no change to a current row" + lateNote(late));
         }
@@ -153,6 +169,7 @@ public final class Scd2Job implements TableJob {
                 .whenNotMatched("s." + ACTION + " = 'insert'").insertExpr(insert)
                 .execute());
         fresh.unpersist();
+        type1.unpersist();
         verify(wh, spec, p);
         return new JobResult(spec.name(), RunRecord.SUCCEEDED, read, inserts + updates, wh.version(spec.name()),
                 q.inputs.versions(), String.format("%,d new version(s), %,d current row(s) updated in place%s", inserts, updates,

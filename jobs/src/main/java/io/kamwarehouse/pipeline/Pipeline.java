@@ -1,9 +1,11 @@
 package io.kamwarehouse.pipeline;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.kamwarehouse.ingest.IngestResult;
 import io.kamwarehouse.jobs.JobOptions;
@@ -21,13 +23,30 @@ import io.kamwarehouse.runtime.RunContext;
 public final class Pipeline {
 
     private final RunContext ctx;
+    private Consumer<List<IngestResult>> afterIngest = r -> { };
+    private Consumer<TableRunner.Built> afterEach = b -> { };
 
     public Pipeline(final RunContext ctx) {
         this.ctx = ctx;
     }
 
-    /** The outcome of a pipeline run: the batches ingested and the tables built. */
-    public record Result(List<IngestResult> ingested, List<TableRunner.Built> built) {
+    /** Calls {@code listener} once every pending batch is in bronze, before the first table is built. */
+    public Pipeline afterIngest(final Consumer<List<IngestResult>> listener) {
+        this.afterIngest = listener;
+        return this;
+    }
+
+    /** Calls {@code listener} after each table step, as soon as it is done (see {@link TableRunner#afterEach}). */
+    public Pipeline afterEach(final Consumer<TableRunner.Built> listener) {
+        this.afterEach = listener;
+        return this;
+    }
+
+    /**
+     * The outcome of a pipeline run: the batches ingested and the tables built, with the wall time of
+     * each stage (the landing scan counts as ingest; spec loading as build).
+     */
+    public record Result(List<IngestResult> ingested, List<TableRunner.Built> built, Duration ingestTime, Duration buildTime) {
 
         /** True when every step succeeded or had nothing to do. */
         public boolean ok() {
@@ -51,14 +70,18 @@ public final class Pipeline {
 
     /** Ingests every pending drop (or only {@code date}'s), then builds every table from its spec. */
     public Result run(final Optional<LocalDate> date) {
+        final long start = System.nanoTime();
         final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(),
                 ctx.contracts());
         ctx.progress().say("scanning landing " + ctx.warehouse().config().landingRoot());
         final Landing.Scan scan = landing.scan(Optional.empty(), date);
         final List<IngestResult> results = new IngestService(ctx).ingest(scan);
+        final Duration ingestTime = Duration.ofNanos(System.nanoTime() - start);
+        afterIngest.accept(results);
+        final long buildStart = System.nanoTime();
         final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
         ctx.progress().say("building " + specs.all().size() + " tables from their specs");
-        final List<TableRunner.Built> built = new TableRunner(ctx).build(specs.all(), JobOptions.INCREMENTAL);
-        return new Result(results, built);
+        final List<TableRunner.Built> built = new TableRunner(ctx).afterEach(afterEach).build(specs.all(), JobOptions.INCREMENTAL);
+        return new Result(results, built, ingestTime, Duration.ofNanos(System.nanoTime() - buildStart));
     }
 }

@@ -1,0 +1,98 @@
+package io.kamwarehouse.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kamwarehouse.ingest.IngestResult;
+import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.contracts.ContractCatalog;
+import io.kamwarehouse.runtime.Progress;
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.spec.TableSpecCatalog;
+import io.kamwarehouse.testing.SharedSpark;
+
+/**
+ * What {@code kamw pipeline} and {@code kamw bench} both rely on: the pipeline tells its listeners
+ * when ingest is done and after each table step, in order, and times both stages.
+ */
+class PipelineHooksTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void listenersHearIngestOnceThenEveryTableStepInOrder() throws Exception {
+        // The shipped contracts, and two silver specs: one whose extract arrives, one whose does not.
+        final Path schemas = dir.resolve("schemas");
+        try (var sources = Files.walk(SharedSpark.schemasDir().resolve("sources"))) {
+            for (final Path from : (Iterable<Path>) sources::iterator) {
+                final Path to = schemas.resolve(SharedSpark.schemasDir().relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        Files.createDirectories(schemas.resolve("tables/silver"));
+        for (final String spec : List.of("stg_crm__teams.yaml", "stg_crm__employees.yaml")) {
+            Files.copy(SharedSpark.schemasDir().resolve("tables/silver/" + spec), schemas.resolve("tables/silver/" + spec));
+        }
+        final RunContext shipped = SharedSpark.context(dir);
+        final SchemaFiles files = SchemaFiles.fromDirectory(schemas);
+        final RunContext ctx = new RunContext(shipped.warehouse(), files, ContractCatalog.load(files), Progress.silent());
+        final Path drop = dir.resolve("landing/crm/2026-10-01");
+        Files.createDirectories(drop);
+        Files.writeString(drop.resolve("teams.csv"), """
+                team_id,team_name,parent_team_id,team_type,region,manager_employee_id,created_date,updated_at
+                TM-001,East Region,,region,East,E100001,2017-01-03,2018-06-24 09:48:29
+                TM-002,East Key Accounts,TM-001,team,East,E100002,2017-06-05,2022-10-30 16:33:03
+                """, StandardCharsets.UTF_8);
+
+        final List<String> heard = new ArrayList<>();
+        final List<IngestResult> ingestHeard = new ArrayList<>();
+        final Pipeline.Result result = new Pipeline(ctx)
+                .afterIngest(batches -> {
+                    heard.add("ingest");
+                    ingestHeard.addAll(batches);
+                })
+                .afterEach(b -> heard.add(b.table() + ":" + b.status()))
+                .run(Optional.empty());
+
+        // Ingest first, once, with the batch it loaded.
+        assertEquals("ingest", heard.get(0));
+        assertEquals(1, heard.stream().filter("ingest"::equals).count());
+        assertEquals(result.ingested(), ingestHeard);
+        assertEquals(1, ingestHeard.size());
+        assertEquals(RunRecord.SUCCEEDED, ingestHeard.get(0).status());
+        assertEquals(2, ingestHeard.get(0).rowsRead());
+
+        // Then one call per spec, in the order the steps ran, with the status each step ended in.
+        final List<String> steps = heard.subList(1, heard.size());
+        final List<String> expected = result.built().stream().map(b -> b.table() + ":" + b.status()).toList();
+        assertEquals(expected, steps);
+        assertEquals(2, TableSpecCatalog.load(ctx.schemas(), ctx.contracts()).all().size());
+        assertEquals(2, steps.size(), steps.toString());
+        assertTrue(steps.contains("stg_crm__teams:" + RunRecord.SUCCEEDED), steps.toString());
+        // Tables whose inputs never arrived are skipped, not failed.
+        assertTrue(steps.contains("stg_crm__employees:" + RunRecord.SKIPPED), steps.toString());
+        assertFalse(steps.stream().anyMatch(s -> s.endsWith(":" + RunRecord.FAILED)), steps.toString());
+
+        assertFalse(result.ingestTime().isNegative() || result.ingestTime().isZero());
+        assertFalse(result.buildTime().isNegative() || result.buildTime().isZero());
+        final double stepSeconds = result.built().stream().mapToDouble(b -> b.elapsed().toNanos() / 1e9).sum();
+        assertTrue(result.buildTime().toNanos() / 1e9 >= stepSeconds, "the build stage holds its steps");
+    }
+}
