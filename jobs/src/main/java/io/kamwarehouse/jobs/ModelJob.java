@@ -1,5 +1,12 @@
 package io.kamwarehouse.jobs;
 
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -10,14 +17,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF11;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.metadata.RunRecord;
@@ -70,15 +80,37 @@ public final class ModelJob implements TableJob {
         for (final String c : params.segmentBy()) {
             require(spec, schema, c);
         }
-        final List<Row> rows = source.collectAsList();
-        final Output out = ModelParams.SBG.equals(params.modelKind())
-                ? retention(spec, params, settings, schema, rows)
-                : customerValue(spec, params, settings, schema, rows);
-        q.withFingerprint(spark, () -> spark.createDataFrame(out.rows, out.schema).coalesce(1).write().format("delta")
-                .mode("overwrite").option("overwriteSchema", "true").save(wh.tablePath(spec.name())));
+        final long read;
+        final String summary;
+        if (ModelParams.SBG.equals(params.modelKind())) {
+            // Cohort tables are small (cohorts x periods x as-of dates): fitted and predicted on the driver.
+            final List<Row> rows = source.collectAsList();
+            final Output out = retention(spec, params, settings, schema, rows);
+            q.withFingerprint(spark, () -> spark.createDataFrame(out.rows, out.schema).coalesce(1).write().format("delta")
+                    .mode("overwrite").option("overwriteSchema", "true").save(wh.tablePath(spec.name())));
+            read = rows.size();
+            summary = out.summary;
+        } else {
+            // One row per customer and as-of date grows with the book: only the fits run on the driver (over
+            // compact arrays), the predictions run in Spark against the fitted parameters.
+            final Dataset<Row> cached = source.persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                final Predicted out = customerValue(spark, spec, params, settings, cached);
+                q.withFingerprint(spark, () -> out.rows.write().format("delta").mode("overwrite")
+                        .option("overwriteSchema", "true").save(wh.tablePath(spec.name())));
+                read = out.read;
+                summary = out.summary;
+            } finally {
+                source.unpersist();
+            }
+        }
         final long written = QueryInputs.lastOutputRows(wh, spec.name());
-        return new JobResult(spec.name(), RunRecord.SUCCEEDED, rows.size(), written, wh.version(spec.name()),
-                q.inputs.versions(), String.format(Locale.ROOT, "recomputed: %,d rows; %s", written, out.summary));
+        return new JobResult(spec.name(), RunRecord.SUCCEEDED, read, written, wh.version(spec.name()),
+                q.inputs.versions(), String.format(Locale.ROOT, "recomputed: %,d rows; %s", written, summary));
+    }
+
+    /** The rows to write (a plan, not yet run), the source rows read and a one-line account of the fits. */
+    private record Predicted(Dataset<Row> rows, long read, String summary) {
     }
 
     /** The rows written and a one-line account of the fits. */
@@ -110,8 +142,9 @@ public final class ModelJob implements TableJob {
      * to the as-of date, in time units of {@code days_per_time_unit} days), {@code monetary_value} (mean value
      * of the repeat transactions), the segment columns, and any others (kept as they are).
      */
-    private static Output customerValue(final TableSpec spec, final ModelParams params, final Map<String, Double> settings,
-            final StructType schema, final List<Row> rows) {
+    private static Predicted customerValue(final SparkSession spark, final TableSpec spec, final ModelParams params,
+            final Map<String, Double> settings, final Dataset<Row> source) {
+        final StructType schema = source.schema();
         for (final String c : List.of("as_of_date", "frequency", "recency", "t", "monetary_value")) {
             require(spec, schema, c);
         }
@@ -121,22 +154,21 @@ public final class ModelJob implements TableJob {
         final double horizon = settings.get("horizon_months");
         final CustomerLifetimeValue clv = CustomerLifetimeValue.withAnnualRate(CLV_MONTHS, settings.get("annual_discount_rate"),
                 unitsPerMonth);
-        final int iAsOf = schema.fieldIndex("as_of_date");
-        final int iX = schema.fieldIndex("frequency");
-        final int iTx = schema.fieldIndex("recency");
-        final int iT = schema.fieldIndex("t");
-        final int iM = schema.fieldIndex("monetary_value");
+        // Only what the fits need comes to the driver: as-of date, segment and four numbers per customer.
+        final Dataset<Row> labelled = source.withColumn(SEGMENT, segmentLabel(params.segmentBy()));
+        final List<Row> compact = labelled.select(col("as_of_date"), col(SEGMENT), col("frequency"), col("recency"), col("t"),
+                col("monetary_value")).collectAsList();
         // as-of -> segment -> row indexes
         final Map<Object, Map<String, List<Integer>>> groups = new LinkedHashMap<>();
-        final double[][] xtm = new double[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) {
-            final Row r = rows.get(i);
-            xtm[i] = customer(spec, r, iX, iTx, iT, iM);
-            groups.computeIfAbsent(r.get(iAsOf), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(ModelFits.label(params.segmentBy(), r), k -> new ArrayList<>()).add(i);
+        final double[][] xtm = new double[compact.size()][];
+        for (int i = 0; i < compact.size(); i++) {
+            final Row r = compact.get(i);
+            xtm[i] = customer(spec, r, 2, 3, 4, 5);
+            groups.computeIfAbsent(r.get(0), k -> new LinkedHashMap<>()).computeIfAbsent(r.getString(1), k -> new ArrayList<>())
+                    .add(i);
         }
         final String table = spec.name();
-        final Object[][] added = new Object[rows.size()][];
+        final List<Row> fitted = new ArrayList<>();
         int fits = 0;
         int borrowed = 0;
         double seconds = 0;
@@ -178,32 +210,126 @@ public final class ModelJob implements TableJob {
                     fitRows.add(poolB.toRow());
                     fitRows.add(poolG.toRow());
                 }
-                for (final int i : idx) {
-                    added[i] = predictCustomer(s.getKey(), fb, fg, xtm[i], horizon, unitsPerMonth, clv, fitRows);
-                }
+                final BgNbdModel b = fb.model();
+                final GammaGammaModel gg = fg.model();
+                fitted.add(RowFactory.create(asOf, s.getKey(), fb.fitKey(), fg.fitKey(),
+                        b == null ? null : b.r(), b == null ? null : b.alpha(), b == null ? null : b.a(), b == null ? null : b.b(),
+                        gg == null ? null : gg.p(), gg == null ? null : gg.q(), gg == null ? null : gg.v(), fitRows));
             }
         }
-        final List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
-        fields.add(DataTypes.createStructField("segment", DataTypes.StringType, false));
+        final List<StructField> fitFields = new ArrayList<>();
+        fitFields.add(DataTypes.createStructField("_fit_as_of", schema.apply("as_of_date").dataType(), true));
+        fitFields.add(DataTypes.createStructField("_fit_segment", DataTypes.StringType, false));
         for (final String c : List.of("bgnbd_fit_key", "gamma_gamma_fit_key")) {
-            fields.add(DataTypes.createStructField(c, DataTypes.StringType, false));
+            fitFields.add(DataTypes.createStructField(c, DataTypes.StringType, false));
         }
-        for (final String c : List.of("bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b", "gg_p", "gg_q", "gg_v", "p_alive",
-                "expected_transactions")) {
-            fields.add(DataTypes.createStructField(c, DataTypes.DoubleType, true));
+        for (final String c : FIT_PARAMETERS) {
+            fitFields.add(DataTypes.createStructField(c, DataTypes.DoubleType, true));
         }
-        fields.add(DataTypes.createStructField("horizon_months", DataTypes.DoubleType, false));
-        for (final String c : List.of("expected_value_per_transaction", "expected_value_amount", "clv_3y")) {
-            fields.add(DataTypes.createStructField(c, MONEY, true));
+        fitFields.add(DataTypes.createStructField(ModelFits.COLUMN, DataTypes.createArrayType(ModelFits.FIT_TYPE), false));
+        final Dataset<Row> fitTable = spark.createDataFrame(fitted, new StructType(fitFields.toArray(new StructField[0])));
+
+        final Dataset<Row> joined = labelled.join(broadcast(fitTable), labelled.col("as_of_date").eqNullSafe(fitTable.col("_fit_as_of"))
+                .and(labelled.col(SEGMENT).equalTo(fitTable.col("_fit_segment"))), "inner");
+        final List<Column> args = new ArrayList<>();
+        for (final String c : List.of("frequency", "recency", "t", "monetary_value")) {
+            args.add(joined.col(c).cast(DataTypes.DoubleType));
         }
-        fields.add(DataTypes.createStructField(ModelFits.COLUMN, DataTypes.createArrayType(ModelFits.FIT_TYPE), false));
-        final List<Row> out = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            out.add(concat(rows.get(i), added[i]));
+        FIT_PARAMETERS.forEach(c -> args.add(joined.col(c)));
+        // A Java UDF is registered by name (typed, so nulls arrive as nulls); the name is the table's, as the
+        // settings it carries are.
+        final String function = "kamw_predict_" + spec.name();
+        spark.udf().register(function, new Prediction(horizon, unitsPerMonth, clv), PREDICTION);
+        final Column predicted = call_function(function, args.toArray(Column[]::new));
+        final List<Column> out = new ArrayList<>();
+        for (final String c : schema.fieldNames()) {
+            out.add(joined.col(c));
         }
-        return new Output(out, new StructType(fields.toArray(new StructField[0])), String.format(Locale.ROOT,
+        out.add(joined.col(SEGMENT).as("segment"));
+        out.add(joined.col("bgnbd_fit_key"));
+        out.add(joined.col("gamma_gamma_fit_key"));
+        FIT_PARAMETERS.forEach(c -> out.add(joined.col(c)));
+        out.add(col("_prediction.p_alive"));
+        out.add(col("_prediction.expected_transactions"));
+        out.add(lit(horizon).as("horizon_months"));
+        out.add(col("_prediction.expected_value_per_transaction"));
+        out.add(col("_prediction.expected_value_amount"));
+        out.add(col("_prediction.clv_3y"));
+        out.add(joined.col(ModelFits.COLUMN));
+        final Dataset<Row> rows = joined.withColumn("_prediction", predicted).select(out.toArray(Column[]::new));
+        return new Predicted(rows, compact.size(), String.format(Locale.ROOT,
                 "%d fits over %d as-of date(s) in %.2f s, %d segment fit(s) borrowed the pooled fit%s", fits, groups.size(),
                 seconds, borrowed, notes.isEmpty() ? "" : "; not converged: " + String.join("; ", notes)));
+    }
+
+    /** The segment a row's fit belongs to, e.g. {@code crm_tier=A}; {@code all} without segment columns. */
+    private static Column segmentLabel(final List<String> segmentBy) {
+        if (segmentBy.isEmpty()) {
+            return lit(ModelFits.POOLED);
+        }
+        final List<Column> parts = new ArrayList<>();
+        for (final String c : segmentBy) {
+            parts.add(org.apache.spark.sql.functions.concat(lit(c + "="), coalesce(col("`" + c + "`").cast(DataTypes.StringType), lit("(none)"))));
+        }
+        return concat_ws(", ", parts.toArray(Column[]::new));
+    }
+
+    private static final String SEGMENT = "_segment_label";
+    private static final List<String> FIT_PARAMETERS = List.of("bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b", "gg_p", "gg_q",
+            "gg_v");
+    private static final StructType PREDICTION = new StructType(new StructField[] {
+        DataTypes.createStructField("p_alive", DataTypes.DoubleType, true),
+        DataTypes.createStructField("expected_transactions", DataTypes.DoubleType, true),
+        DataTypes.createStructField("expected_value_per_transaction", MONEY, true),
+        DataTypes.createStructField("expected_value_amount", MONEY, true),
+        DataTypes.createStructField("clv_3y", MONEY, true)});
+
+    /**
+     * One customer's predictions from the fitted parameters of its segment and as-of date: the
+     * probability it is alive, the transactions expected over the horizon, the expected value per
+     * transaction, their product and the discounted CLV (null where a model was not fitted or the
+     * expected spend does not exist).
+     */
+    private static final class Prediction implements UDF11<Double, Double, Double, Double, Double, Double, Double, Double,
+            Double, Double, Double, Row> {
+        private static final long serialVersionUID = 1L;
+        private final double horizon;
+        private final double unitsPerMonth;
+        private final CustomerLifetimeValue clv;
+
+        Prediction(final double horizon, final double unitsPerMonth, final CustomerLifetimeValue clv) {
+            this.horizon = horizon;
+            this.unitsPerMonth = unitsPerMonth;
+            this.clv = clv;
+        }
+
+        @Override
+        public Row call(final Double frequency, final Double recency, final Double t, final Double monetary, final Double r,
+                final Double alpha, final Double a, final Double bb, final Double p, final Double q, final Double v) {
+            final BgNbdModel b = r == null ? null : new BgNbdModel(r, alpha, a, bb);
+            final GammaGammaModel g = p == null ? null : new GammaGammaModel(p, q, v);
+            // as customer() normalised them on the driver, where every row was checked
+            final double x = Math.rint(frequency);
+            final double tx = x == 0 ? 0 : Math.min(recency, t);
+            final double m = monetary == null ? Double.NaN : monetary;
+            Double pAlive = null;
+            Double expected = null;
+            if (b != null) {
+                pAlive = b.probabilityAlive(x, tx, t);
+                expected = b.conditionalExpectedTransactions(horizon * unitsPerMonth, x, tx, t);
+            }
+            Double spend = null;
+            if (x > 0 && !(m > 0)) {
+                // a repeat customer whose mean value is zero or negative is outside the Gamma-Gamma model: her own mean
+                spend = Double.isFinite(m) ? m : null;
+            } else if (g != null) {
+                final double s = g.conditionalExpectedAverageSpend(x, x > 0 ? m : 1.0);
+                spend = Double.isFinite(s) ? s : null;
+            }
+            final Double value = expected != null && spend != null ? expected * spend : null;
+            final Double life = b != null && spend != null ? clv.value(b, x, tx, t, spend) : null;
+            return RowFactory.create(pAlive, expected, money(spend), money(value), money(life));
+        }
     }
 
     private static double[] customer(final TableSpec spec, final Row r, final int iX, final int iTx, final int iT, final int iM) {
@@ -254,37 +380,6 @@ public final class ModelJob implements TableJob {
             m[k] = xtm[use.get(k)][3];
         }
         return GammaGammaModel.fit(x, m, null, options);
-    }
-
-    private static Object[] predictCustomer(final String segment, final ModelFits.Fit<BgNbdModel> fb,
-            final ModelFits.Fit<GammaGammaModel> fg, final double[] c, final double horizon, final double unitsPerMonth,
-            final CustomerLifetimeValue clv, final List<Row> fitRows) {
-        final BgNbdModel b = fb.model();
-        final GammaGammaModel g = fg.model();
-        final double x = c[0];
-        final double tx = c[1];
-        final double t = c[2];
-        final double m = c[3];
-        Double pAlive = null;
-        Double expected = null;
-        if (b != null) {
-            pAlive = b.probabilityAlive(x, tx, t);
-            expected = b.conditionalExpectedTransactions(horizon * unitsPerMonth, x, tx, t);
-        }
-        Double spend = null;
-        if (x > 0 && !(m > 0)) {
-            // a repeat customer whose mean value is zero or negative is outside the Gamma-Gamma model: her own mean
-            spend = Double.isFinite(m) ? m : null;
-        } else if (g != null) {
-            final double s = g.conditionalExpectedAverageSpend(x, x > 0 ? m : 1.0);
-            spend = Double.isFinite(s) ? s : null;
-        }
-        final Double value = expected != null && spend != null ? expected * spend : null;
-        final Double life = b != null && spend != null ? clv.value(b, x, tx, t, spend) : null;
-        return new Object[] {segment, fb.fitKey(), fg.fitKey(),
-            b == null ? null : b.r(), b == null ? null : b.alpha(), b == null ? null : b.a(), b == null ? null : b.b(),
-            g == null ? null : g.p(), g == null ? null : g.q(), g == null ? null : g.v(),
-            pAlive, expected, horizon, money(spend), money(value), money(life), fitRows};
     }
 
     // ------------------------------------------------------------------------------------ retention
