@@ -69,7 +69,8 @@ public final class IngestService {
                 } catch (final KamwException e) {
                     broken.add(c.qualifiedName());
                     result = failed(batch, RunRecord.REJECTED, e.getMessage(), start);
-                } catch (final RuntimeException e) {
+                } catch (final Exception e) {
+                    // includes Spark's AnalysisException, which Java sees as checked
                     broken.add(c.qualifiedName());
                     result = failed(batch, RunRecord.FAILED, rootMessage(e), start);
                 }

@@ -105,7 +105,9 @@ public final class TableRunner {
         final long jobStart = System.nanoTime();
         try {
             result = TableJobs.run(ctx, spec, options);
-        } catch (final RuntimeException e) {
+        } catch (final Exception e) {
+            // Spark's AnalysisException is checked in Java's eyes (thrown from Scala undeclared): a query that
+            // does not analyse fails its step like any other error, recorded, and the run goes on.
             return new Built(spec.name(), null, List.of(), RunRecord.FAILED, IngestService.rootMessage(e))
                     .timed(Duration.ofNanos(System.nanoTime() - jobStart), Duration.ZERO);
         }
@@ -117,7 +119,7 @@ public final class TableRunner {
         final List<CheckResult> checks;
         try {
             checks = DataChecks.run(ctx.warehouse(), spec);
-        } catch (final RuntimeException e) {
+        } catch (final Exception e) {
             return new Built(spec.name(), result, List.of(), RunRecord.FAILED, "data checks could not run: " + IngestService.rootMessage(e))
                     .timed(jobTime, Duration.ofNanos(System.nanoTime() - checkStart));
         }

@@ -25,12 +25,19 @@ import io.kamwarehouse.testing.SharedSpark;
 
 /**
  * What {@code kamw pipeline} and {@code kamw bench} both rely on: the pipeline tells its listeners
- * when ingest is done and after each table step, in order, and times both stages.
+ * when ingest is done and after each table step, in order, and times both stages; a step
+ * that fails, even on a query Spark cannot analyse, is recorded as failed and the run goes on.
  */
 class PipelineHooksTest {
 
     @TempDir
     Path dir;
+
+    private static String table(final String name, final String query) {
+        return "name: " + name + "\nlayer: gold\ndescription: a test table\ngrain: one row per team_id\nkeys: [team_id]\n"
+                + "inputs: [stg_crm__teams]\njob: sql\nsql:\n  query: " + query + "\nchecks:\n  - unique: [team_id]\n  - not_null: [team_id]\n"
+                + "schedule: daily\nowner: test\n";
+    }
 
     @Test
     void listenersHearIngestOnceThenEveryTableStepInOrder() throws Exception {
@@ -50,6 +57,10 @@ class PipelineHooksTest {
         for (final String spec : List.of("stg_crm__teams.yaml", "stg_crm__employees.yaml")) {
             Files.copy(SharedSpark.schemasDir().resolve("tables/silver/" + spec), schemas.resolve("tables/silver/" + spec));
         }
+        // A gold table whose query names a column that does not exist, and one beside it that is fine.
+        Files.createDirectories(schemas.resolve("tables/gold"));
+        Files.writeString(schemas.resolve("tables/gold/dim_team_typo.yaml"), table("dim_team_typo", "SELECT team_id, team_nmae FROM stg_crm__teams"));
+        Files.writeString(schemas.resolve("tables/gold/dim_team_names.yaml"), table("dim_team_names", "SELECT team_id, team_name FROM stg_crm__teams"));
         final RunContext shipped = SharedSpark.context(dir);
         final SchemaFiles files = SchemaFiles.fromDirectory(schemas);
         final RunContext ctx = new RunContext(shipped.warehouse(), files, ContractCatalog.load(files), Progress.silent());
@@ -83,12 +94,19 @@ class PipelineHooksTest {
         final List<String> steps = heard.subList(1, heard.size());
         final List<String> expected = result.built().stream().map(b -> b.table() + ":" + b.status()).toList();
         assertEquals(expected, steps);
-        assertEquals(2, TableSpecCatalog.load(ctx.schemas(), ctx.contracts()).all().size());
-        assertEquals(2, steps.size(), steps.toString());
+        assertEquals(4, TableSpecCatalog.load(ctx.schemas(), ctx.contracts()).all().size());
+        assertEquals(4, steps.size(), steps.toString());
         assertTrue(steps.contains("stg_crm__teams:" + RunRecord.SUCCEEDED), steps.toString());
         // Tables whose inputs never arrived are skipped, not failed.
         assertTrue(steps.contains("stg_crm__employees:" + RunRecord.SKIPPED), steps.toString());
-        assertFalse(steps.stream().anyMatch(s -> s.endsWith(":" + RunRecord.FAILED)), steps.toString());
+        // A query Spark cannot analyse fails its own step, with Spark's reason, and the run goes on.
+        assertTrue(steps.contains("dim_team_typo:" + RunRecord.FAILED), steps.toString());
+        final TableRunner.Built typo = result.built().stream().filter(b -> b.table().equals("dim_team_typo")).findFirst().orElseThrow();
+        assertTrue(typo.message().contains("team_nmae"), typo.message());
+        assertTrue(steps.contains("dim_team_names:" + RunRecord.SUCCEEDED), steps.toString());
+        assertEquals(ingestHeard.get(0).rowsLoaded(), ctx.warehouse().read("dim_team_names").count());
+        assertEquals(List.of(RunRecord.FAILED), ctx.warehouse().read("run_log").where("output_table = 'dim_team_typo'")
+                .select("status").collectAsList().stream().map(r -> r.getString(0)).toList());
 
         assertFalse(result.ingestTime().isNegative() || result.ingestTime().isZero());
         assertFalse(result.buildTime().isNegative() || result.buildTime().isZero());
