@@ -49,7 +49,7 @@ public final class Bench {
 
     /** What to run. */
     public record Options(double scale, long seed, int threads, Path workDir, boolean duckdb, boolean increment,
-            String schemasDir, Map<String, String> sparkConf) {
+            String schemasDir, Map<String, String> sparkConf, boolean baselinesOnly) {
     }
 
     static final String MARKER = ".kamw-bench";
@@ -78,6 +78,9 @@ public final class Bench {
     /** Runs everything and returns the report (also when a step failed: its status says so). */
     public BenchReport run() {
         final Path work = options.workDir().toAbsolutePath().normalize();
+        if (options.baselinesOnly()) {
+            return baselinesOnly(work);
+        }
         prepare(work);
         final Path landing = work.resolve("landing");
         final Path warehouseDir = work.resolve("warehouse");
@@ -119,6 +122,51 @@ public final class Bench {
         facts.put("complete", true);
         facts.remove("completed_phases");
         return new BenchReport(measures, facts);
+    }
+
+    /**
+     * Only the baselines, on the extracts an earlier benchmark generated in {@code work}: for a scale whose
+     * whole run does not fit in one sitting, so its pipeline figures (from that run) get their floor.
+     */
+    private BenchReport baselinesOnly(final Path work) {
+        final Path landing = work.resolve("landing");
+        if (!Files.exists(work.resolve(MARKER)) || !Files.isDirectory(landing)) {
+            throw new KamwException(work + " holds no extracts of an earlier kamw bench run (no " + MARKER + " and landing/ "
+                    + "there); run kamw bench --scale N with this --work first");
+        }
+        facts.put("scale", options.scale());
+        facts.put("threads", options.threads());
+        facts.put("seed", "(as generated earlier)");
+        facts.put("peak_memory_resettable", memory.resettable());
+        facts.put("work_dir", work.toString());
+        facts.put("baselines_only", true);
+        // A warehouse of its own, so every file in landing/ is pending again; emptied like the copies.
+        final Path scratch = work.resolve("baseline-warehouse");
+        for (final Path old : List.of(scratch, work.resolve("copy-spark"), work.resolve("copy-duckdb"),
+                work.resolve("aggregate-spark"), work.resolve("aggregate-duckdb.parquet"))) {
+            deleteTree(old);
+        }
+        final WarehouseConfig cfg = WarehouseConfig.resolve(scratch.toString(), landing.toString(), options.schemasDir(),
+                "local[" + options.threads() + "]", options.sparkConf());
+        final SchemaFiles files = SchemaFiles.load(cfg.schemasDir());
+        final ContractCatalog contracts = ContractCatalog.load(files);
+        final SparkSession spark = SparkSessions.getOrCreate(cfg);
+        final Landing.Scan drop = scan(new Warehouse(spark, cfg), contracts);
+        progress.say("bench: baselines only, on " + drop.batches().size() + " extracts in " + landing);
+        baselines(spark, drop, work);
+        facts.put("complete", true);
+        return new BenchReport(measures, facts);
+    }
+
+    private static void deleteTree(final Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(path)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void checkpoint(final String phase) {

@@ -52,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-increment", description = "Skip the incremental day.")
     boolean noIncrement;
 
+    @Option(names = "--baselines-only", description = "Only the Spark copy, the DuckDB copy and the roll-up, on the extracts "
+            + "an earlier run left in --work (for a scale whose whole run does not fit in one sitting).")
+    boolean baselinesOnly;
+
     @Override
     public Integer call() {
         if (main.warehouse != null || main.landing != null) {
@@ -70,10 +74,10 @@ final class BenchCommand implements Callable<Integer> {
                     + "(on a cluster, time `spark-submit ... pipeline` instead)");
         }
         final Bench.Options options = new Bench.Options(scale, seed, threads, work, !noDuckdb, !noIncrement,
-                main.config().schemasDir(), main.conf);
+                main.config().schemasDir(), main.conf, baselinesOnly);
         final long start = System.nanoTime();
         final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        final Path dir = out.resolve(stamp + "-scale-" + trim(scale));
+        final Path dir = out.resolve(stamp + "-scale-" + trim(scale) + (baselinesOnly ? "-baselines" : ""));
         final BenchReport report = new Bench(options, main.progress(), partial -> {
             stamp(partial, start);
             partial.write(dir);

@@ -44,5 +44,11 @@ class BenchCommandTest {
                 .contains("was not made by kamw bench"));
         assertTrue(Files.exists(mine.resolve("notes.txt")), "nothing of the user's is deleted");
         assertFalse(Files.exists(dir.resolve("out")), "no report for a run that never started");
+
+        // The baselines alone need the extracts an earlier run generated.
+        final Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertTrue(refused("-q", "bench", "--baselines-only", "--work", empty.toString(), "--out", dir.resolve("out").toString())
+                .contains("holds no extracts of an earlier kamw bench run"));
+        assertFalse(Files.exists(dir.resolve("out")), "no report for a run that never started");
     }
 }
