@@ -183,9 +183,11 @@ public final class BenchReport {
                                 m.rowsPerSecond()) : "-", m.peakRssMib() < 0 ? "-" : String.valueOf(m.peakRssMib()), m.status()));
             }
         }
-        sb.append(String.format(Locale.ROOT, "%nslowest steps of the full pipeline:%n"));
-        measures.stream().filter(m -> !m.wholeStage() && m.phase().equals("full"))
-                .sorted(Comparator.comparingDouble(Measure::seconds).reversed()).limit(12)
+        final List<Measure> fullSteps = measures.stream().filter(m -> !m.wholeStage() && m.phase().equals("full")).toList();
+        if (!fullSteps.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nslowest steps of the full pipeline:%n"));
+        }
+        fullSteps.stream().sorted(Comparator.comparingDouble(Measure::seconds).reversed()).limit(12)
                 .forEach(m -> sb.append(String.format(Locale.ROOT, "  %-8s %-44s %8.1fs %12s rows out  %s%n", m.stage(), m.step(),
                         m.seconds(), count(m.rowsOut()), m.note())));
         sb.append(String.format(Locale.ROOT, "%nratios (measured, not asserted):%n"));
