@@ -101,7 +101,7 @@ public final class ModelJob implements TableJob {
                 read = out.read;
                 summary = out.summary;
             } finally {
-                source.unpersist();
+                cached.unpersist();
             }
         }
         final long written = QueryInputs.lastOutputRows(wh, spec.name());
