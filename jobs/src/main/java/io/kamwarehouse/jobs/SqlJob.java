@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.StepTimer;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.spec.SqlParams;
 import io.kamwarehouse.spec.TableSpec;
@@ -25,11 +26,13 @@ public final class SqlJob implements TableJob {
         final SqlParams params = spec.params(SqlParams.class);
         final Warehouse wh = ctx.warehouse();
         final SparkSession spark = wh.spark();
+        final StepTimer timer = new StepTimer();
         final JobResult missing = QueryInputs.skipWhenInputMissing(wh, spec);
         if (missing != null) {
             return missing;
         }
         final QueryInputs q = QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION);
+        timer.lap("pin inputs+fingerprint");
         if (!options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
             return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
                     "inputs and query unchanged since the last build");
@@ -42,8 +45,11 @@ public final class SqlJob implements TableJob {
             }
             w.save(wh.tablePath(spec.name()));
         });
+        timer.lap("query+write");
         final long rows = QueryInputs.lastOutputRows(wh, spec.name());
-        return new JobResult(spec.name(), RunRecord.SUCCEEDED, q.rowsRead(), rows, wh.version(spec.name()), q.inputs.versions(),
+        final long read = q.rowsRead();
+        timer.lap("count rows read");
+        return new JobResult(spec.name(), RunRecord.SUCCEEDED, read, rows, wh.version(spec.name()), q.inputs.versions(),
                 String.format("recomputed: %,d rows", rows));
     }
 }

@@ -124,6 +124,9 @@ public final class TableRunner {
                     .timed(jobTime, Duration.ofNanos(System.nanoTime() - checkStart));
         }
         final Duration checkTime = Duration.ofNanos(System.nanoTime() - checkStart);
+        if (Boolean.getBoolean("kamw.profile")) {
+            System.err.printf("    %-28s %6d ms%n", "data checks (" + checks.size() + ")", checkTime.toMillis());
+        }
         final List<CheckResult> blocking = DataChecks.blocking(checks);
         if (!blocking.isEmpty()) {
             return new Built(spec.name(), result, checks, RunRecord.CHECK_FAILED, DataChecks.summary(blocking))
