@@ -4,9 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -133,19 +131,6 @@ final class ModelFits {
         return new Fit<>(key, modelName, segment, asOf, pooled.model(), pooled.parameters(), ll, n, usable && pooled.converged(),
                 iterations, evaluations, seconds, usable ? POOLED : null,
                 why + (usable ? ": pooled fit used" : ": no pooled fit either (" + pooled.message() + "), no predictions"));
-    }
-
-    /** Segment label: {@code crm_tier=S, industry=Retail}; {@link #POOLED} without segment columns. */
-    static String label(final List<String> columns, final Row row) {
-        if (columns.isEmpty()) {
-            return POOLED;
-        }
-        final List<String> parts = new ArrayList<>();
-        for (final String c : columns) {
-            final Object v = row.get(row.fieldIndex(c));
-            parts.add(c + "=" + (v == null ? "(none)" : v));
-        }
-        return String.join(", ", parts);
     }
 
     /** A stable key of a fit: table, model, segment and as-of date. */

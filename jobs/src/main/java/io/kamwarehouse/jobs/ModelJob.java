@@ -84,8 +84,19 @@ public final class ModelJob implements TableJob {
         final String summary;
         if (ModelParams.SBG.equals(params.modelKind())) {
             // Cohort tables are small (cohorts x periods x as-of dates): fitted and predicted on the driver.
-            final List<Row> rows = source.collectAsList();
-            final Output out = retention(spec, params, settings, schema, rows);
+            // The segment label comes from Spark, as for customer value, so both model kinds name segments alike.
+            final List<Row> labelled = source.select(col("*"), segmentLabel(params.segmentBy()).as(SEGMENT)).collectAsList();
+            final List<Row> rows = new ArrayList<>(labelled.size());
+            final List<String> labels = new ArrayList<>(labelled.size());
+            for (final Row r : labelled) {
+                final Object[] values = new Object[schema.length()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = r.get(i);
+                }
+                rows.add(RowFactory.create(values));
+                labels.add(r.getString(values.length));
+            }
+            final Output out = retention(spec, params, settings, schema, rows, labels);
             q.withFingerprint(spark, () -> spark.createDataFrame(out.rows, out.schema).coalesce(1).write().format("delta")
                     .mode("overwrite").option("overwriteSchema", "true").save(wh.tablePath(spec.name())));
             read = rows.size();
@@ -394,7 +405,7 @@ public final class ModelJob implements TableJob {
      * the source does not have are added as projection rows.
      */
     private static Output retention(final TableSpec spec, final ModelParams params, final Map<String, Double> settings,
-            final StructType schema, final List<Row> rows) {
+            final StructType schema, final List<Row> rows, final List<String> labels) {
         for (final String c : List.of("as_of_date", "cohort", "period", "initial_count", "survivors", "observed")) {
             require(spec, schema, c);
         }
@@ -409,14 +420,15 @@ public final class ModelJob implements TableJob {
         final int iObs = schema.fieldIndex("observed");
         // as-of -> segment -> cohort -> period -> row
         final Map<Object, Map<String, Map<Object, TreeMap<Integer, Row>>>> groups = new LinkedHashMap<>();
-        for (final Row r : rows) {
+        for (int n = 0; n < rows.size(); n++) {
+            final Row r = rows.get(n);
             if (r.isNullAt(iPeriod) || r.isNullAt(iInitial) || ((Number) r.get(iPeriod)).intValue() < 1
                     || ((Number) r.get(iInitial)).longValue() < 1 || r.isNullAt(iCohort)) {
                 throw new KamwException(spec.name() + ": source row " + r + " needs a cohort, a period >= 1 and an initial_count"
                         + " >= 1; fix the source query in " + spec.origin());
             }
             final Row prev = groups.computeIfAbsent(r.get(iAsOf), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(ModelFits.label(params.segmentBy(), r), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(labels.get(n), k -> new LinkedHashMap<>())
                     .computeIfAbsent(r.get(iCohort), k -> new TreeMap<>()).put(((Number) r.get(iPeriod)).intValue(), r);
             if (prev != null) {
                 throw new KamwException(spec.name() + ": the source gives period " + r.get(iPeriod) + " of cohort " + r.get(iCohort)
