@@ -85,11 +85,7 @@ public final class Bench {
         prepare(work);
         final Path landing = work.resolve("landing");
         final Path warehouseDir = work.resolve("warehouse");
-        facts.put("scale", options.scale());
-        facts.put("seed", options.seed());
-        facts.put("threads", options.threads());
-        facts.put("peak_memory_resettable", memory.resettable());
-        facts.put("work_dir", work.toString());
+        putRunFacts(work, options.seed());
 
         final GeneratorOptions gen = GeneratorOptions.defaults().withScale(options.scale()).withSeed(options.seed());
         final SampleGenerator generator = new SampleGenerator(gen, landing, m -> { });
@@ -125,6 +121,15 @@ public final class Bench {
         return new BenchReport(measures, facts);
     }
 
+    /** What every report states about its run: scale, seed, threads, how peak memory was taken, the work folder. */
+    private void putRunFacts(final Path work, final Object seed) {
+        facts.put("scale", options.scale());
+        facts.put("seed", seed);
+        facts.put("threads", options.threads());
+        facts.put("peak_memory_resettable", memory.resettable());
+        facts.put("work_dir", work.toString());
+    }
+
     /**
      * Only the baselines, on the extracts an earlier benchmark generated in {@code work}: for a scale whose
      * whole run does not fit in one sitting, so its pipeline figures (from that run) get their floor.
@@ -135,11 +140,7 @@ public final class Bench {
             throw new KamwException(work + " holds no extracts of an earlier kamw bench run (no " + MARKER + " and landing/ "
                     + "there); run kamw bench --scale N with this --work first");
         }
-        facts.put("scale", options.scale());
-        facts.put("threads", options.threads());
-        facts.put("seed", "(as generated earlier)");
-        facts.put("peak_memory_resettable", memory.resettable());
-        facts.put("work_dir", work.toString());
+        putRunFacts(work, "(as generated earlier)");
         facts.put("baselines_only", true);
         for (final Path old : List.of(work.resolve("copy-spark"), work.resolve("copy-duckdb"), work.resolve("aggregate-spark"),
                 work.resolve("aggregate-duckdb.parquet"))) {
