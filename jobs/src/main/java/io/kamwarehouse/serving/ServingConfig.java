@@ -6,18 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.runtime.ConfigYaml;
 import io.kamwarehouse.runtime.Warehouse;
 
 /**
@@ -50,7 +45,6 @@ public record ServingConfig(
     public static final String ENV_CONF = "KAMW_CONF";
     static final String FILE = "serving.yaml";
 
-    private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final String IDENT = "[a-z_][a-z0-9_]*";
 
     public ServingConfig {
@@ -121,25 +115,19 @@ public record ServingConfig(
     }
 
     /** Parses the file strictly: unknown keys are errors that name the file and the key. */
-    @SuppressWarnings("unchecked")
     public static ServingConfig parse(final String origin, final String yaml) {
-        final Map<String, Object> m;
-        try {
-            m = (Map<String, Object>) YAML.readValue(yaml, Map.class);
-        } catch (final IOException | ClassCastException e) {
-            throw new KamwException(origin + " is not a YAML mapping: " + e.getMessage().replaceAll("\\s+", " "));
-        }
-        keys(origin, null, m, Set.of("schema", "publish", "team_restricted", "roles", "team_roles", "embedded"));
-        final Map<String, Object> publish = map(origin, m, "publish");
-        keys(origin, "publish", publish, Set.of("prefixes", "exclude"));
-        final Map<String, Object> restricted = map(origin, m, "team_restricted");
-        keys(origin, "team_restricted", restricted, Set.of("column", "tables"));
-        final Map<String, Object> roles = map(origin, m, "roles");
-        keys(origin, "roles", roles, Set.of("reader", "team_reader"));
-        final Map<String, Object> embedded = map(origin, m, "embedded");
-        keys(origin, "embedded", embedded, Set.of("port", "database"));
+        final Map<String, Object> m = ConfigYaml.parse(origin, yaml);
+        ConfigYaml.keys(origin, null, m, Set.of("schema", "publish", "team_restricted", "roles", "team_roles", "embedded"));
+        final Map<String, Object> publish = ConfigYaml.mapping(origin, "publish", m.get("publish"));
+        ConfigYaml.keys(origin, "publish", publish, Set.of("prefixes", "exclude"));
+        final Map<String, Object> restricted = ConfigYaml.mapping(origin, "team_restricted", m.get("team_restricted"));
+        ConfigYaml.keys(origin, "team_restricted", restricted, Set.of("column", "tables"));
+        final Map<String, Object> roles = ConfigYaml.mapping(origin, "roles", m.get("roles"));
+        ConfigYaml.keys(origin, "roles", roles, Set.of("reader", "team_reader"));
+        final Map<String, Object> embedded = ConfigYaml.mapping(origin, "embedded", m.get("embedded"));
+        ConfigYaml.keys(origin, "embedded", embedded, Set.of("port", "database"));
         final Map<String, List<String>> teamRoles = new LinkedHashMap<>();
-        map(origin, m, "team_roles").forEach((k, v) -> teamRoles.put(k, strings(origin, "team_roles." + k, v)));
+        ConfigYaml.mapping(origin, "team_roles", m.get("team_roles")).forEach((k, v) -> teamRoles.put(k, ConfigYaml.strings(origin, "team_roles." + k, v)));
         final int port;
         try {
             port = Integer.parseInt(String.valueOf(embedded.getOrDefault("port", 5433)));
@@ -148,46 +136,13 @@ public record ServingConfig(
         }
         return new ServingConfig(
                 String.valueOf(m.getOrDefault("schema", "kamw")),
-                publish.containsKey("prefixes") ? strings(origin, "publish.prefixes", publish.get("prefixes")) : List.of("dim_", "fct_", "mart_"),
-                strings(origin, "publish.exclude", publish.get("exclude")),
+                publish.containsKey("prefixes") ? ConfigYaml.strings(origin, "publish.prefixes", publish.get("prefixes")) : List.of("dim_", "fct_", "mart_"),
+                ConfigYaml.strings(origin, "publish.exclude", publish.get("exclude")),
                 String.valueOf(restricted.getOrDefault("column", "team_id")),
-                strings(origin, "team_restricted.tables", restricted.get("tables")),
+                ConfigYaml.strings(origin, "team_restricted.tables", restricted.get("tables")),
                 String.valueOf(roles.getOrDefault("reader", "kamw_reader")),
                 String.valueOf(roles.getOrDefault("team_reader", "kamw_team_reader")),
                 teamRoles, port,
                 String.valueOf(embedded.getOrDefault("database", "kamw")));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(final String origin, final Map<String, Object> m, final String key) {
-        final Object v = m.get(key);
-        if (v == null) {
-            return Map.of();
-        }
-        if (!(v instanceof Map)) {
-            throw new KamwException(origin + ", " + key + ": must be a mapping (key: value)");
-        }
-        return (Map<String, Object>) v;
-    }
-
-    private static List<String> strings(final String origin, final String field, final Object v) {
-        final List<String> out = new ArrayList<>();
-        if (v == null) {
-            return out;
-        }
-        if (!(v instanceof List<?> l)) {
-            throw new KamwException(origin + ", " + field + ": must be a list, e.g. [a, b]");
-        }
-        l.forEach(x -> out.add(String.valueOf(x).trim()));
-        return out;
-    }
-
-    private static void keys(final String origin, final String field, final Map<String, Object> m, final Set<String> allowed) {
-        for (final String k : m.keySet()) {
-            if (!allowed.contains(k)) {
-                throw new KamwException(origin + (field == null ? "" : ", " + field) + ": unknown key '" + k + "' (allowed: "
-                        + String.join(", ", new TreeSet<>(allowed)) + ")");
-            }
-        }
     }
 }
