@@ -118,6 +118,28 @@ public final class Warehouse {
     }
 
     /**
+     * An identity of the table's current contents: its path, latest version and the time that
+     * version's commit file was written (so a table dropped and written again at the same path,
+     * back at version 0, is not taken for the old one). Null when the table does not exist.
+     */
+    public Contents contents(final String table) {
+        final long v = version(table);
+        if (v < 0) {
+            return null;
+        }
+        final Path file = new Path(tablePath(table) + "/_delta_log/" + String.format("%020d", v) + ".json");
+        try {
+            return new Contents(tablePath(table), v, file.getFileSystem(hadoopConf()).getFileStatus(file).getModificationTime());
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read the Delta log of " + table, e);
+        }
+    }
+
+    /** See {@link #contents}: equal values mean the same rows. */
+    public record Contents(String path, long version, long writtenAt) {
+    }
+
+    /**
      * What the table's latest commit recorded: its version, user metadata and operation metrics,
      * read straight from the newest commit file of {@code _delta_log} (no Spark job, unlike
      * {@code DeltaTable.history}). Null when the table does not exist.

@@ -85,7 +85,7 @@ public final class DataChecks {
                     // A target of dimension size is collected once (one scan, no shuffle) and checked as a set;
                     // a larger one is left-joined through its distinct keys.
                     final Object[] values = targetKeys.computeIfAbsent(c.toTable() + "." + c.toColumn(),
-                            k -> smallKeySet(target, c.toColumn())).orElse(null);
+                            k -> smallKeySet(warehouse, c.toTable(), target, c.toColumn())).orElse(null);
                     if (values != null) {
                         failures.put(i, col(q(c.column())).isNotNull().and(not(col(q(c.column())).isin(values))));
                         continue;
@@ -139,8 +139,37 @@ public final class DataChecks {
     /** Most distinct keys a relationship target may have to be checked as a collected set. */
     static final int MAX_COLLECTED_KEYS = 100_000;
 
-    /** The distinct non-null values of a target column, or empty when there are more than {@link #MAX_COLLECTED_KEYS} rows. */
-    private static java.util.Optional<Object[]> smallKeySet(final Dataset<Row> target, final String column) {
+    /** Key sets collected before, by table contents and column: most tables check against the same few dimensions. */
+    private static final Map<String, java.util.Optional<Object[]>> KEY_SETS = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(final Map.Entry<String, java.util.Optional<Object[]>> eldest) {
+                    return size() > 32;
+                }
+            });
+
+    /**
+     * The distinct non-null values of a target column, or empty when there are more than
+     * {@link #MAX_COLLECTED_KEYS} rows; remembered for the target's current contents, so the next
+     * table that checks against the same dimension version costs no Spark job.
+     */
+    private static java.util.Optional<Object[]> smallKeySet(final Warehouse warehouse, final String table,
+            final Dataset<Row> target, final String column) {
+        final Warehouse.Contents contents = warehouse.contents(table);
+        if (contents == null) {
+            return collectKeySet(target, column);
+        }
+        final String key = contents + "#" + column;
+        final java.util.Optional<Object[]> known = KEY_SETS.get(key);
+        if (known != null) {
+            return known;
+        }
+        final java.util.Optional<Object[]> set = collectKeySet(warehouse.readVersion(table, contents.version()), column);
+        KEY_SETS.put(key, set);
+        return set;
+    }
+
+    private static java.util.Optional<Object[]> collectKeySet(final Dataset<Row> target, final String column) {
         final List<Row> rows = target.select(col(q(column))).where(col(q(column)).isNotNull()).limit(MAX_COLLECTED_KEYS + 1)
                 .collectAsList();
         if (rows.size() > MAX_COLLECTED_KEYS) {

@@ -112,6 +112,35 @@ class DataChecksTest {
     }
 
     @Test
+    void aRelationshipSeesEachNewVersionOfItsTargetAndATargetWrittenAgainFromScratch() throws IOException {
+        final TableSpec checked = withChecks(List.of(CheckSpec.relationship("customer_id", "stg_shop__accounts", "customer_id",
+                Severity.ERROR, null)));
+        final Dataset<Row> good = orders("orders_good.csv");
+        final String target = ctx.warehouse().tablePath("stg_shop__accounts");
+        final org.apache.spark.sql.SparkSession spark = ctx.warehouse().spark();
+
+        accounts(spark, "C1", "C2").write().format("delta").save(target);
+        assertEquals(0, DataChecks.run(ctx.warehouse(), checked, good).get(0).failingRows());
+        assertEquals(0, DataChecks.run(ctx.warehouse(), checked, good).get(0).failingRows(), "the remembered key set");
+
+        accounts(spark, "C1").write().format("delta").mode("overwrite").save(target);
+        final CheckResult afterOverwrite = DataChecks.run(ctx.warehouse(), checked, good).get(0);
+        assertEquals(1, afterOverwrite.failingRows(), "C2 left the target in its version 1");
+        assertEquals(List.of("O2"), afterOverwrite.sampleFailingKeys());
+
+        // Dropped and written again: back at version 0, with other keys than the first version 0.
+        org.apache.commons.io.FileUtils.deleteDirectory(new java.io.File(java.net.URI.create(target).getPath()));
+        accounts(spark, "C2").write().format("delta").save(target);
+        final CheckResult recreated = DataChecks.run(ctx.warehouse(), checked, good).get(0);
+        assertEquals(2, recreated.failingRows(), "O1 and O3 name C1, which the new table lacks");
+        assertEquals(List.of("O1", "O3"), recreated.sampleFailingKeys());
+    }
+
+    private static Dataset<Row> accounts(final org.apache.spark.sql.SparkSession spark, final String... ids) {
+        return spark.createDataset(List.of(ids), org.apache.spark.sql.Encoders.STRING()).toDF("customer_id");
+    }
+
+    @Test
     void aBrokenCheckIsReportedWithTheSpecFileAndCheck() {
         final Dataset<Row> good = orders("orders_good.csv");
         final TableSpec badColumn = withChecks(List.of(CheckSpec.notNull("customer", Severity.ERROR, null)));
