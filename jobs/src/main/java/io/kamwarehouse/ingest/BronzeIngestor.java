@@ -552,11 +552,7 @@ public final class BronzeIngestor {
     private void write(final Dataset<Row> out, final String path, final String replaceWhere, final String statsColumns,
             final boolean mergeSchema, final String partitionColumn) {
         final boolean create = !DeltaTable.isDeltaTable(warehouse.spark(), path);
-        final String defaultKey = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
-        if (create) {
-            warehouse.spark().conf().set(defaultKey, statsColumns);
-        }
-        try {
+        warehouse.writeWithStatsOn(path, List.of(statsColumns.split(",")), () -> {
             org.apache.spark.sql.DataFrameWriter<Row> w = out.write().format("delta")
                     .mode(create ? SaveMode.Append : SaveMode.Overwrite);
             if (!create) {
@@ -569,11 +565,7 @@ public final class BronzeIngestor {
                 w = w.partitionBy(partitionColumn);
             }
             w.save(path);
-        } finally {
-            if (create) {
-                warehouse.spark().conf().unset(defaultKey);
-            }
-        }
+        });
     }
 
     static String batchId(final Contract contract, final java.util.Collection<String> checksums) {

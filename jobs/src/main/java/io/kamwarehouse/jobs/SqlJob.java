@@ -38,13 +38,15 @@ public final class SqlJob implements TableJob {
                     "inputs and query unchanged since the last build");
         }
         final Dataset<Row> out = q.query(spark);
-        q.withFingerprint(spark, () -> {
+        // A gold table is read whole by the jobs and checks after it: statistics on its keys only.
+        final String path = wh.tablePath(spec.name());
+        q.withFingerprint(spark, () -> wh.writeWithStatsOn(path, spec.keys(), () -> {
             DataFrameWriter<Row> w = out.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
             if (!params.partitionBy().isEmpty()) {
                 w = w.partitionBy(params.partitionBy().toArray(String[]::new));
             }
-            w.save(wh.tablePath(spec.name()));
-        });
+            w.save(path);
+        }));
         timer.lap("query+write");
         final long rows = QueryInputs.lastOutputRows(wh, spec.name());
         final long read = q.rowsRead();

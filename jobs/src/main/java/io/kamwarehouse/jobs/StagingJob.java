@@ -71,8 +71,6 @@ public final class StagingJob implements TableJob {
 
     private static final String REPAIR = "_fx_repair";
     private static final String IS_NEW = "_is_new";
-    private static final String STATS_DEFAULT = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
-
     private final StepTimer timer = new StepTimer();
 
     @Override
@@ -186,25 +184,11 @@ public final class StagingJob implements TableJob {
         final Warehouse wh = ctx.warehouse();
         final Dataset<Row> out = plan.conform(plan.latest(plan.fromBronze(bronzeAll))).drop(REPAIR);
         final String path = wh.tablePath(spec.name());
-        final boolean create = !wh.exists(spec.name());
-        final String previous = wh.spark().conf().getOption(STATS_DEFAULT).getOrElse(() -> null);
-        if (create) {
-            // Statistics only on the columns lookups filter on (STACK.md: stats on every column cost a third of a write).
-            final List<String> stats = new ArrayList<>(spec.keys());
-            stats.addAll(List.of("_batch_id", "_drop_date", StagingParams.UPDATED_AT));
-            wh.spark().conf().set(STATS_DEFAULT, String.join(",", stats));
-        }
-        try {
-            out.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path);
-        } finally {
-            if (create) {
-                if (previous == null) {
-                    wh.spark().conf().unset(STATS_DEFAULT);
-                } else {
-                    wh.spark().conf().set(STATS_DEFAULT, previous);
-                }
-            }
-        }
+        // Statistics only on the columns lookups filter on.
+        final List<String> stats = new ArrayList<>(spec.keys());
+        stats.addAll(List.of("_batch_id", "_drop_date", StagingParams.UPDATED_AT));
+        wh.writeWithStatsOn(path, stats,
+                () -> out.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path));
         timer.lap("rebuild write");
         final long version = wh.version(spec.name());
         final long written = outputRows(wh, spec.name());
