@@ -14,6 +14,7 @@ import io.kamwarehouse.jobs.JobOptions;
 import io.kamwarehouse.jobs.JobResult;
 import io.kamwarehouse.jobs.TableJobs;
 import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.runtime.JobCounter;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.spec.CheckResult;
 import io.kamwarehouse.spec.DataChecks;
@@ -124,7 +125,7 @@ public final class TableRunner {
                     .timed(jobTime, Duration.ofNanos(System.nanoTime() - checkStart));
         }
         final Duration checkTime = Duration.ofNanos(System.nanoTime() - checkStart);
-        if (Boolean.getBoolean("kamw.profile")) {
+        if (JobCounter.enabled()) {
             System.err.printf("    %-28s %6d ms%n", "data checks (" + checks.size() + ")", checkTime.toMillis());
         }
         final List<CheckResult> blocking = DataChecks.blocking(checks);

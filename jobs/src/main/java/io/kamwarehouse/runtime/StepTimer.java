@@ -1,7 +1,7 @@
 package io.kamwarehouse.runtime;
 
 /**
- * With {@code -Dkamw.profile=true} (for example in {@code KAMW_JAVA_OPTS}), prints the time each
+ * With {@code -Dkamw.profile=true} or {@code =jobs} (for example in {@code KAMW_JAVA_OPTS}), prints the time each
  * step of a job took on standard error; otherwise does nothing.
  */
 public final class StepTimer {
@@ -15,7 +15,7 @@ public final class StepTimer {
 
     /** Prints the time since the previous step (or reset) under the given name. */
     public void lap(final String step) {
-        if (Boolean.getBoolean("kamw.profile")) {
+        if (JobCounter.enabled()) {
             final long now = System.nanoTime();
             System.err.printf("    %-28s %6d ms%n", step, (now - last) / 1_000_000);
             last = now;
