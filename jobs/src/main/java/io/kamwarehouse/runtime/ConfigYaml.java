@@ -25,12 +25,19 @@ public final class ConfigYaml {
     private ConfigYaml() {
     }
 
-    /** The file's top-level mapping (empty for an empty file). */
+    /** The file's top-level mapping; an empty file (or one of comments only) is an error that says so. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parse(final String origin, final String yaml) {
+        final String empty = origin + " is empty: it must be a YAML mapping (key: value)";
+        if (yaml.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"))) {
+            throw new KamwException(empty);
+        }
         try {
             final Map<String, Object> m = (Map<String, Object>) YAML.readValue(yaml, Map.class);
-            return m == null ? new LinkedHashMap<>() : m;
+            if (m == null) {
+                throw new KamwException(empty);
+            }
+            return m;
         } catch (final IOException | ClassCastException e) {
             throw new KamwException(origin + " is not a YAML mapping: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
         }
