@@ -103,7 +103,7 @@ public final class Bench {
                 memory.peakHeapMib(), RunRecord.SUCCEEDED, "SparkSession with Delta, " + cfg.master()));
 
         // The baselines copy the same files the pipeline ingests: listed before it runs, while they are pending.
-        final Landing.Scan fullDrop = scan(warehouse, contracts, Optional.empty());
+        final Landing.Scan fullDrop = scan(warehouse, contracts);
         progress.say("bench: full pipeline");
         runPipeline("full", new RunContext(warehouse, files, contracts, progress));
         checkpoint("the full pipeline");
@@ -154,9 +154,10 @@ public final class Bench {
         // The landing scan lists files whether or not they were ingested; the full drop is the first date (an
         // incremental day, when the earlier run had one, is a later date and not part of the baselines).
         final Warehouse warehouse = new Warehouse(spark, cfg);
-        final Landing.Scan all = scan(warehouse, contracts, Optional.empty());
-        final Landing.Scan drop = all.batches().stream().map(Landing.Batch::dropDate).min(Comparator.naturalOrder())
-                .map(first -> scan(warehouse, contracts, Optional.of(first))).orElse(all);
+        final Landing.Scan all = scan(warehouse, contracts);
+        final LocalDate first = all.batches().stream().map(Landing.Batch::dropDate).min(Comparator.naturalOrder()).orElse(null);
+        final Landing.Scan drop = new Landing.Scan(all.batches().stream().filter(b -> b.dropDate().equals(first)).toList(),
+                all.unrecognised(), all.warnings());
         progress.say("bench: baselines only, on " + drop.batches().size() + " extracts in " + landing);
         baselines(spark, drop, work);
         facts.put("complete", true);
@@ -248,9 +249,9 @@ public final class Bench {
         return RunRecord.SUCCEEDED;
     }
 
-    private Landing.Scan scan(final Warehouse warehouse, final ContractCatalog contracts, final Optional<LocalDate> date) {
+    private Landing.Scan scan(final Warehouse warehouse, final ContractCatalog contracts) {
         final Landing landing = new Landing(warehouse.hadoopConf(), warehouse.config().landingRoot(), contracts);
-        return landing.scan(Optional.empty(), date);
+        return landing.scan(Optional.empty(), Optional.empty());
     }
 
     // ---------------------------------------------------------------- baselines

@@ -47,7 +47,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
-import io.delta.tables.DeltaTable;
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
@@ -551,8 +550,7 @@ public final class BronzeIngestor {
      */
     private void write(final Dataset<Row> out, final String path, final String replaceWhere, final String statsColumns,
             final boolean mergeSchema, final String partitionColumn) {
-        final boolean create = !DeltaTable.isDeltaTable(warehouse.spark(), path);
-        warehouse.writeWithStatsOn(path, List.of(statsColumns.split(",")), () -> {
+        warehouse.writeWithStatsOn(path, List.of(statsColumns.split(",")), create -> {
             org.apache.spark.sql.DataFrameWriter<Row> w = out.write().format("delta")
                     .mode(create ? SaveMode.Append : SaveMode.Overwrite);
             if (!create) {

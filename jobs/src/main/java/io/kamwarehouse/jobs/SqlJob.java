@@ -40,7 +40,7 @@ public final class SqlJob implements TableJob {
         final Dataset<Row> out = q.query(spark);
         // A gold table is read whole by the jobs and checks after it: statistics on its keys only.
         final String path = wh.tablePath(spec.name());
-        q.withFingerprint(spark, () -> wh.writeWithStatsOn(path, spec.keys(), () -> {
+        q.withFingerprint(spark, () -> wh.writeWithStatsOn(path, spec.keys(), create -> {
             DataFrameWriter<Row> w = out.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
             if (!params.partitionBy().isEmpty()) {
                 w = w.partitionBy(params.partitionBy().toArray(String[]::new));

@@ -14,8 +14,8 @@ import io.kamwarehouse.jobs.JobOptions;
 import io.kamwarehouse.jobs.JobResult;
 import io.kamwarehouse.jobs.TableJobs;
 import io.kamwarehouse.metadata.RunRecord;
-import io.kamwarehouse.runtime.JobCounter;
 import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.StepTimer;
 import io.kamwarehouse.spec.CheckResult;
 import io.kamwarehouse.spec.DataChecks;
 import io.kamwarehouse.spec.TableSpec;
@@ -117,6 +117,7 @@ public final class TableRunner {
             return new Built(spec.name(), result, List.of(), result.status(), result.message()).timed(jobTime, Duration.ZERO);
         }
         final long checkStart = System.nanoTime();
+        final StepTimer checkTimer = new StepTimer();
         final List<CheckResult> checks;
         try {
             checks = DataChecks.run(ctx.warehouse(), spec);
@@ -125,9 +126,7 @@ public final class TableRunner {
                     .timed(jobTime, Duration.ofNanos(System.nanoTime() - checkStart));
         }
         final Duration checkTime = Duration.ofNanos(System.nanoTime() - checkStart);
-        if (JobCounter.enabled()) {
-            System.err.printf("    %-28s %6d ms%n", "data checks (" + checks.size() + ")", checkTime.toMillis());
-        }
+        checkTimer.lap("data checks (" + checks.size() + ")");
         final List<CheckResult> blocking = DataChecks.blocking(checks);
         if (!blocking.isEmpty()) {
             return new Built(spec.name(), result, checks, RunRecord.CHECK_FAILED, DataChecks.summary(blocking))

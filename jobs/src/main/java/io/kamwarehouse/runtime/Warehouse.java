@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -84,21 +85,22 @@ public final class Warehouse {
     private static final String STATS_DEFAULT = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns";
 
     /**
-     * Runs a write to the Delta table at {@code path}. When the write creates the table, the table
-     * keeps file statistics only on {@code statsColumns} (the columns reads filter on): Delta's
-     * statistics on every column, long strings included, cost about a third of a write. A table
-     * that exists keeps the statistics setting it was created with.
+     * Runs a write to the Delta table at {@code path}, telling it whether the table is being
+     * created. When it is, the table keeps file statistics only on {@code statsColumns} (the
+     * columns reads filter on): Delta's statistics on every column, long strings included, cost
+     * about a third of a write. A table that exists keeps the statistics setting it was created with.
      */
-    public void writeWithStatsOn(final String path, final List<String> statsColumns, final Runnable write) {
-        final boolean create = !DeltaTable.isDeltaTable(spark, path) && !statsColumns.isEmpty();
+    public void writeWithStatsOn(final String path, final List<String> statsColumns, final Consumer<Boolean> write) {
+        final boolean create = !DeltaTable.isDeltaTable(spark, path);
+        final boolean limit = create && !statsColumns.isEmpty();
         final String previous = spark.conf().getOption(STATS_DEFAULT).getOrElse(() -> null);
-        if (create) {
+        if (limit) {
             spark.conf().set(STATS_DEFAULT, String.join(",", statsColumns));
         }
         try {
-            write.run();
+            write.accept(create);
         } finally {
-            if (create) {
+            if (limit) {
                 if (previous == null) {
                     spark.conf().unset(STATS_DEFAULT);
                 } else {
@@ -124,24 +126,36 @@ public final class Warehouse {
 
     /** The table's latest Delta version, or -1 when it does not exist. */
     public long version(final String table) {
-        // The newest commit file in _delta_log names the version; listing it needs no Spark job.
+        final FileStatus newest = newestCommit(table);
+        return newest == null ? -1L : commitVersion(newest);
+    }
+
+    /**
+     * The newest commit file in the table's {@code _delta_log} (its name is the version), or null
+     * when the table does not exist; listing the log needs no Spark job.
+     */
+    private FileStatus newestCommit(final String table) {
         final Path log = new Path(tablePath(table) + "/_delta_log");
         try {
             final FileSystem fs = log.getFileSystem(hadoopConf());
             if (!fs.exists(log)) {
-                return -1L;
+                return null;
             }
-            long max = -1L;
+            FileStatus newest = null;
             for (final FileStatus st : fs.listStatus(log)) {
-                final String name = st.getPath().getName();
-                if (name.matches("\\d{20}\\.json")) {
-                    max = Math.max(max, Long.parseLong(name.substring(0, 20)));
+                final boolean commit = st.getPath().getName().matches("\\d{20}\\.json");
+                if (commit && (newest == null || commitVersion(st) > commitVersion(newest))) {
+                    newest = st;
                 }
             }
-            return max;
+            return newest;
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read the Delta log of " + table, e);
         }
+    }
+
+    private static long commitVersion(final FileStatus commit) {
+        return Long.parseLong(commit.getPath().getName().substring(0, 20));
     }
 
     /**
@@ -150,16 +164,8 @@ public final class Warehouse {
      * back at version 0, is not taken for the old one). Null when the table does not exist.
      */
     public Contents contents(final String table) {
-        final long v = version(table);
-        if (v < 0) {
-            return null;
-        }
-        final Path file = new Path(tablePath(table) + "/_delta_log/" + String.format("%020d", v) + ".json");
-        try {
-            return new Contents(tablePath(table), v, file.getFileSystem(hadoopConf()).getFileStatus(file).getModificationTime());
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot read the Delta log of " + table, e);
-        }
+        final FileStatus newest = newestCommit(table);
+        return newest == null ? null : new Contents(tablePath(table), commitVersion(newest), newest.getModificationTime());
     }
 
     /** See {@link #contents}: equal values mean the same rows. */
@@ -172,11 +178,12 @@ public final class Warehouse {
      * {@code DeltaTable.history}). Null when the table does not exist.
      */
     public Commit lastCommit(final String table) {
-        final long v = version(table);
-        if (v < 0) {
+        final FileStatus newest = newestCommit(table);
+        if (newest == null) {
             return null;
         }
-        final Path file = new Path(tablePath(table) + "/_delta_log/" + String.format("%020d", v) + ".json");
+        final long v = commitVersion(newest);
+        final Path file = newest.getPath();
         try {
             final FileSystem fs = file.getFileSystem(hadoopConf());
             try (java.io.BufferedReader in = new java.io.BufferedReader(

@@ -85,7 +85,7 @@ public final class DataChecks {
                     // A target of dimension size is collected once (one scan, no shuffle) and checked as a set;
                     // a larger one is left-joined through its distinct keys.
                     final Object[] values = targetKeys.computeIfAbsent(c.toTable() + "." + c.toColumn(),
-                            k -> smallKeySet(warehouse, c.toTable(), target, c.toColumn())).orElse(null);
+                            k -> smallKeySet(warehouse, c.toTable(), c.toColumn())).orElse(null);
                     if (values != null) {
                         failures.put(i, col(q(c.column())).isNotNull().and(not(col(q(c.column())).isin(values))));
                         continue;
@@ -153,11 +153,11 @@ public final class DataChecks {
      * {@link #MAX_COLLECTED_KEYS} rows; remembered for the target's current contents, so the next
      * table that checks against the same dimension version costs no Spark job.
      */
-    private static java.util.Optional<Object[]> smallKeySet(final Warehouse warehouse, final String table,
-            final Dataset<Row> target, final String column) {
+    private static java.util.Optional<Object[]> smallKeySet(final Warehouse warehouse, final String table, final String column) {
         final Warehouse.Contents contents = warehouse.contents(table);
         if (contents == null) {
-            return collectKeySet(target, column);
+            // Gone since the caller found it: read() says so clearly.
+            return collectKeySet(warehouse.read(table), column);
         }
         final String key = contents + "#" + column;
         final java.util.Optional<Object[]> known = KEY_SETS.get(key);
