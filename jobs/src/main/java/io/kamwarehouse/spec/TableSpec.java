@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The spec of one warehouse table ({@code schemas/tables/<layer>/<table>.yaml}): what it holds
+ * The spec of one warehouse table ({@code schemas/tables/<layer>/<domain>/<table>/table.yaml}, its
+ * query beside it in {@code query.sql}; the public example data sets' tables under
+ * {@code schemas/examples/<example>/<layer>/<table>/}): what it holds
  * (grain, keys), what it is built from (inputs, job kind and parameters), how it is checked and
  * when it runs. The job runner, the data checks and the DAG generator all read it.
  *
@@ -21,7 +23,7 @@ import java.util.Set;
  * @param checks      data checks run after the job: declared ones, then those the job kind implies
  * @param schedule    {@code daily} or {@code monthly}
  * @param owner       who answers for the table
- * @param origin      the spec file, e.g. {@code tables/silver/stg_crm__accounts.yaml}
+ * @param origin      the spec file, e.g. {@code tables/silver/crm/stg_crm__accounts/table.yaml}
  */
 public record TableSpec(
         String name,
@@ -64,6 +66,33 @@ public record TableSpec(
             }
         }
         return out;
+    }
+
+    /**
+     * The domain the table belongs to: the folder between layer and table
+     * ({@code tables/gold/retention/fct_account_health/table.yaml} is in {@code retention}), or the
+     * example data set for an example's table ({@code examples/maven_crm/...} is in {@code maven_crm}).
+     */
+    public String domain() {
+        final String[] p = origin.split("/");
+        if (p.length == 5 && p[0].equals(SpecLayout.TABLES)) {
+            return p[2];
+        }
+        if (p.length == 5 && p[0].equals(SpecLayout.EXAMPLES)) {
+            return p[1];
+        }
+        return "";
+    }
+
+    /** True for the tables of a public example data set ({@code schemas/examples/}), which the product's DAGs leave out. */
+    public boolean example() {
+        return origin.startsWith(SpecLayout.EXAMPLES + "/");
+    }
+
+    /** The table's folder below {@code schemas/}, holding {@code table.yaml}, its {@code query.sql} and its {@code tests.yaml}. */
+    public String folder() {
+        final int slash = origin.lastIndexOf('/');
+        return slash < 0 ? "" : origin.substring(0, slash);
     }
 
     /** The job parameters as the given kind's record; a clear error when the spec is of another kind. */

@@ -28,7 +28,8 @@ import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.runtime.Warehouse;
 
 /**
- * All table specs ({@code schemas/tables/<layer>/<table>.yaml}), loaded and checked together:
+ * All table specs (one folder per table: {@code schemas/tables/<layer>/<domain>/<table>/}, the
+ * examples' under {@code schemas/examples/}), loaded and checked together:
  * every file parses strictly (unknown keys are errors), names match their path and layer, every
  * input is a bronze table of a contract or another spec, staging parameters fit their contract,
  * checked columns exist, and there is no cycle. {@link #all()} lists the specs in dependency order.
@@ -64,14 +65,33 @@ public final class TableSpecCatalog {
         return load(schemas, ContractCatalog.load(schemas));
     }
 
-    /** Loads every {@code tables/<layer>/<table>.yaml} and checks it against the contracts and the other specs. */
+    /**
+     * Loads every table folder ({@code tables/<layer>/<domain>/<table>/table.yaml} with its
+     * {@code query.sql}, and the examples' {@code examples/<example>/<layer>/<table>/}) and checks
+     * each spec against the contracts and the other specs. A file in a spec tree that is not one of
+     * a table folder's files, or not in a table folder, is an error: nothing lies around unread.
+     */
     public static TableSpecCatalog load(final SchemaFiles schemas, final ContractCatalog contracts) {
         final Map<String, TableSpec> specs = new TreeMap<>();
-        for (final String path : schemas.list("tables/")) {
-            if (!path.endsWith(".yaml") && !path.endsWith(".yml")) {
+        final List<String> paths = new ArrayList<>(schemas.list(SpecLayout.TABLES + "/"));
+        paths.addAll(schemas.list(SpecLayout.EXAMPLES + "/"));
+        for (final String path : paths) {
+            final String file = path.substring(path.lastIndexOf('/') + 1);
+            if (!SpecLayout.FILES.contains(file) || SpecLayout.layerOf(path).isEmpty()) {
+                throw new TableSpecException("schemas/" + path + " is not where a table's files live: each table has a folder "
+                        + "tables/<layer>/<domain>/<table>/ (examples: examples/<example>/<layer>/<table>/) holding "
+                        + String.join(", ", SpecLayout.FILES));
+            }
+            if (!file.equals(SpecLayout.SPEC_FILE)) {
+                final String spec = path.substring(0, path.lastIndexOf('/') + 1) + SpecLayout.SPEC_FILE;
+                if (!schemas.exists(spec)) {
+                    throw new TableSpecException("schemas/" + path + " has no " + SpecLayout.SPEC_FILE + " beside it");
+                }
                 continue;
             }
-            final TableSpec spec = parse(path, schemas.read(path));
+            final String queryPath = path.substring(0, path.lastIndexOf('/') + 1) + SpecLayout.QUERY_FILE;
+            final String query = schemas.exists(queryPath) ? schemas.read(queryPath) : null;
+            final TableSpec spec = parse(path, schemas.read(path), query, true);
             final TableSpec previous = specs.put(spec.name(), spec);
             if (previous != null) {
                 throw new TableSpecException("table " + spec.name() + " has two specs: " + previous.origin() + " and " + path);
@@ -87,11 +107,21 @@ public final class TableSpecCatalog {
     // ---- one file --------------------------------------------------------------------------
 
     /**
-     * Parses one spec file; {@code path} is {@code tables/<layer>/<table>.yaml}. Checks the file on
-     * its own (fields, names, layer, job kind, checks); references to contracts and other specs
-     * are checked by {@link #load}.
+     * Parses one spec whose query (of a sql, scd2 or model job) is written inline in the YAML; for
+     * specs made up in code and tests. {@code path} is where it would live,
+     * {@code tables/<layer>/<domain>/<table>/table.yaml}.
      */
     public static TableSpec parse(final String path, final String yaml) {
+        return parse(path, yaml, null, false);
+    }
+
+    /**
+     * Parses one table folder's spec: {@code yaml} is its {@code table.yaml}, {@code query} its
+     * {@code query.sql} (null when it has none). Checks the spec on its own (fields, names, layer,
+     * job kind, checks); references to contracts and other specs are checked by {@link #load}. With
+     * {@code queryInFile}, a sql, scd2 or model job must have its query in {@code query.sql}.
+     */
+    public static TableSpec parse(final String path, final String yaml, final String query, final boolean queryInFile) {
         final SpecFields f = new SpecFields(path);
         final Object doc;
         try {
@@ -103,16 +133,16 @@ public final class TableSpecCatalog {
         if (doc == null) {
             throw f.error(null, "the file is empty");
         }
-        final Map<String, Object> m = f.mapping(doc, null);
+        final Map<String, Object> m = new LinkedHashMap<>(f.mapping(doc, null));
         final Set<String> allowed = new HashSet<>(SPEC_KEYS);
         allowed.addAll(KINDS.keySet());
         f.unknownKeys(null, m.keySet(), allowed);
+        withQueryFile(f, m, query, queryInFile);
 
         final String name = f.requiredString(m, "name", "name");
-        final String[] parts = path.split("/");
-        final String fileName = parts[parts.length - 1].replaceFirst("\\.ya?ml$", "");
-        if (!name.equals(fileName)) {
-            throw f.error("name", "'" + name + "' must equal the file name '" + fileName + "'");
+        final String folder = SpecLayout.tableOf(path);
+        if (!name.equals(folder)) {
+            throw f.error("name", "'" + name + "' must equal the name of its folder '" + folder + "'");
         }
         if (!name.matches("[a-z][a-z0-9_]*")) {
             throw f.error("name", "'" + name + "' must be lower snake case");
@@ -121,9 +151,9 @@ public final class TableSpecCatalog {
         if (!TableSpec.LAYERS.contains(layer)) {
             throw f.error("layer", "'" + layer + "' is not one of " + TableSpec.LAYERS);
         }
-        if (parts.length != 3 || !parts[0].equals("tables") || !parts[1].equals(layer)) {
-            throw f.error("layer", "'" + layer + "' but the file is at " + path + "; it must live at tables/" + layer + "/"
-                    + name + ".yaml");
+        if (!path.endsWith("/" + SpecLayout.SPEC_FILE) || !SpecLayout.layerOf(path).equals(Optional.of(layer))) {
+            throw f.error("layer", "'" + layer + "' but the file is at " + path + "; it must live at "
+                    + SpecLayout.expectedPath(layer, name));
         }
         final String prefixLayer = Warehouse.layerOf(name);
         if (!prefixLayer.equals(layer)) {
@@ -193,6 +223,42 @@ public final class TableSpecCatalog {
             }
         }
         return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, path);
+    }
+
+    /** The spec key of each job kind's query, and the file it lives in. */
+    private static final Map<String, String> QUERY_KEYS = Map.of(SqlParams.KIND, "query", Scd2Params.KIND, "source",
+            ModelParams.KIND, "source");
+
+    /** Puts {@code query.sql} into the job's block, where the job kind's parameters read it. */
+    private static void withQueryFile(final SpecFields f, final Map<String, Object> m, final String query,
+            final boolean queryInFile) {
+        final Object job = m.get("job");
+        final String key = job == null ? null : QUERY_KEYS.get(String.valueOf(job));
+        if (key == null) {
+            if (query != null) {
+                throw f.error("job", SpecLayout.QUERY_FILE + " belongs to sql, scd2 and model jobs, not to a '" + job
+                        + "' job; remove it");
+            }
+            return;
+        }
+        final Object raw = m.get(String.valueOf(job));
+        final Map<String, Object> block = new LinkedHashMap<>(raw == null ? Map.of() : f.mapping(raw, String.valueOf(job)));
+        if (query == null) {
+            if (queryInFile && !block.containsKey(key)) {
+                throw f.error(null, "a " + job + " job's query lives in " + SpecLayout.QUERY_FILE + " beside "
+                        + SpecLayout.SPEC_FILE + ", and there is none");
+            }
+            if (queryInFile) {
+                throw f.error(job + "." + key, "the query lives in " + SpecLayout.QUERY_FILE + " beside " + SpecLayout.SPEC_FILE
+                        + ", not inline: move it there");
+            }
+        } else {
+            if (block.containsKey(key)) {
+                throw f.error(job + "." + key, "the query is in " + SpecLayout.QUERY_FILE + "; remove " + job + "." + key);
+            }
+            block.put(key, query);
+        }
+        m.put(String.valueOf(job), block);
     }
 
     private static List<CheckSpec> parseChecks(final SpecFields f, final Object raw) {
@@ -368,8 +434,8 @@ public final class TableSpecCatalog {
                 throw f.error(field, table + " is not the bronze table of any contract in schemas/sources/");
             }
         } else if (!byName.containsKey(table)) {
-            throw f.error(field, table + " has no spec (schemas/tables/" + Warehouse.layerOf(table) + "/" + table
-                    + ".yaml) and is not a bronze raw_* table");
+            throw f.error(field, table + " has no spec (schemas/" + SpecLayout.expectedPath(Warehouse.layerOf(table), table)
+                    + ") and is not a bronze raw_* table");
         }
     }
 

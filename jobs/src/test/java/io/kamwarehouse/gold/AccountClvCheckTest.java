@@ -37,8 +37,9 @@ class AccountClvCheckTest {
     @BeforeAll
     static void theShippedSpec() throws Exception {
         ctx = SharedSpark.context(dir);
-        final TableSpec full = TableSpecCatalog.parse("tables/gold/fct_account_clv.yaml",
-                Files.readString(SharedSpark.schemasDir().resolve("tables/gold/fct_account_clv.yaml")));
+        final TableSpec full = TableSpecCatalog.parse("tables/gold/account_value/fct_account_clv/table.yaml",
+                Files.readString(SharedSpark.schemasDir().resolve("tables/gold/account_value/fct_account_clv/table.yaml")),
+                Files.readString(SharedSpark.schemasDir().resolve("tables/gold/account_value/fct_account_clv/query.sql")), true);
         final List<CheckSpec> only = full.checks().stream().filter(c -> CHECK.equals(c.name())).toList();
         assertEquals(1, only.size(), "the spec has the check " + CHECK);
         spec = new TableSpec(full.name(), full.layer(), full.description(), full.grain(), full.keys(), full.inputs(), full.job(),

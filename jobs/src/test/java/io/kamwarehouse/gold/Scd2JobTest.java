@@ -71,7 +71,7 @@ class Scd2JobTest {
     @BeforeEach
     void setUp() {
         ctx = SharedSpark.context(dir);
-        spec = TableSpecCatalog.parse("tables/gold/dim_thing.yaml", SPEC);
+        spec = TableSpecCatalog.parse("tables/gold/test/dim_thing/table.yaml", SPEC);
     }
 
     private static Row v(final String id, final String name, final String tier, final String owner, final String at) {

@@ -180,7 +180,7 @@ class ModelJobTest {
     }
 
     private static TableSpec spec(final String name, final String yaml) {
-        return TableSpecCatalog.parse("tables/gold/" + name + ".yaml", yaml);
+        return TableSpecCatalog.parse("tables/gold/test/" + name + "/table.yaml", yaml);
     }
 
     private static Map<String, Row> fits(final String table) {

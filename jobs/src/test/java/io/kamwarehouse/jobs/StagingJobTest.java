@@ -208,7 +208,7 @@ class StagingJobTest {
     void aJobReadsOnlyTheInputsItsSpecDeclares() {
         final JobInputs inputs = new JobInputs(ctx.warehouse(), specs.get("stg_crm__accounts"));
         final String m = assertThrows(KamwException.class, () -> inputs.read("raw_crm__teams")).getMessage();
-        assertTrue(m.contains("the job of stg_crm__accounts reads raw_crm__teams, which tables/silver/stg_crm__accounts.yaml "
+        assertTrue(m.contains("the job of stg_crm__accounts reads raw_crm__teams, which tables/silver/crm/stg_crm__accounts/table.yaml "
                 + "does not list in its inputs [raw_crm__accounts]"), m);
     }
 

@@ -33,9 +33,9 @@ class PipelineHooksTest {
     @TempDir
     Path dir;
 
-    private static String table(final String name, final String query) {
+    private static String table(final String name) {
         return "name: " + name + "\nlayer: gold\ndescription: a test table\ngrain: one row per team_id\nkeys: [team_id]\n"
-                + "inputs: [stg_crm__teams]\njob: sql\nsql:\n  query: " + query + "\nchecks:\n  - unique: [team_id]\n  - not_null: [team_id]\n"
+                + "inputs: [stg_crm__teams]\njob: sql\nchecks:\n  - unique: [team_id]\n  - not_null: [team_id]\n"
                 + "schedule: daily\nowner: test\n";
     }
 
@@ -53,14 +53,19 @@ class PipelineHooksTest {
                 }
             }
         }
-        Files.createDirectories(schemas.resolve("tables/silver"));
-        for (final String spec : List.of("stg_crm__teams.yaml", "stg_crm__employees.yaml")) {
-            Files.copy(SharedSpark.schemasDir().resolve("tables/silver/" + spec), schemas.resolve("tables/silver/" + spec));
+        for (final String spec : List.of("stg_crm__teams", "stg_crm__employees")) {
+            final String folder = "tables/silver/crm/" + spec;
+            Files.createDirectories(schemas.resolve(folder));
+            Files.copy(SharedSpark.schemasDir().resolve(folder + "/table.yaml"), schemas.resolve(folder + "/table.yaml"));
         }
         // A gold table whose query names a column that does not exist, and one beside it that is fine.
-        Files.createDirectories(schemas.resolve("tables/gold"));
-        Files.writeString(schemas.resolve("tables/gold/dim_team_typo.yaml"), table("dim_team_typo", "SELECT team_id, team_nmae FROM stg_crm__teams"));
-        Files.writeString(schemas.resolve("tables/gold/dim_team_names.yaml"), table("dim_team_names", "SELECT team_id, team_name FROM stg_crm__teams"));
+        for (final String[] t : List.of(new String[] {"dim_team_typo", "SELECT team_id, team_nmae FROM stg_crm__teams"},
+                new String[] {"dim_team_names", "SELECT team_id, team_name FROM stg_crm__teams"})) {
+            final Path folder = schemas.resolve("tables/gold/conformed/" + t[0]);
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve("table.yaml"), table(t[0]));
+            Files.writeString(folder.resolve("query.sql"), t[1]);
+        }
         final RunContext shipped = SharedSpark.context(dir);
         final SchemaFiles files = SchemaFiles.fromDirectory(schemas);
         final RunContext ctx = new RunContext(shipped.warehouse(), files, ContractCatalog.load(files), Progress.silent());

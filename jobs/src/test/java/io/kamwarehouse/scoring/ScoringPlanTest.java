@@ -304,16 +304,16 @@ class ScoringPlanTest {
                   - unique: [plan_version, tier]
                   - not_null: [plan_version, tier]
                 """;
-        final String path = "tables/gold/cfg_service_sla.yaml";
+        final String path = "tables/gold/config/cfg_service_sla/table.yaml";
         assertEquals("service_sla", io.kamwarehouse.spec.TableSpecCatalog.parse(path, spec)
                 .params(io.kamwarehouse.spec.ScoringPlanParams.class).section());
         final Exception unknown = assertThrows(io.kamwarehouse.spec.TableSpecException.class,
                 () -> io.kamwarehouse.spec.TableSpecCatalog.parse(path, spec.replace("section: service_sla", "section: slas")));
-        assertTrue(unknown.getMessage().startsWith("table spec tables/gold/cfg_service_sla.yaml, scoring_plan.section: 'slas' is not "
+        assertTrue(unknown.getMessage().startsWith("table spec tables/gold/config/cfg_service_sla/table.yaml, scoring_plan.section: 'slas' is not "
                 + "a section of the scoring plan tables (known: scoring_plan, scoring_kpi, "), unknown.getMessage());
         final Exception reads = assertThrows(io.kamwarehouse.spec.TableSpecException.class,
                 () -> io.kamwarehouse.spec.TableSpecCatalog.parse(path, spec.replace("inputs: []", "inputs: [dim_date]")));
-        assertEquals("table spec tables/gold/cfg_service_sla.yaml, inputs: a scoring_plan job reads the scoring plan files, not "
+        assertEquals("table spec tables/gold/config/cfg_service_sla/table.yaml, inputs: a scoring_plan job reads the scoring plan files, not "
                 + "tables: write 'inputs: []'", reads.getMessage());
     }
 

@@ -36,7 +36,7 @@ class DataChecksLargeTargetTest {
     @BeforeAll
     static void setUp() throws IOException {
         ctx = SharedSpark.context(dir);
-        spec = TableSpecCatalog.parse("tables/silver/stg_shop__orders.yaml",
+        spec = TableSpecCatalog.parse("tables/silver/shop/stg_shop__orders/table.yaml",
                 Files.readString(FIXTURES.resolve("stg_shop__orders.yaml")));
     }
 

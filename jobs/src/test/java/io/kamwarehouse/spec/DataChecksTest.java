@@ -34,7 +34,7 @@ class DataChecksTest {
     @BeforeAll
     static void customers() throws IOException {
         ctx = SharedSpark.context(dir);
-        spec = TableSpecCatalog.parse("tables/silver/stg_shop__orders.yaml",
+        spec = TableSpecCatalog.parse("tables/silver/shop/stg_shop__orders/table.yaml",
                 Files.readString(FIXTURES.resolve("stg_shop__orders.yaml")));
         csv("stg_shop__customers.csv", "customer_id string, customer_name string").write().format("delta")
                 .save(ctx.warehouse().tablePath("stg_shop__customers"));
@@ -145,7 +145,7 @@ class DataChecksTest {
         final Dataset<Row> good = orders("orders_good.csv");
         final TableSpec badColumn = withChecks(List.of(CheckSpec.notNull("customer", Severity.ERROR, null)));
         assertTrue(assertThrows(TableSpecException.class, () -> DataChecks.run(ctx.warehouse(), badColumn, good)).getMessage()
-                .contains("tables/silver/stg_shop__orders.yaml, check not_null(customer): stg_shop__orders has no column customer"));
+                .contains("tables/silver/shop/stg_shop__orders/table.yaml, check not_null(customer): stg_shop__orders has no column customer"));
         final TableSpec notBoolean = withChecks(List.of(CheckSpec.expression("amount + 1", Severity.ERROR, "plus_one")));
         assertTrue(assertThrows(TableSpecException.class, () -> DataChecks.run(ctx.warehouse(), notBoolean, good)).getMessage()
                 .contains("check plus_one: the expression is decimal(19,2), not a boolean"));

@@ -41,7 +41,7 @@ class TableSpecCatalogTest {
               - unique: [team_id]
               - not_null: [team_id]
             """;
-    private static final String TEAMS_PATH = "tables/silver/stg_crm__teams.yaml";
+    private static final String TEAMS_PATH = "tables/silver/crm/stg_crm__teams/table.yaml";
 
     @TempDir
     Path dir;
@@ -105,7 +105,7 @@ class TableSpecCatalogTest {
 
     @Test
     void goldQueriesReadOnlyTheirInputsAndDeclareTheirVars() {
-        final String path = "tables/gold/fct_x.yaml";
+        final String path = "tables/gold/test/fct_x/table.yaml";
         assertEquals(Set.of("stg_crm__accounts"), io.kamwarehouse.spec.SqlText.tablesRead(
                 "WITH a AS (SELECT * FROM stg_crm__accounts) SELECT * FROM a WHERE account_id IN (SELECT account_id FROM a)"));
         assertEquals(SqlParams.KIND, TableSpecCatalog.parse(path, GOLD).job());
@@ -155,10 +155,10 @@ class TableSpecCatalogTest {
 
     @Test
     void unknownKeysAreRefusedNamingTheFileAndTheKey() {
-        assertContains(parseError(TEAMS_PATH, "owners: [x]\n" + TEAMS), "table spec tables/silver/stg_crm__teams.yaml",
+        assertContains(parseError(TEAMS_PATH, "owners: [x]\n" + TEAMS), "table spec tables/silver/crm/stg_crm__teams/table.yaml",
                 "unknown key 'owners'", "allowed:");
         assertContains(parseError(TEAMS_PATH, "staging:\n  latest: [updated_at]\n" + TEAMS),
-                "stg_crm__teams.yaml, staging: unknown key 'latest'");
+                "stg_crm__teams/table.yaml, staging: unknown key 'latest'");
         assertContains(parseError(TEAMS_PATH, "staging:\n  money:\n    - {amount: a, currency: c, day: d}\n" + TEAMS),
                 "staging.money[0]: unknown key 'day'");
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("owner: tests", "owner: tests\nowner: again")), "not valid YAML",
@@ -167,11 +167,11 @@ class TableSpecCatalogTest {
 
     @Test
     void nameLayerAndFolderMustAgree() {
-        assertContains(parseError("tables/silver/stg_crm__team.yaml", TEAMS), "name: 'stg_crm__teams' must equal the file name 'stg_crm__team'");
-        assertContains(parseError("tables/gold/stg_crm__teams.yaml", TEAMS), "layer: 'silver' but the file is at tables/gold/");
+        assertContains(parseError("tables/silver/crm/stg_crm__team/table.yaml", TEAMS), "name: 'stg_crm__teams' must equal the name of its folder 'stg_crm__team'");
+        assertContains(parseError("tables/gold/crm/stg_crm__teams/table.yaml", TEAMS), "layer: 'silver' but the file is at tables/gold/");
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("layer: silver", "layer: gold")),
-                "layer: 'gold' but the file is at tables/silver/stg_crm__teams.yaml");
-        assertContains(parseError("tables/gold/stg_crm__teams.yaml", TEAMS.replace("layer: silver", "layer: gold")),
+                "layer: 'gold' but the file is at tables/silver/crm/stg_crm__teams/table.yaml");
+        assertContains(parseError("tables/gold/crm/stg_crm__teams/table.yaml", TEAMS.replace("layer: silver", "layer: gold")),
                 "name: 'stg_crm__teams' names a silver table, but the spec says layer gold");
         assertContains(parseError(TEAMS_PATH, TEAMS.replace("layer: silver", "layer: bronze")), "'bronze' is not one of [silver, gold]");
     }
@@ -220,7 +220,7 @@ class TableSpecCatalogTest {
     @Test
     void inputsMustBeBronzeTablesOfContractsOrSpecs() throws IOException {
         assertContains(loadError(TEAMS_PATH, TEAMS.replace("[raw_crm__teams]", "[raw_crm__teams, raw_crm__nothing]")),
-                "stg_crm__teams.yaml, inputs: raw_crm__nothing is not the bronze table of any contract");
+                "stg_crm__teams/table.yaml, inputs: raw_crm__nothing is not the bronze table of any contract");
     }
 
     @Test
@@ -245,7 +245,7 @@ class TableSpecCatalogTest {
                 "amount team_name is string; money must be a decimal column (never double)");
         assertContains(loadError(TEAMS_PATH, "staging:\n  money:\n    - {amount: team_name, currency: \"'USD'\", date: created_date}\n" + TEAMS),
                 "inputs: [raw_crm__teams] must be [raw_crm__teams, raw_finance__fx_rates]");
-        assertContains(loadError("tables/silver/stg_crm__squads.yaml", TEAMS.replace("stg_crm__teams", "stg_crm__squads")),
+        assertContains(loadError("tables/silver/crm/stg_crm__squads/table.yaml", TEAMS.replace("stg_crm__teams", "stg_crm__squads")),
                 "stg_crm__squads stages contract crm.squads, which does not exist");
     }
 
@@ -265,10 +265,39 @@ class TableSpecCatalogTest {
                 "checks[2].expression: 'team_id <>' is not valid SQL: [PARSE_SYNTAX_ERROR]");
         assertContains(loadError(TEAMS_PATH, TEAMS + "  - expression: \"team_id <> parent_id\"\n"),
                 "check expression(team_id <> parent_id): the expression names parent_id, which is not a column of stg_crm__teams");
-        assertContains(loadError("tables/silver/stg_crm__products.yaml", "staging:\n  money:\n    - {amount: list_price_amount, currency: currency_code, "
+        assertContains(loadError("tables/silver/crm/stg_crm__products/table.yaml", "staging:\n  money:\n    - {amount: list_price_amount, currency: currency_code, "
                 + "date: \"coalesce(price_date, _drop_date)\"}\n" + TEAMS.replace("stg_crm__teams", "stg_crm__products")
                 .replace("team_id", "product_id").replace("[raw_crm__teams]", "[raw_crm__products, raw_finance__fx_rates]")),
                 "staging.money: 'coalesce(price_date, _drop_date)' (for amount list_price_amount) names price_date, which is not a column");
+    }
+
+    @Test
+    void eachTableHasItsOwnFolderWithItsQueryBesideItsSpec() throws IOException {
+        final String folder = "tables/gold/test/fct_x/";
+        final String noQuery = GOLD.replaceAll("(?s)  query: .*?\n(schedule:)", "$1");
+        // the query in query.sql is read as the job's query
+        final Path specs = dir.resolve("ok");
+        Files.createDirectories(specs.resolve(folder));
+        Files.writeString(specs.resolve(folder + "table.yaml"), noQuery.replace("[stg_crm__accounts]", "[raw_crm__accounts]"));
+        Files.writeString(specs.resolve(folder + "query.sql"), "SELECT account_id, count(*) AS n FROM raw_crm__accounts GROUP BY account_id");
+        final TableSpec loaded = TableSpecCatalog.load(SchemaFiles.fromDirectory(specs), CONTRACTS).get("fct_x");
+        assertEquals("test", loaded.domain());
+        assertEquals("tables/gold/test/fct_x", loaded.folder());
+        assertTrue(loaded.params(SqlParams.class).query().startsWith("SELECT account_id, count(*)"));
+        // a query written inline in a table folder's spec is refused: it belongs in query.sql
+        assertContains(loadError(folder + "table.yaml", GOLD), "fct_x/table.yaml, sql.query: the query lives in query.sql");
+        Files.delete(dir.resolve(folder + "table.yaml"));
+        // a sql table without its query.sql
+        assertContains(loadError(folder + "table.yaml", noQuery), "a sql job's query lives in query.sql beside table.yaml, and there is none");
+        Files.delete(dir.resolve(folder + "table.yaml"));
+        // a query.sql beside a staging spec
+        assertContains(loadError(TEAMS_PATH, TEAMS, "tables/silver/crm/stg_crm__teams/query.sql", "SELECT 1"),
+                "query.sql belongs to sql, scd2 and model jobs, not to a 'staging' job");
+    }
+
+    @Test
+    void aFileOutsideATableFolderIsRefused() throws IOException {
+        assertContains(loadError("tables/gold/fct_x.yaml", GOLD), "schemas/tables/gold/fct_x.yaml is not where a table's files live");
     }
 
     @Test

@@ -1,0 +1,235 @@
+WITH params AS (
+  -- the data's span: from the first month with an activity to the as-of date
+  SELECT coalesce(to_date(nullif('${as_of_date}', '')), date_sub(max(_drop_date), 1)) AS as_of_date,
+         coalesce(trunc(min(activity_date), 'MM'), DATE'0001-01-01') AS data_from
+  FROM stg_crm__activities
+),
+plans AS (
+  SELECT plan_version, plan_hash, CAST(effective_from AS DATE) AS effective_from,
+         coalesce(CAST(effective_to AS DATE), DATE'9999-12-31') AS effective_to
+  FROM cfg_scoring_plan
+),
+bounds AS (
+  SELECT greatest(trunc(min(p.effective_from), 'MM'), max(a.data_from)) AS first_month,
+         trunc(max(a.as_of_date), 'MM') AS last_month
+  FROM plans p CROSS JOIN params a
+),
+months AS (
+  SELECT m AS month, last_day(m) AS month_end, CAST(add_months(m, 1) AS TIMESTAMP) AS next_ts
+  FROM bounds LATERAL VIEW explode(sequence(first_month, last_month, INTERVAL 1 MONTH)) s AS m
+  WHERE first_month <= last_month
+),
+periods AS (
+  SELECT 'month' AS period_type, date_format(month, 'yyyy-MM') AS period, month AS period_start, month_end AS period_end
+  FROM months
+  UNION
+  SELECT 'quarter', concat(year(month), '-Q', quarter(month)), make_date(year(month), 3 * quarter(month) - 2, 1),
+         last_day(make_date(year(month), 3 * quarter(month), 1))
+  FROM months
+  UNION
+  SELECT 'year', CAST(year(month) AS STRING), make_date(year(month), 1, 1), make_date(year(month), 12, 31)
+  FROM months
+),
+-- complete periods up to the as-of date, each under the plan in force at its start
+plan_periods AS (
+  SELECT pe.*, pl.plan_version, pl.plan_hash
+  FROM periods pe
+  CROSS JOIN params a
+  JOIN plans pl ON pe.period_start BETWEEN pl.effective_from AND pl.effective_to
+  WHERE pe.period_end <= a.as_of_date AND pe.period_start >= a.data_from
+),
+-- who is scored on what: employed at the period end, role and career stage then, the weight set
+frame AS (
+  SELECT DISTINCT p.period_type, p.period, p.period_start, p.period_end, p.plan_version, p.plan_hash,
+         e.employee_id, w.kpi
+  FROM plan_periods p
+  JOIN dim_employee e
+    ON e.valid_from < CAST(date_add(p.period_end, 1) AS TIMESTAMP)
+   AND (e.valid_to IS NULL OR e.valid_to >= CAST(date_add(p.period_end, 1) AS TIMESTAMP))
+  JOIN cfg_career_stage c
+    ON c.plan_version = p.plan_version
+   AND add_months(e.hire_date, c.from_months) <= p.period_end
+   AND (c.to_months IS NULL OR add_months(e.hire_date, c.to_months) > p.period_end)
+  JOIN cfg_scoring_weight w
+    ON w.plan_version = p.plan_version AND w.role = e.role AND w.career_stage = c.career_stage
+  WHERE e.hire_date <= p.period_end
+    AND (e.termination_date IS NULL OR e.termination_date >= p.period_end)
+),
+-- accounts with owner and tier, and employees with team, as at each month end
+owners AS (
+  SELECT m.month, a.account_id, a.owner_employee_id, a.tier
+  FROM months m
+  JOIN dim_account a ON a.valid_from < m.next_ts AND (a.valid_to IS NULL OR a.valid_to >= m.next_ts)
+),
+teams_at AS (
+  SELECT m.month, e.employee_id, e.team_id
+  FROM months m
+  JOIN dim_employee e ON e.valid_from < m.next_ts AND (e.valid_to IS NULL OR e.valid_to >= m.next_ts)
+),
+book AS (
+  SELECT month, owner_employee_id AS employee_id, account_id, tier, 'owned' AS book_basis
+  FROM owners WHERE owner_employee_id IS NOT NULL
+  UNION ALL
+  SELECT t.month, t.employee_id, o.account_id, o.tier, 'team'
+  FROM teams_at t
+  LEFT ANTI JOIN owners x ON x.month = t.month AND x.owner_employee_id = t.employee_id
+  JOIN teams_at mate ON mate.month = t.month AND mate.team_id = t.team_id AND mate.employee_id <> t.employee_id
+  JOIN owners o ON o.month = t.month AND o.owner_employee_id = mate.employee_id
+),
+business_day_numbers AS (
+  SELECT date, is_business_day, sum(CASE WHEN is_business_day THEN 1 ELSE 0 END) OVER (ORDER BY date) AS n
+  FROM dim_date
+),
+tickets AS (
+  SELECT t.ticket_id, t.assigned_employee_id AS employee_id, t.account_id, t.opened_at, t.first_response_at,
+         coalesce(a.tier, 'B') AS tier,
+         CASE WHEN s.response_hours IS NOT NULL
+              THEN t.opened_at + make_interval(0, 0, 0, 0, CAST(s.response_hours AS INT), 0, 0)
+              ELSE CAST(date_add(b.date, 1) AS TIMESTAMP) END AS deadline_at
+  FROM stg_crm__service_tickets t
+  JOIN plans pl ON to_date(t.opened_at) BETWEEN pl.effective_from AND pl.effective_to
+  LEFT JOIN dim_account a
+    ON a.account_id = t.account_id AND a.valid_from <= t.opened_at AND (a.valid_to IS NULL OR t.opened_at < a.valid_to)
+  JOIN cfg_service_sla s ON s.plan_version = pl.plan_version AND s.tier = coalesce(a.tier, 'B')
+  LEFT JOIN business_day_numbers o ON o.date = to_date(t.opened_at)
+  LEFT JOIN business_day_numbers b ON b.is_business_day AND b.n = o.n + CAST(s.response_business_days AS INT)
+  WHERE t.assigned_employee_id IS NOT NULL
+),
+-- facts dated by one event: they count in every period that holds the date
+dated AS (
+  SELECT employee_id, 'bookings_attainment' AS kpi, 'fct_deal_credit' AS source_table, opportunity_id AS source_id,
+         account_id, close_date AS event_date, CAST(credit_amount AS DECIMAL(24, 6)) AS numerator,
+         CAST(NULL AS DECIMAL(24, 6)) AS denominator, CAST(NULL AS STRING) AS book_basis,
+         concat('lead, share ', CAST(credit_share AS STRING)) AS detail
+  FROM fct_deal_credit WHERE is_lead
+  UNION ALL
+  SELECT employee_id, 'assisted_bookings', 'fct_deal_credit', opportunity_id, account_id, close_date, credit_amount, NULL, NULL,
+         concat(team_role, ', share ', CAST(credit_share AS STRING))
+  FROM fct_deal_credit WHERE NOT is_lead
+  UNION ALL
+  SELECT employee_id, 'assists', 'fct_deal_credit', opportunity_id, account_id, close_date, 1, NULL, NULL, team_role
+  FROM fct_deal_credit WHERE NOT is_lead
+  UNION ALL
+  SELECT b.employee_id, 'collection_rate', 'fct_account_month', concat(f.account_id, '/', date_format(f.month, 'yyyy-MM')),
+         f.account_id, f.month, f.collected_amount_rpt, f.invoiced_amount_rpt, b.book_basis, 'collected / invoiced'
+  FROM book b JOIN fct_account_month f ON f.account_id = b.account_id AND f.month = b.month
+  WHERE f.invoiced_amount_rpt <> 0 OR f.collected_amount_rpt <> 0
+  UNION ALL
+  SELECT project_manager_employee_id, 'on_time_delivery', 'stg_crm__delivery_milestones', milestone_id, account_id, planned_date,
+         CASE WHEN actual_date <= planned_date THEN 1 ELSE 0 END, 1, NULL,
+         concat('planned ', CAST(planned_date AS STRING), ', done ', coalesce(CAST(actual_date AS STRING), 'not yet'))
+  FROM stg_crm__delivery_milestones
+  WHERE project_manager_employee_id IS NOT NULL AND coalesce(status, '') <> 'cancelled'
+  UNION ALL
+  SELECT t.employee_id, 'ticket_sla', 'stg_crm__service_tickets', t.ticket_id, t.account_id, to_date(t.opened_at),
+         CASE WHEN t.first_response_at <= t.deadline_at THEN 1 ELSE 0 END, 1, NULL,
+         concat('tier ', t.tier, ', due ', CAST(t.deadline_at AS STRING), ', answered ',
+                coalesce(CAST(t.first_response_at AS STRING), 'not yet'))
+  FROM tickets t CROSS JOIN params a
+  WHERE t.first_response_at IS NOT NULL OR t.deadline_at < CAST(date_add(a.as_of_date, 1) AS TIMESTAMP)
+  UNION ALL
+  SELECT b.employee_id, 'new_key_contacts', 'stg_crm__contacts', c.contact_id, c.account_id, c.created_date, 1, NULL,
+         b.book_basis, c.decision_role
+  FROM stg_crm__contacts c JOIN book b ON b.account_id = c.account_id AND b.month = trunc(c.created_date, 'MM')
+  WHERE c.decision_role IN (${key_contact_roles})
+  UNION ALL
+  SELECT employee_id, 'activities', 'stg_crm__activities', activity_id, account_id, activity_date, 1, NULL, NULL, activity_type
+  FROM stg_crm__activities
+  WHERE activity_type IN (${activity_types})
+  UNION ALL
+  SELECT b.employee_id, 'account_growth', 'fct_account_month', concat(f.account_id, '/', date_format(f.month, 'yyyy-MM')),
+         f.account_id, f.month, f.revenue_amount_rpt, coalesce(y.revenue_amount_rpt, 0), b.book_basis,
+         'revenue / revenue a year earlier'
+  FROM book b
+  JOIN fct_account_month f ON f.account_id = b.account_id AND f.month = b.month
+  LEFT JOIN fct_account_month y ON y.account_id = f.account_id AND y.month = add_months(f.month, -12)
+  WHERE f.revenue_amount_rpt <> 0 OR coalesce(y.revenue_amount_rpt, 0) <> 0
+  UNION ALL
+  SELECT employee_id, 'kb_contributions', 'stg_crm__kb_contributions', contribution_id, NULL, contribution_date, 1, NULL, NULL,
+         contribution_type
+  FROM stg_crm__kb_contributions
+  UNION ALL
+  SELECT b.employee_id, 'nps_owned', 'stg_survey__nps_responses', r.response_id, r.account_id, r.survey_date,
+         CASE WHEN r.nps_score >= 9 THEN 100 WHEN r.nps_score <= 6 THEN -100 ELSE 0 END, 1, b.book_basis,
+         concat('score ', r.nps_score)
+  FROM stg_survey__nps_responses r JOIN book b ON b.account_id = r.account_id AND b.month = trunc(r.survey_date, 'MM')
+  UNION ALL
+  SELECT b.employee_id, 'csat', 'stg_survey__nps_responses', r.response_id, r.account_id, r.survey_date, r.csat_score, 1,
+         b.book_basis, concat('csat ', r.csat_score)
+  FROM stg_survey__nps_responses r JOIN book b ON b.account_id = r.account_id AND b.month = trunc(r.survey_date, 'MM')
+  WHERE r.csat_score IS NOT NULL
+  UNION ALL
+  SELECT b.employee_id, 'renewal_rate', 'fct_contract_renewal', r.contract_id, r.account_id, r.effective_end_date,
+         r.is_renewed, 1, b.book_basis, r.renewal_status
+  FROM fct_contract_renewal r JOIN book b ON b.account_id = r.account_id AND b.month = r.end_month
+  WHERE r.is_renewal_due = 1
+),
+in_periods AS (
+  SELECT p.period_type, p.period, d.*
+  FROM dated d JOIN plan_periods p ON d.event_date BETWEEN p.period_start AND p.period_end
+  UNION ALL
+  -- a quarter's review counts for every period overlapping the quarter
+  SELECT p.period_type, p.period, r.reviewee_employee_id, 'peer_review', 'stg_survey__peer_reviews', r.review_id, NULL,
+         make_date(CAST(substr(r.period, 1, 4) AS INT), 3 * CAST(substr(r.period, 7, 1) AS INT) - 2, 1),
+         CAST((r.collaboration_score + r.knowledge_sharing_score) / 2 AS DECIMAL(24, 6)), 1, NULL,
+         concat(r.period, ' by ', r.reviewer_employee_id)
+  FROM stg_survey__peer_reviews r
+  JOIN plan_periods p
+    ON make_date(CAST(substr(r.period, 1, 4) AS INT), 3 * CAST(substr(r.period, 7, 1) AS INT) - 2, 1) <= p.period_end
+   AND last_day(make_date(CAST(substr(r.period, 1, 4) AS INT), 3 * CAST(substr(r.period, 7, 1) AS INT), 1)) >= p.period_start
+  WHERE r.period RLIKE '^[0-9]{4}-Q[1-4]$'
+  UNION ALL
+  -- decision-chain coverage: the book as it stands in the period's last month
+  SELECT p.period_type, p.period, b.employee_id, 'decision_chain_coverage', 'fct_account_month',
+         concat(b.account_id, '/', date_format(b.month, 'yyyy-MM')), b.account_id, b.month,
+         CASE WHEN coalesce(f.decision_maker_count, 0) > 0 THEN 1 ELSE 0 END, 1, b.book_basis,
+         concat(coalesce(f.decision_maker_count, 0), ' decision makers among ', coalesce(f.active_contact_count, 0), ' contacts')
+  FROM plan_periods p
+  JOIN book b ON b.month = trunc(p.period_end, 'MM')
+  LEFT JOIN fct_account_month f ON f.account_id = b.account_id AND f.month = b.month
+),
+strategic_candidates AS (
+  SELECT p.period_type, p.period, p.period_start, p.period_end, b.employee_id, b.account_id, min(b.book_basis) AS book_basis
+  FROM plan_periods p
+  JOIN book b ON b.month BETWEEN p.period_start AND p.period_end AND b.tier = 'S'
+  GROUP BY 1, 2, 3, 4, 5, 6
+),
+strategic_won AS (
+  SELECT c.period_type, c.period, c.employee_id, c.account_id, count(o.opportunity_id) AS won_deals
+  FROM strategic_candidates c
+  LEFT JOIN fct_opportunity o
+    ON o.account_id = c.account_id AND o.is_won AND o.close_date BETWEEN c.period_start AND c.period_end
+  GROUP BY 1, 2, 3, 4
+),
+strategic_revenue AS (
+  SELECT c.period_type, c.period, c.employee_id, c.account_id,
+         coalesce(sum(CASE WHEN f.month >= c.period_start THEN f.revenue_amount_rpt END), 0) AS revenue,
+         coalesce(sum(CASE WHEN f.month < c.period_start THEN f.revenue_amount_rpt END), 0) AS revenue_year_before
+  FROM strategic_candidates c
+  LEFT JOIN fct_account_month f
+    ON f.account_id = c.account_id
+   AND (f.month BETWEEN c.period_start AND c.period_end
+        OR f.month BETWEEN add_months(c.period_start, -12) AND add_months(c.period_end, -12))
+  GROUP BY 1, 2, 3, 4
+),
+strategic AS (
+  SELECT c.period_type, c.period, c.employee_id, c.account_id, c.book_basis, c.period_end, w.won_deals, r.revenue,
+         r.revenue_year_before
+  FROM strategic_candidates c
+  JOIN strategic_won w USING (period_type, period, employee_id, account_id)
+  JOIN strategic_revenue r USING (period_type, period, employee_id, account_id)
+),
+evidence AS (
+  SELECT * FROM in_periods
+  UNION ALL
+  SELECT period_type, period, employee_id, 'strategic_accounts', 'dim_account', account_id, account_id, period_end,
+         CASE WHEN won_deals > 0 OR revenue > revenue_year_before THEN 1 ELSE 0 END, 1, book_basis,
+         concat(won_deals, ' deals won, revenue ', CAST(revenue AS STRING), ' against ', CAST(revenue_year_before AS STRING))
+  FROM strategic
+)
+SELECT f.employee_id, f.period_type, f.period, f.period_start, f.period_end, f.kpi,
+       e.source_table, e.source_id, e.account_id, e.event_date,
+       CAST(e.numerator AS DECIMAL(24, 6)) AS numerator, CAST(e.denominator AS DECIMAL(24, 6)) AS denominator,
+       e.book_basis, e.detail, f.plan_version, f.plan_hash
+FROM frame f
+JOIN evidence e ON e.employee_id = f.employee_id AND e.period_type = f.period_type AND e.period = f.period AND e.kpi = f.kpi
