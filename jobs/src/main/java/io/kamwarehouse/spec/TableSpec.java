@@ -3,6 +3,7 @@ package io.kamwarehouse.spec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param schedule    {@code daily} or {@code monthly}
  * @param owner       who answers for the table
  * @param origin      the spec file, e.g. {@code tables/silver/crm/stg_crm__accounts/table.yaml}
+ * @param columns     descriptions of the columns that need one (column name to text), in spec order
  */
 public record TableSpec(
         String name,
@@ -37,7 +39,8 @@ public record TableSpec(
         List<CheckSpec> checks,
         String schedule,
         String owner,
-        String origin) {
+        String origin,
+        Map<String, String> columns) {
 
     /** Layers a spec may declare (bronze tables come from contracts). */
     public static final List<String> LAYERS = List.of("silver", "gold");
@@ -48,6 +51,14 @@ public record TableSpec(
         keys = List.copyOf(keys);
         inputs = List.copyOf(inputs);
         checks = List.copyOf(checks);
+        columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+    }
+
+    /** A spec without column descriptions (specs made up in code and tests). */
+    public TableSpec(final String name, final String layer, final String description, final String grain, final List<String> keys,
+            final List<String> inputs, final String job, final JobParams params, final List<CheckSpec> checks,
+            final String schedule, final String owner, final String origin) {
+        this(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, origin, Map.of());
     }
 
     /** Tables that must be built before this one: its inputs, then the targets of its relationship checks. */

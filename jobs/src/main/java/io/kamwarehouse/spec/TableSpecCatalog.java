@@ -38,7 +38,7 @@ public final class TableSpecCatalog {
 
     private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> SPEC_KEYS = Set.of("name", "layer", "description", "grain", "keys", "inputs", "job",
-            "checks", "schedule", "owner");
+            "checks", "schedule", "owner", "columns");
     private static final Set<String> CHECK_EXTRA_KEYS = Set.of("severity", "name");
 
     /** Job kinds and how to read their parameter block (the spec key named after the kind). */
@@ -222,7 +222,17 @@ public final class TableSpecCatalog {
                 throw f.error("checks", "two checks are named '" + c.name() + "'; remove the repeat or give one a name:");
             }
         }
-        return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, path);
+        final Map<String, String> columns = new LinkedHashMap<>();
+        if (m.get("columns") != null) {
+            for (final Map.Entry<String, Object> e : f.mapping(m.get("columns"), "columns").entrySet()) {
+                SpecFields.checkColumnName(f, "columns", e.getKey());
+                if (!(e.getValue() instanceof String text) || text.isBlank()) {
+                    throw f.error("columns." + e.getKey(), "must be the column's description, a line of text");
+                }
+                columns.put(e.getKey(), text.strip());
+            }
+        }
+        return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, path, columns);
     }
 
     /** The spec key of each job kind's query, and the file it lives in. */
@@ -410,6 +420,11 @@ public final class TableSpecCatalog {
             }
         }
         if (columns.isPresent()) {
+            for (final String c : spec.columns().keySet()) {
+                if (!columns.get().contains(c)) {
+                    throw f.error("columns." + c, c + " is not a column of " + spec.name());
+                }
+            }
             for (final String k : spec.keys()) {
                 if (!columns.get().contains(k)) {
                     throw f.error("keys", k + " is not a column of " + spec.name());
