@@ -3,9 +3,10 @@
 
 One task per table: it builds the table and runs the table's data checks, and fails when an error
 check fails, so the tables downstream of it wait (the default all_success trigger rule).
-"""
 
-from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+Each task comes from a helper of kamw_common (bronze_task, table_task, command_task) that sets the
+spark-submit arguments every task shares.
+"""
 
 try:
     from airflow.sdk import DAG  # Airflow 3
@@ -24,1377 +25,137 @@ with DAG(
     default_args=kamw.DEFAULT_ARGS,
     tags=["kamw"],
 ) as dag:
-    raw_cdnow__sample_transactions = SparkSubmitOperator(
-        task_id="raw_cdnow__sample_transactions",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_cdnow__sample_transactions",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_cdnow__sample_transactions", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of cdnow.sample_transactions into raw_cdnow__sample_transactions.",
-    )
-    raw_cdnow__transactions = SparkSubmitOperator(
-        task_id="raw_cdnow__transactions",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_cdnow__transactions",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_cdnow__transactions", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of cdnow.transactions into raw_cdnow__transactions.",
-    )
-    raw_crm__teams = SparkSubmitOperator(
-        task_id="raw_crm__teams",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__teams",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__teams", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.teams into raw_crm__teams.",
-    )
-    raw_crm__employees = SparkSubmitOperator(
-        task_id="raw_crm__employees",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__employees",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__employees", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.employees into raw_crm__employees.",
-    )
-    raw_crm__accounts = SparkSubmitOperator(
-        task_id="raw_crm__accounts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__accounts",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__accounts", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.accounts into raw_crm__accounts.",
-    )
-    raw_crm__activities = SparkSubmitOperator(
-        task_id="raw_crm__activities",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__activities",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__activities", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.activities into raw_crm__activities.",
-    )
-    raw_crm__contacts = SparkSubmitOperator(
-        task_id="raw_crm__contacts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__contacts",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__contacts", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.contacts into raw_crm__contacts.",
-    )
-    raw_crm__products = SparkSubmitOperator(
-        task_id="raw_crm__products",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__products",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__products", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.products into raw_crm__products.",
-    )
-    raw_crm__opportunities = SparkSubmitOperator(
-        task_id="raw_crm__opportunities",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__opportunities",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__opportunities", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.opportunities into raw_crm__opportunities.",
-    )
-    raw_crm__delivery_milestones = SparkSubmitOperator(
-        task_id="raw_crm__delivery_milestones",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__delivery_milestones",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__delivery_milestones", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.delivery_milestones into raw_crm__delivery_milestones.",
-    )
-    raw_crm__kb_contributions = SparkSubmitOperator(
-        task_id="raw_crm__kb_contributions",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__kb_contributions",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__kb_contributions", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.kb_contributions into raw_crm__kb_contributions.",
-    )
-    raw_crm__opportunity_stage_history = SparkSubmitOperator(
-        task_id="raw_crm__opportunity_stage_history",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__opportunity_stage_history",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__opportunity_stage_history", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.opportunity_stage_history into raw_crm__opportunity_stage_history.",
-    )
-    raw_crm__opportunity_team_members = SparkSubmitOperator(
-        task_id="raw_crm__opportunity_team_members",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__opportunity_team_members",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__opportunity_team_members", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.opportunity_team_members into raw_crm__opportunity_team_members.",
-    )
-    raw_crm__service_tickets = SparkSubmitOperator(
-        task_id="raw_crm__service_tickets",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__service_tickets",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__service_tickets", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.service_tickets into raw_crm__service_tickets.",
-    )
-    raw_crm__targets = SparkSubmitOperator(
-        task_id="raw_crm__targets",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_crm__targets",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_crm__targets", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of crm.targets into raw_crm__targets.",
-    )
-    raw_finance__bonus_payouts = SparkSubmitOperator(
-        task_id="raw_finance__bonus_payouts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_finance__bonus_payouts",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_finance__bonus_payouts", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of finance.bonus_payouts into raw_finance__bonus_payouts.",
-    )
-    raw_finance__contracts = SparkSubmitOperator(
-        task_id="raw_finance__contracts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_finance__contracts",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_finance__contracts", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of finance.contracts into raw_finance__contracts.",
-    )
-    raw_finance__costs = SparkSubmitOperator(
-        task_id="raw_finance__costs",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_finance__costs",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_finance__costs", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of finance.costs into raw_finance__costs.",
-    )
-    raw_finance__fx_rates = SparkSubmitOperator(
-        task_id="raw_finance__fx_rates",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_finance__fx_rates",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_finance__fx_rates", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of finance.fx_rates into raw_finance__fx_rates.",
-    )
-    raw_finance__invoices = SparkSubmitOperator(
-        task_id="raw_finance__invoices",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_finance__invoices",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_finance__invoices", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of finance.invoices into raw_finance__invoices.",
-    )
-    raw_finance__payments = SparkSubmitOperator(
-        task_id="raw_finance__payments",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_finance__payments",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_finance__payments", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of finance.payments into raw_finance__payments.",
-    )
-    raw_maven_crm__accounts = SparkSubmitOperator(
-        task_id="raw_maven_crm__accounts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_maven_crm__accounts",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_maven_crm__accounts", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of maven_crm.accounts into raw_maven_crm__accounts.",
-    )
-    raw_maven_crm__data_dictionary = SparkSubmitOperator(
-        task_id="raw_maven_crm__data_dictionary",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_maven_crm__data_dictionary",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_maven_crm__data_dictionary", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of maven_crm.data_dictionary into raw_maven_crm__data_dictionary.",
-    )
-    raw_maven_crm__products = SparkSubmitOperator(
-        task_id="raw_maven_crm__products",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_maven_crm__products",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_maven_crm__products", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of maven_crm.products into raw_maven_crm__products.",
-    )
-    raw_maven_crm__sales_teams = SparkSubmitOperator(
-        task_id="raw_maven_crm__sales_teams",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_maven_crm__sales_teams",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_maven_crm__sales_teams", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of maven_crm.sales_teams into raw_maven_crm__sales_teams.",
-    )
-    raw_maven_crm__sales_pipeline = SparkSubmitOperator(
-        task_id="raw_maven_crm__sales_pipeline",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_maven_crm__sales_pipeline",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_maven_crm__sales_pipeline", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of maven_crm.sales_pipeline into raw_maven_crm__sales_pipeline.",
-    )
-    raw_prepbench__airline_responses = SparkSubmitOperator(
-        task_id="raw_prepbench__airline_responses",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_prepbench__airline_responses",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_prepbench__airline_responses", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of prepbench.airline_responses into raw_prepbench__airline_responses.",
-    )
-    raw_prepbench__event_feedback = SparkSubmitOperator(
-        task_id="raw_prepbench__event_feedback",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_prepbench__event_feedback",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_prepbench__event_feedback", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of prepbench.event_feedback into raw_prepbench__event_feedback.",
-    )
-    raw_prepbench__store_survey_answers = SparkSubmitOperator(
-        task_id="raw_prepbench__store_survey_answers",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_prepbench__store_survey_answers",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_prepbench__store_survey_answers", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of prepbench.store_survey_answers into raw_prepbench__store_survey_answers.",
-    )
-    raw_prepbench__store_survey_results = SparkSubmitOperator(
-        task_id="raw_prepbench__store_survey_results",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_prepbench__store_survey_results",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_prepbench__store_survey_results", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of prepbench.store_survey_results into raw_prepbench__store_survey_results.",
-    )
-    raw_prepbench__survey_questions = SparkSubmitOperator(
-        task_id="raw_prepbench__survey_questions",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_prepbench__survey_questions",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_prepbench__survey_questions", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of prepbench.survey_questions into raw_prepbench__survey_questions.",
-    )
-    raw_survey__nps_responses = SparkSubmitOperator(
-        task_id="raw_survey__nps_responses",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_survey__nps_responses",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_survey__nps_responses", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of survey.nps_responses into raw_survey__nps_responses.",
-    )
-    raw_survey__peer_reviews = SparkSubmitOperator(
-        task_id="raw_survey__peer_reviews",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-raw_survey__peer_reviews",
-        application_args=[*kamw.KAMW_ARGS, "run", "raw_survey__peer_reviews", "--date", "{{ ds }}"],
-        doc_md="Loads pending drops of survey.peer_reviews into raw_survey__peer_reviews.",
-    )
-    stg_cdnow__sample_transactions = SparkSubmitOperator(
-        task_id="stg_cdnow__sample_transactions",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_cdnow__sample_transactions",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_cdnow__sample_transactions", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per line_number of the file, latest delivery. Runs its job, then its 7 data checks; a failing error check fails the task.",
-    )
-    stg_cdnow__transactions = SparkSubmitOperator(
-        task_id="stg_cdnow__transactions",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_cdnow__transactions",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_cdnow__transactions", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per line_number of the file, latest delivery. Runs its job, then its 7 data checks; a failing error check fails the task.",
-    )
-    stg_crm__teams = SparkSubmitOperator(
-        task_id="stg_crm__teams",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__teams",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__teams", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per team_id, latest version. Runs its job, then its 5 data checks; a failing error check fails the task.",
-    )
-    stg_crm__employees = SparkSubmitOperator(
-        task_id="stg_crm__employees",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__employees",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__employees", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per employee_id, latest version. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    stg_crm__accounts = SparkSubmitOperator(
-        task_id="stg_crm__accounts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__accounts",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__accounts", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per account_id, latest version. Runs its job, then its 7 data checks; a failing error check fails the task.",
-    )
-    stg_crm__products = SparkSubmitOperator(
-        task_id="stg_crm__products",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__products",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__products", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per product_id, latest version. Runs its job, then its 5 data checks; a failing error check fails the task.",
-    )
-    stg_crm__opportunities = SparkSubmitOperator(
-        task_id="stg_crm__opportunities",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__opportunities",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__opportunities", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per opportunity_id, latest version. Runs its job, then its 14 data checks; a failing error check fails the task.",
-    )
-    stg_crm__contacts = SparkSubmitOperator(
-        task_id="stg_crm__contacts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__contacts",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__contacts", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per contact_id, latest version. Runs its job, then its 7 data checks; a failing error check fails the task.",
-    )
-    stg_crm__activities = SparkSubmitOperator(
-        task_id="stg_crm__activities",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__activities",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__activities", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per activity_id, latest version. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    stg_crm__delivery_milestones = SparkSubmitOperator(
-        task_id="stg_crm__delivery_milestones",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__delivery_milestones",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__delivery_milestones", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per milestone_id, latest version. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    stg_crm__kb_contributions = SparkSubmitOperator(
-        task_id="stg_crm__kb_contributions",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__kb_contributions",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__kb_contributions", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per contribution_id, latest version. Runs its job, then its 6 data checks; a failing error check fails the task.",
-    )
-    stg_crm__opportunity_stage_history = SparkSubmitOperator(
-        task_id="stg_crm__opportunity_stage_history",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__opportunity_stage_history",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__opportunity_stage_history", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per opportunity_id, stage and changed_at. Runs its job, then its 6 data checks; a failing error check fails the task.",
-    )
-    stg_crm__opportunity_team_members = SparkSubmitOperator(
-        task_id="stg_crm__opportunity_team_members",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__opportunity_team_members",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__opportunity_team_members", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per opportunity_id and employee_id, latest version. Runs its job, then its 7 data checks; a failing error check fails the task.",
-    )
-    stg_crm__service_tickets = SparkSubmitOperator(
-        task_id="stg_crm__service_tickets",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__service_tickets",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__service_tickets", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per ticket_id, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
-    stg_crm__targets = SparkSubmitOperator(
-        task_id="stg_crm__targets",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_crm__targets",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_crm__targets", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per employee_id, period_month and metric, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
-    stg_finance__bonus_payouts = SparkSubmitOperator(
-        task_id="stg_finance__bonus_payouts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_finance__bonus_payouts",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_finance__bonus_payouts", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per payout_id, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
-    stg_finance__contracts = SparkSubmitOperator(
-        task_id="stg_finance__contracts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_finance__contracts",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_finance__contracts", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per contract_id, latest version. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    stg_finance__costs = SparkSubmitOperator(
-        task_id="stg_finance__costs",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_finance__costs",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_finance__costs", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per account_id, product_line and cost_month, latest version. Runs its job, then its 7 data checks; a failing error check fails the task.",
-    )
-    stg_finance__fx_rates = SparkSubmitOperator(
-        task_id="stg_finance__fx_rates",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_finance__fx_rates",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_finance__fx_rates", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per rate_date, from_currency and to_currency, latest version. Runs its job, then its 6 data checks; a failing error check fails the task.",
-    )
-    stg_finance__invoices = SparkSubmitOperator(
-        task_id="stg_finance__invoices",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_finance__invoices",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_finance__invoices", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per invoice_id, latest version. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    stg_finance__payments = SparkSubmitOperator(
-        task_id="stg_finance__payments",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_finance__payments",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_finance__payments", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per payment_id, latest version. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    stg_maven_crm__accounts = SparkSubmitOperator(
-        task_id="stg_maven_crm__accounts",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_maven_crm__accounts",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_maven_crm__accounts", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per account, latest version. Runs its job, then its 3 data checks; a failing error check fails the task.",
-    )
-    stg_maven_crm__data_dictionary = SparkSubmitOperator(
-        task_id="stg_maven_crm__data_dictionary",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_maven_crm__data_dictionary",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_maven_crm__data_dictionary", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per table_name and field, latest version. Runs its job, then its 3 data checks; a failing error check fails the task.",
-    )
-    stg_maven_crm__products = SparkSubmitOperator(
-        task_id="stg_maven_crm__products",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_maven_crm__products",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_maven_crm__products", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per product, latest version. Runs its job, then its 3 data checks; a failing error check fails the task.",
-    )
-    stg_maven_crm__sales_teams = SparkSubmitOperator(
-        task_id="stg_maven_crm__sales_teams",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_maven_crm__sales_teams",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_maven_crm__sales_teams", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per sales_agent, latest version. Runs its job, then its 4 data checks; a failing error check fails the task.",
-    )
-    stg_maven_crm__sales_pipeline = SparkSubmitOperator(
-        task_id="stg_maven_crm__sales_pipeline",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_maven_crm__sales_pipeline",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_maven_crm__sales_pipeline", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per opportunity_id, latest version. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    stg_prepbench__airline_responses = SparkSubmitOperator(
-        task_id="stg_prepbench__airline_responses",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_prepbench__airline_responses",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_prepbench__airline_responses", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per airline and customer_id, latest version. Runs its job, then its 5 data checks; a failing error check fails the task.",
-    )
-    stg_prepbench__event_feedback = SparkSubmitOperator(
-        task_id="stg_prepbench__event_feedback",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_prepbench__event_feedback",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_prepbench__event_feedback", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per submitted_at, latest version. Runs its job, then its 4 data checks; a failing error check fails the task.",
-    )
-    stg_prepbench__survey_questions = SparkSubmitOperator(
-        task_id="stg_prepbench__survey_questions",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_prepbench__survey_questions",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_prepbench__survey_questions", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per question_number, latest version. Runs its job, then its 3 data checks; a failing error check fails the task.",
-    )
-    stg_prepbench__store_survey_answers = SparkSubmitOperator(
-        task_id="stg_prepbench__store_survey_answers",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_prepbench__store_survey_answers",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_prepbench__store_survey_answers", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per response_id and question_number, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
-    stg_prepbench__store_survey_results = SparkSubmitOperator(
-        task_id="stg_prepbench__store_survey_results",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_prepbench__store_survey_results",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_prepbench__store_survey_results", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per country, store, customer_name and result, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
-    stg_survey__nps_responses = SparkSubmitOperator(
-        task_id="stg_survey__nps_responses",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_survey__nps_responses",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_survey__nps_responses", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per response_id, latest version. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    stg_survey__peer_reviews = SparkSubmitOperator(
-        task_id="stg_survey__peer_reviews",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-stg_survey__peer_reviews",
-        application_args=[*kamw.KAMW_ARGS, "run", "stg_survey__peer_reviews", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per review_id, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
-    cfg_scoring_plan = SparkSubmitOperator(
-        task_id="cfg_scoring_plan",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_scoring_plan",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_plan", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version. Runs its job, then its 11 data checks; a failing error check fails the task.",
-    )
-    cfg_scoring_weight = SparkSubmitOperator(
-        task_id="cfg_scoring_weight",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_scoring_weight",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_weight", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x role x career_stage x kpi. Runs its job, then its 16 data checks; a failing error check fails the task.",
-    )
-    cfg_career_stage = SparkSubmitOperator(
-        task_id="cfg_career_stage",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_career_stage",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_career_stage", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x career_stage. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    cfg_service_sla = SparkSubmitOperator(
-        task_id="cfg_service_sla",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_service_sla",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_service_sla", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x tier. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    dim_employee = SparkSubmitOperator(
-        task_id="dim_employee",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-dim_employee",
-        application_args=[*kamw.KAMW_ARGS, "run", "dim_employee", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per employee_id per version (valid_from .. valid_to). Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    dim_account = SparkSubmitOperator(
-        task_id="dim_account",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-dim_account",
-        application_args=[*kamw.KAMW_ARGS, "run", "dim_account", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per account_id per version (valid_from .. valid_to). Runs its job, then its 12 data checks; a failing error check fails the task.",
-    )
-    dim_date = SparkSubmitOperator(
-        task_id="dim_date",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-dim_date",
-        application_args=[*kamw.KAMW_ARGS, "run", "dim_date", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per calendar date. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    dim_team = SparkSubmitOperator(
-        task_id="dim_team",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-dim_team",
-        application_args=[*kamw.KAMW_ARGS, "run", "dim_team", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per team_id. Runs its job, then its 13 data checks; a failing error check fails the task.",
-    )
-    dim_product = SparkSubmitOperator(
-        task_id="dim_product",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-dim_product",
-        application_args=[*kamw.KAMW_ARGS, "run", "dim_product", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per product_id. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
-    fct_opportunity = SparkSubmitOperator(
-        task_id="fct_opportunity",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_opportunity",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_opportunity", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per opportunity_id. Runs its job, then its 23 data checks; a failing error check fails the task.",
-    )
-    cfg_deal_credit_role = SparkSubmitOperator(
-        task_id="cfg_deal_credit_role",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_deal_credit_role",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_deal_credit_role", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x team_role. Runs its job, then its 8 data checks; a failing error check fails the task.",
-    )
-    fct_deal_credit = SparkSubmitOperator(
-        task_id="fct_deal_credit",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_deal_credit",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_deal_credit", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per won opportunity_id x credited employee_id. Runs its job, then its 24 data checks; a failing error check fails the task.",
-    )
-    fct_account_month = SparkSubmitOperator(
-        task_id="fct_account_month",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_account_month",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_month", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per account_id and month. Runs its job, then its 18 data checks; a failing error check fails the task.",
-    )
-    fct_contract_renewal = SparkSubmitOperator(
-        task_id="fct_contract_renewal",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_contract_renewal",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_contract_renewal", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per contract_id whose effective end is on or before the as-of date. Runs its job, then its 24 data checks; a failing error check fails the task.",
-    )
-    bdg_kpi_evidence = SparkSubmitOperator(
-        task_id="bdg_kpi_evidence",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-bdg_kpi_evidence",
-        application_args=[*kamw.KAMW_ARGS, "run", "bdg_kpi_evidence", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per employee_id, period_type, period, kpi, source_table and source_id. Runs its job, then its 19 data checks; a failing error check fails the task.",
-    )
-    cfg_bonus_curve = SparkSubmitOperator(
-        task_id="cfg_bonus_curve",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_bonus_curve",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_bonus_curve", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x point. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    cfg_bonus_target = SparkSubmitOperator(
-        task_id="cfg_bonus_target",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_bonus_target",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_bonus_target", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x role. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    cfg_scoring_kpi = SparkSubmitOperator(
-        task_id="cfg_scoring_kpi",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_scoring_kpi",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_scoring_kpi", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x kpi. Runs its job, then its 13 data checks; a failing error check fails the task.",
-    )
-    cfg_team_health = SparkSubmitOperator(
-        task_id="cfg_team_health",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_team_health",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_health", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x dimension. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    cfg_team_health_metric = SparkSubmitOperator(
-        task_id="cfg_team_health_metric",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_team_health_metric",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_health_metric", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x metric. Runs its job, then its 7 data checks; a failing error check fails the task.",
-    )
-    cfg_team_role_target = SparkSubmitOperator(
-        task_id="cfg_team_role_target",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_team_role_target",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_team_role_target", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x role. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    fct_account_revenue_month = SparkSubmitOperator(
-        task_id="fct_account_revenue_month",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_account_revenue_month",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_revenue_month", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per account_id per month (month start date) from the account's first month with revenue to the as-of month, for months with revenue or with revenue the month before (the churn month); months after a churn with no revenue are left out. account_key, tier (the warehouse's scored tier) and crm_tier (the tier the CRM holds) are the account's dim_account version on the snapshot date.. Runs its job, then its 19 data checks; a failing error check fails the task.",
-    )
-    fct_account_health = SparkSubmitOperator(
-        task_id="fct_account_health",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_account_health",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_health", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per account_id per month in which the account has recurring revenue. Runs its job, then its 21 data checks; a failing error check fails the task.",
-    )
-    fct_employee_kpi = SparkSubmitOperator(
-        task_id="fct_employee_kpi",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_employee_kpi",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_employee_kpi", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per employee_id, period_type, period and kpi. Runs its job, then its 27 data checks; a failing error check fails the task.",
-    )
-    fct_employee_scorecard = SparkSubmitOperator(
-        task_id="fct_employee_scorecard",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_employee_scorecard",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_employee_scorecard", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per employee_id, period_type and period. Runs its job, then its 18 data checks; a failing error check fails the task.",
-    )
-    fct_bonus = SparkSubmitOperator(
-        task_id="fct_bonus",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_bonus",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_bonus", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per payment event; an employee-quarter has one regular row and one row per deferred allocation. Runs its job, then its 30 data checks; a failing error check fails the task.",
-    )
-    fct_bonus_reconciliation = SparkSubmitOperator(
-        task_id="fct_bonus_reconciliation",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_bonus_reconciliation",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_bonus_reconciliation", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per employee_id, pay_period and payout_type with a computed or a paid amount. Runs its job, then its 16 data checks; a failing error check fails the task.",
-    )
-    fct_cdnow_customer_value = SparkSubmitOperator(
-        task_id="fct_cdnow_customer_value",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_cdnow_customer_value",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_cdnow_customer_value", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per customer_id of the sample, as at calibration_end. Runs its job, then its 11 data checks; a failing error check fails the task.",
-    )
-    fct_maven_crm_deal = SparkSubmitOperator(
-        task_id="fct_maven_crm_deal",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_maven_crm_deal",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_maven_crm_deal", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per opportunity_id. Runs its job, then its 17 data checks; a failing error check fails the task.",
-    )
-    fct_prepbench_survey_response = SparkSubmitOperator(
-        task_id="fct_prepbench_survey_response",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_prepbench_survey_response",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_prepbench_survey_response", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per survey and response_id. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    fct_service_sla = SparkSubmitOperator(
-        task_id="fct_service_sla",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_service_sla",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_service_sla", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per ticket_id opened on or before the as-of date. Runs its job, then its 23 data checks; a failing error check fails the task.",
-    )
-    fct_survey_response = SparkSubmitOperator(
-        task_id="fct_survey_response",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_survey_response",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_survey_response", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per response_id. Runs its job, then its 17 data checks; a failing error check fails the task.",
-    )
-    fct_team_health = SparkSubmitOperator(
-        task_id="fct_team_health",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_team_health",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_team_health", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per team_id per quarter with at least one member, for quarters a scoring plan covers that started by the as-of date. Runs its job, then its 21 data checks; a failing error check fails the task.",
-    )
-    fct_team_scorecard = SparkSubmitOperator(
-        task_id="fct_team_scorecard",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_team_scorecard",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_team_scorecard", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per team_id, period_type and period. Runs its job, then its 17 data checks; a failing error check fails the task.",
-    )
-    mart_cdnow_model_fit = SparkSubmitOperator(
-        task_id="mart_cdnow_model_fit",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_cdnow_model_fit",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_cdnow_model_fit", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per model x segment x as_of_date. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
-    mart_nps = SparkSubmitOperator(
-        task_id="mart_nps",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_nps",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_nps", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per dimension, dimension_value, period_type and period_start with responses. Runs its job, then its 15 data checks; a failing error check fails the task.",
-    )
-    mart_prepbench_nps = SparkSubmitOperator(
-        task_id="mart_prepbench_nps",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_prepbench_nps",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_prepbench_nps", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per survey, dimension and dimension_value. Runs its job, then its 11 data checks; a failing error check fails the task.",
-    )
-    mart_retention_cohort = SparkSubmitOperator(
-        task_id="mart_retention_cohort",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_retention_cohort",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_retention_cohort", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per cohort_month, tier and period_offset (months since the cohort month). Runs its job, then its 17 data checks; a failing error check fails the task.",
-    )
-    mart_sales_agent_performance = SparkSubmitOperator(
-        task_id="mart_sales_agent_performance",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_sales_agent_performance",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_sales_agent_performance", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per sales_agent. Runs its job, then its 14 data checks; a failing error check fails the task.",
-    )
-    mart_sales_manager_performance = SparkSubmitOperator(
-        task_id="mart_sales_manager_performance",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_sales_manager_performance",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_sales_manager_performance", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per manager. Runs its job, then its 12 data checks; a failing error check fails the task.",
-    )
-    mart_sales_office_performance = SparkSubmitOperator(
-        task_id="mart_sales_office_performance",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_sales_office_performance",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_sales_office_performance", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per regional_office. Runs its job, then its 12 data checks; a failing error check fails the task.",
-    )
-    mart_service_sla = SparkSubmitOperator(
-        task_id="mart_service_sla",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_service_sla",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_service_sla", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per dimension, dimension_value, period_type and period_start with tickets. Runs its job, then its 14 data checks; a failing error check fails the task.",
-    )
+    raw_crm__teams = kamw.bronze_task(dag, "crm.teams")
+    raw_crm__employees = kamw.bronze_task(dag, "crm.employees")
+    raw_crm__accounts = kamw.bronze_task(dag, "crm.accounts")
+    raw_crm__activities = kamw.bronze_task(dag, "crm.activities")
+    raw_crm__contacts = kamw.bronze_task(dag, "crm.contacts")
+    raw_crm__products = kamw.bronze_task(dag, "crm.products")
+    raw_crm__opportunities = kamw.bronze_task(dag, "crm.opportunities")
+    raw_crm__delivery_milestones = kamw.bronze_task(dag, "crm.delivery_milestones")
+    raw_crm__kb_contributions = kamw.bronze_task(dag, "crm.kb_contributions")
+    raw_crm__opportunity_stage_history = kamw.bronze_task(dag, "crm.opportunity_stage_history")
+    raw_crm__opportunity_team_members = kamw.bronze_task(dag, "crm.opportunity_team_members")
+    raw_crm__service_tickets = kamw.bronze_task(dag, "crm.service_tickets")
+    raw_crm__targets = kamw.bronze_task(dag, "crm.targets")
+    raw_finance__bonus_payouts = kamw.bronze_task(dag, "finance.bonus_payouts")
+    raw_finance__contracts = kamw.bronze_task(dag, "finance.contracts")
+    raw_finance__costs = kamw.bronze_task(dag, "finance.costs")
+    raw_finance__fx_rates = kamw.bronze_task(dag, "finance.fx_rates")
+    raw_finance__invoices = kamw.bronze_task(dag, "finance.invoices")
+    raw_finance__payments = kamw.bronze_task(dag, "finance.payments")
+    raw_survey__nps_responses = kamw.bronze_task(dag, "survey.nps_responses")
+    raw_survey__peer_reviews = kamw.bronze_task(dag, "survey.peer_reviews")
+    stg_crm__teams = kamw.table_task(dag, "stg_crm__teams", owner="data-engineering",
+        doc="One row per team_id, latest version. Runs its job, then its 5 data checks; a failing error check fails the task.")
+    stg_crm__employees = kamw.table_task(dag, "stg_crm__employees", owner="data-engineering",
+        doc="One row per employee_id, latest version. Runs its job, then its 10 data checks; a failing error check fails the task.")
+    stg_crm__accounts = kamw.table_task(dag, "stg_crm__accounts", owner="data-engineering",
+        doc="One row per account_id, latest version. Runs its job, then its 7 data checks; a failing error check fails the task.")
+    stg_crm__products = kamw.table_task(dag, "stg_crm__products", owner="data-engineering",
+        doc="One row per product_id, latest version. Runs its job, then its 5 data checks; a failing error check fails the task.")
+    stg_crm__opportunities = kamw.table_task(dag, "stg_crm__opportunities", owner="data-engineering",
+        doc="One row per opportunity_id, latest version. Runs its job, then its 14 data checks; a failing error check fails the task.")
+    stg_crm__contacts = kamw.table_task(dag, "stg_crm__contacts", owner="data-engineering",
+        doc="One row per contact_id, latest version. Runs its job, then its 7 data checks; a failing error check fails the task.")
+    stg_crm__activities = kamw.table_task(dag, "stg_crm__activities", owner="data-engineering",
+        doc="One row per activity_id, latest version. Runs its job, then its 10 data checks; a failing error check fails the task.")
+    stg_crm__delivery_milestones = kamw.table_task(dag, "stg_crm__delivery_milestones", owner="data-engineering",
+        doc="One row per milestone_id, latest version. Runs its job, then its 9 data checks; a failing error check fails the task.")
+    stg_crm__kb_contributions = kamw.table_task(dag, "stg_crm__kb_contributions", owner="data-engineering",
+        doc="One row per contribution_id, latest version. Runs its job, then its 6 data checks; a failing error check fails the task.")
+    stg_crm__opportunity_stage_history = kamw.table_task(dag, "stg_crm__opportunity_stage_history", owner="data-engineering",
+        doc="One row per opportunity_id, stage and changed_at. Runs its job, then its 6 data checks; a failing error check fails the task.")
+    stg_crm__opportunity_team_members = kamw.table_task(dag, "stg_crm__opportunity_team_members", owner="data-engineering",
+        doc="One row per opportunity_id and employee_id, latest version. Runs its job, then its 7 data checks; a failing error check fails the task.")
+    stg_crm__service_tickets = kamw.table_task(dag, "stg_crm__service_tickets", owner="data-engineering",
+        doc="One row per ticket_id, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.")
+    stg_crm__targets = kamw.table_task(dag, "stg_crm__targets", owner="data-engineering",
+        doc="One row per employee_id, period_month and metric, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.")
+    stg_finance__bonus_payouts = kamw.table_task(dag, "stg_finance__bonus_payouts", owner="data-engineering",
+        doc="One row per payout_id, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.")
+    stg_finance__contracts = kamw.table_task(dag, "stg_finance__contracts", owner="data-engineering",
+        doc="One row per contract_id, latest version. Runs its job, then its 10 data checks; a failing error check fails the task.")
+    stg_finance__costs = kamw.table_task(dag, "stg_finance__costs", owner="data-engineering",
+        doc="One row per account_id, product_line and cost_month, latest version. Runs its job, then its 7 data checks; a failing error check fails the task.")
+    stg_finance__fx_rates = kamw.table_task(dag, "stg_finance__fx_rates", owner="data-engineering",
+        doc="One row per rate_date, from_currency and to_currency, latest version. Runs its job, then its 6 data checks; a failing error check fails the task.")
+    stg_finance__invoices = kamw.table_task(dag, "stg_finance__invoices", owner="data-engineering",
+        doc="One row per invoice_id, latest version. Runs its job, then its 10 data checks; a failing error check fails the task.")
+    stg_finance__payments = kamw.table_task(dag, "stg_finance__payments", owner="data-engineering",
+        doc="One row per payment_id, latest version. Runs its job, then its 9 data checks; a failing error check fails the task.")
+    stg_survey__nps_responses = kamw.table_task(dag, "stg_survey__nps_responses", owner="data-engineering",
+        doc="One row per response_id, latest version. Runs its job, then its 9 data checks; a failing error check fails the task.")
+    stg_survey__peer_reviews = kamw.table_task(dag, "stg_survey__peer_reviews", owner="data-engineering",
+        doc="One row per review_id, latest version. Runs its job, then its 8 data checks; a failing error check fails the task.")
+    cfg_scoring_plan = kamw.table_task(dag, "cfg_scoring_plan", owner="analytics",
+        doc="One row per plan_version. Runs its job, then its 11 data checks; a failing error check fails the task.")
+    cfg_scoring_weight = kamw.table_task(dag, "cfg_scoring_weight", owner="analytics",
+        doc="One row per plan_version x role x career_stage x kpi. Runs its job, then its 16 data checks; a failing error check fails the task.")
+    cfg_career_stage = kamw.table_task(dag, "cfg_career_stage", owner="analytics",
+        doc="One row per plan_version x career_stage. Runs its job, then its 10 data checks; a failing error check fails the task.")
+    cfg_service_sla = kamw.table_task(dag, "cfg_service_sla", owner="analytics",
+        doc="One row per plan_version x tier. Runs its job, then its 9 data checks; a failing error check fails the task.")
+    dim_employee = kamw.table_task(dag, "dim_employee", owner="data-engineering",
+        doc="One row per employee_id per version (valid_from .. valid_to). Runs its job, then its 9 data checks; a failing error check fails the task.")
+    dim_account = kamw.table_task(dag, "dim_account", owner="data-engineering",
+        doc="One row per account_id per version (valid_from .. valid_to). Runs its job, then its 12 data checks; a failing error check fails the task.")
+    dim_date = kamw.table_task(dag, "dim_date", owner="data-engineering",
+        doc="One row per calendar date. Runs its job, then its 10 data checks; a failing error check fails the task.")
+    dim_team = kamw.table_task(dag, "dim_team", owner="analytics",
+        doc="One row per team_id. Runs its job, then its 13 data checks; a failing error check fails the task.")
+    dim_product = kamw.table_task(dag, "dim_product", owner="analytics",
+        doc="One row per product_id. Runs its job, then its 8 data checks; a failing error check fails the task.")
+    fct_opportunity = kamw.table_task(dag, "fct_opportunity", owner="analytics",
+        doc="One row per opportunity_id. Runs its job, then its 23 data checks; a failing error check fails the task.")
+    cfg_deal_credit_role = kamw.table_task(dag, "cfg_deal_credit_role", owner="analytics",
+        doc="One row per plan_version x team_role. Runs its job, then its 8 data checks; a failing error check fails the task.")
+    fct_deal_credit = kamw.table_task(dag, "fct_deal_credit", owner="analytics",
+        doc="One row per won opportunity_id x credited employee_id. Runs its job, then its 24 data checks; a failing error check fails the task.")
+    fct_account_month = kamw.table_task(dag, "fct_account_month", owner="analytics",
+        doc="One row per account_id and month. Runs its job, then its 18 data checks; a failing error check fails the task.")
+    fct_contract_renewal = kamw.table_task(dag, "fct_contract_renewal", owner="analytics",
+        doc="One row per contract_id whose effective end is on or before the as-of date. Runs its job, then its 24 data checks; a failing error check fails the task.")
+    bdg_kpi_evidence = kamw.table_task(dag, "bdg_kpi_evidence", owner="analytics",
+        doc="One row per employee_id, period_type, period, kpi, source_table and source_id. Runs its job, then its 19 data checks; a failing error check fails the task.")
+    cfg_bonus_curve = kamw.table_task(dag, "cfg_bonus_curve", owner="analytics",
+        doc="One row per plan_version x point. Runs its job, then its 10 data checks; a failing error check fails the task.")
+    cfg_bonus_target = kamw.table_task(dag, "cfg_bonus_target", owner="analytics",
+        doc="One row per plan_version x role. Runs its job, then its 10 data checks; a failing error check fails the task.")
+    cfg_scoring_kpi = kamw.table_task(dag, "cfg_scoring_kpi", owner="analytics",
+        doc="One row per plan_version x kpi. Runs its job, then its 13 data checks; a failing error check fails the task.")
+    cfg_team_health = kamw.table_task(dag, "cfg_team_health", owner="analytics",
+        doc="One row per plan_version x dimension. Runs its job, then its 9 data checks; a failing error check fails the task.")
+    cfg_team_health_metric = kamw.table_task(dag, "cfg_team_health_metric", owner="analytics",
+        doc="One row per plan_version x metric. Runs its job, then its 7 data checks; a failing error check fails the task.")
+    cfg_team_role_target = kamw.table_task(dag, "cfg_team_role_target", owner="analytics",
+        doc="One row per plan_version x role. Runs its job, then its 9 data checks; a failing error check fails the task.")
+    fct_account_revenue_month = kamw.table_task(dag, "fct_account_revenue_month", owner="analytics",
+        doc="One row per account_id per month (month start date) from the account's first month with revenue to the as-of month, for months with revenue or with revenue the month before (the churn month); months after a churn with no revenue are left out. account_key, tier (the warehouse's scored tier) and crm_tier (the tier the CRM holds) are the account's dim_account version on the snapshot date.. Runs its job, then its 19 data checks; a failing error check fails the task.")
+    fct_account_health = kamw.table_task(dag, "fct_account_health", owner="analytics",
+        doc="One row per account_id per month in which the account has recurring revenue. Runs its job, then its 21 data checks; a failing error check fails the task.")
+    fct_employee_kpi = kamw.table_task(dag, "fct_employee_kpi", owner="analytics",
+        doc="One row per employee_id, period_type, period and kpi. Runs its job, then its 27 data checks; a failing error check fails the task.")
+    fct_employee_scorecard = kamw.table_task(dag, "fct_employee_scorecard", owner="analytics",
+        doc="One row per employee_id, period_type and period. Runs its job, then its 18 data checks; a failing error check fails the task.")
+    fct_bonus = kamw.table_task(dag, "fct_bonus", owner="analytics",
+        doc="One row per payment event; an employee-quarter has one regular row and one row per deferred allocation. Runs its job, then its 30 data checks; a failing error check fails the task.")
+    fct_bonus_reconciliation = kamw.table_task(dag, "fct_bonus_reconciliation", owner="analytics",
+        doc="One row per employee_id, pay_period and payout_type with a computed or a paid amount. Runs its job, then its 16 data checks; a failing error check fails the task.")
+    fct_service_sla = kamw.table_task(dag, "fct_service_sla", owner="analytics",
+        doc="One row per ticket_id opened on or before the as-of date. Runs its job, then its 23 data checks; a failing error check fails the task.")
+    fct_survey_response = kamw.table_task(dag, "fct_survey_response", owner="analytics",
+        doc="One row per response_id. Runs its job, then its 17 data checks; a failing error check fails the task.")
+    fct_team_health = kamw.table_task(dag, "fct_team_health", owner="analytics",
+        doc="One row per team_id per quarter with at least one member, for quarters a scoring plan covers that started by the as-of date. Runs its job, then its 21 data checks; a failing error check fails the task.")
+    fct_team_scorecard = kamw.table_task(dag, "fct_team_scorecard", owner="analytics",
+        doc="One row per team_id, period_type and period. Runs its job, then its 17 data checks; a failing error check fails the task.")
+    mart_nps = kamw.table_task(dag, "mart_nps", owner="analytics",
+        doc="One row per dimension, dimension_value, period_type and period_start with responses. Runs its job, then its 15 data checks; a failing error check fails the task.")
+    mart_retention_cohort = kamw.table_task(dag, "mart_retention_cohort", owner="analytics",
+        doc="One row per cohort_month, tier and period_offset (months since the cohort month). Runs its job, then its 17 data checks; a failing error check fails the task.")
+    mart_service_sla = kamw.table_task(dag, "mart_service_sla", owner="analytics",
+        doc="One row per dimension, dimension_value, period_type and period_start with tickets. Runs its job, then its 14 data checks; a failing error check fails the task.")
 
     # Edges: each table after the tables it depends on (spec inputs and relationship checks).
     raw_crm__teams >> raw_crm__employees
@@ -1419,13 +180,8 @@ with DAG(
     raw_crm__accounts >> raw_finance__contracts
     raw_finance__contracts >> raw_finance__invoices
     raw_finance__invoices >> raw_finance__payments
-    raw_maven_crm__accounts >> raw_maven_crm__sales_pipeline
-    raw_maven_crm__products >> raw_maven_crm__sales_pipeline
-    raw_maven_crm__sales_teams >> raw_maven_crm__sales_pipeline
     raw_crm__accounts >> raw_survey__nps_responses
     raw_crm__employees >> raw_survey__peer_reviews
-    raw_cdnow__sample_transactions >> stg_cdnow__sample_transactions
-    raw_cdnow__transactions >> stg_cdnow__transactions
     raw_crm__teams >> stg_crm__teams
     raw_crm__employees >> stg_crm__employees
     stg_crm__teams >> stg_crm__employees
@@ -1480,20 +236,6 @@ with DAG(
     raw_finance__payments >> stg_finance__payments
     stg_crm__accounts >> stg_finance__payments
     stg_finance__invoices >> stg_finance__payments
-    raw_maven_crm__accounts >> stg_maven_crm__accounts
-    raw_maven_crm__data_dictionary >> stg_maven_crm__data_dictionary
-    raw_maven_crm__products >> stg_maven_crm__products
-    raw_maven_crm__sales_teams >> stg_maven_crm__sales_teams
-    raw_maven_crm__sales_pipeline >> stg_maven_crm__sales_pipeline
-    stg_maven_crm__accounts >> stg_maven_crm__sales_pipeline
-    stg_maven_crm__products >> stg_maven_crm__sales_pipeline
-    stg_maven_crm__sales_teams >> stg_maven_crm__sales_pipeline
-    raw_prepbench__airline_responses >> stg_prepbench__airline_responses
-    raw_prepbench__event_feedback >> stg_prepbench__event_feedback
-    raw_prepbench__survey_questions >> stg_prepbench__survey_questions
-    raw_prepbench__store_survey_answers >> stg_prepbench__store_survey_answers
-    stg_prepbench__survey_questions >> stg_prepbench__store_survey_answers
-    raw_prepbench__store_survey_results >> stg_prepbench__store_survey_results
     raw_survey__nps_responses >> stg_survey__nps_responses
     stg_crm__accounts >> stg_survey__nps_responses
     stg_crm__contacts >> stg_survey__nps_responses
@@ -1607,13 +349,6 @@ with DAG(
     cfg_scoring_plan >> fct_bonus_reconciliation
     fct_bonus >> fct_bonus_reconciliation
     stg_finance__bonus_payouts >> fct_bonus_reconciliation
-    stg_cdnow__sample_transactions >> fct_cdnow_customer_value
-    stg_maven_crm__products >> fct_maven_crm_deal
-    stg_maven_crm__sales_pipeline >> fct_maven_crm_deal
-    stg_maven_crm__sales_teams >> fct_maven_crm_deal
-    stg_prepbench__airline_responses >> fct_prepbench_survey_response
-    stg_prepbench__event_feedback >> fct_prepbench_survey_response
-    stg_prepbench__store_survey_answers >> fct_prepbench_survey_response
     cfg_scoring_plan >> fct_service_sla
     cfg_service_sla >> fct_service_sla
     dim_account >> fct_service_sla
@@ -1645,14 +380,8 @@ with DAG(
     dim_team >> fct_team_scorecard
     fct_deal_credit >> fct_team_scorecard
     fct_employee_scorecard >> fct_team_scorecard
-    fct_cdnow_customer_value >> mart_cdnow_model_fit
     fct_survey_response >> mart_nps
-    fct_prepbench_survey_response >> mart_prepbench_nps
     fct_account_revenue_month >> mart_retention_cohort
-    fct_maven_crm_deal >> mart_sales_agent_performance
-    stg_maven_crm__sales_teams >> mart_sales_agent_performance
-    mart_sales_agent_performance >> mart_sales_manager_performance
-    mart_sales_agent_performance >> mart_sales_office_performance
     fct_service_sla >> mart_service_sla
 
     # Inputs built by another DAG: read at their latest build, not waited for.

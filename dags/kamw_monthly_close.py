@@ -3,9 +3,10 @@
 
 One task per table: it builds the table and runs the table's data checks, and fails when an error
 check fails, so the tables downstream of it wait (the default all_success trigger rule).
-"""
 
-from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+Each task comes from a helper of kamw_common (bronze_task, table_task, command_task) that sets the
+spark-submit arguments every task shares.
+"""
 
 try:
     from airflow.sdk import DAG  # Airflow 3
@@ -24,71 +25,16 @@ with DAG(
     default_args=kamw.DEFAULT_ARGS,
     tags=["kamw"],
 ) as dag:
-    fct_account_clv = SparkSubmitOperator(
-        task_id="fct_account_clv",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_account_clv",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_clv", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per account_id per as_of_date (month end) from the account's first won deal. Runs its job, then its 14 data checks; a failing error check fails the task.",
-    )
-    fct_account_tier = SparkSubmitOperator(
-        task_id="fct_account_tier",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_account_tier",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_account_tier", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per account_id per month (month = first day of the month). Runs its job, then its 14 data checks; a failing error check fails the task.",
-    )
-    mart_retention_projection = SparkSubmitOperator(
-        task_id="mart_retention_projection",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_retention_projection",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_retention_projection", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per as_of_date x crm_tier x cohort x period. Runs its job, then its 12 data checks; a failing error check fails the task.",
-    )
-    fct_contract_expected_lifetime = SparkSubmitOperator(
-        task_id="fct_contract_expected_lifetime",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_contract_expected_lifetime",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_contract_expected_lifetime", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per contract_id active at as_of_date. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    mart_model_fit = SparkSubmitOperator(
-        task_id="mart_model_fit",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-mart_model_fit",
-        application_args=[*kamw.KAMW_ARGS, "run", "mart_model_fit", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per model_table x model x segment x as_of_date. Runs its job, then its 13 data checks; a failing error check fails the task.",
-    )
+    fct_account_clv = kamw.table_task(dag, "fct_account_clv", owner="analytics",
+        doc="One row per account_id per as_of_date (month end) from the account's first won deal. Runs its job, then its 14 data checks; a failing error check fails the task.")
+    fct_account_tier = kamw.table_task(dag, "fct_account_tier", owner="analytics",
+        doc="One row per account_id per month (month = first day of the month). Runs its job, then its 14 data checks; a failing error check fails the task.")
+    mart_retention_projection = kamw.table_task(dag, "mart_retention_projection", owner="analytics",
+        doc="One row per as_of_date x crm_tier x cohort x period. Runs its job, then its 12 data checks; a failing error check fails the task.")
+    fct_contract_expected_lifetime = kamw.table_task(dag, "fct_contract_expected_lifetime", owner="analytics",
+        doc="One row per contract_id active at as_of_date. Runs its job, then its 10 data checks; a failing error check fails the task.")
+    mart_model_fit = kamw.table_task(dag, "mart_model_fit", owner="analytics",
+        doc="One row per model_table x model x segment x as_of_date. Runs its job, then its 13 data checks; a failing error check fails the task.")
 
     # Edges: each table after the tables it depends on (spec inputs and relationship checks).
     fct_account_clv >> fct_account_tier

@@ -3,9 +3,10 @@
 
 One task per table: it builds the table and runs the table's data checks, and fails when an error
 check fails, so the tables downstream of it wait (the default all_success trigger rule).
-"""
 
-from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+Each task comes from a helper of kamw_common (bronze_task, table_task, command_task) that sets the
+spark-submit arguments every task shares.
+"""
 
 try:
     from airflow.sdk import DAG  # Airflow 3
@@ -24,15 +25,4 @@ with DAG(
     default_args=kamw.DEFAULT_ARGS,
     tags=["kamw"],
 ) as dag:
-    bonus_close = SparkSubmitOperator(
-        task_id="bonus_close",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-bonus_close",
-        application_args=[*kamw.KAMW_ARGS, "bonus", "close", "--period", "{{ data_interval_end.year }}-Q{{ (data_interval_end.month - 1) // 3 + 1 }}"],
-        doc_md="Runs `kamw bonus close`.",
-    )
+    bonus_close = kamw.command_task(dag, "bonus_close", ["bonus", "close", "--period", "{{ data_interval_end.year }}-Q{{ (data_interval_end.month - 1) // 3 + 1 }}"])

@@ -1,10 +1,14 @@
 """Tests of the generated Airflow DAGs that hold without Airflow installed.
 
-They read the DAG files as Python source (ast) and the table specs and contracts as YAML, and
-check: the files are what `kamw dags generate` writes now, they compile, every operator argument is
-one SparkSubmitOperator accepts, every scheduled table has exactly one task, edges follow the specs,
-there is no cycle, and every task's arguments pass the real command line's --dry-run. Where Airflow
-is installed, a DagBag test loads the DAGs for real; elsewhere it is skipped.
+They run each DAG file with stand-ins for Airflow's DAG and SparkSubmitOperator that record what
+the file creates (through kamw_common's task helpers) and read the table specs and contracts as
+YAML, and check: the files are what `kamw dags generate` writes now, they compile, every operator
+argument is one SparkSubmitOperator accepts, every task runs the application's main class from the
+jar with the shared Spark settings and the right command for the run date, every scheduled table
+has exactly one task, the example data sets' tables and contracts run only in their own DAG, edges
+follow the specs, there is no cycle, and every task's arguments pass the real command line's
+--dry-run. Where Airflow is installed, a DagBag test loads the DAGs for real; elsewhere it is
+skipped.
 """
 
 import ast
@@ -14,8 +18,11 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
+import types
 import unittest
+from unittest import mock
 
 import jinja2
 import yaml
@@ -34,7 +41,7 @@ SPARK_SUBMIT_ARGS = {
     "num_executors", "status_poll_interval", "application_args", "env_vars", "verbose",
     "spark_binary", "properties_file", "yarn_queue", "deploy_mode", "use_krb5ccache",
 }
-BASE_OPERATOR_ARGS = {"task_id", "owner", "retries", "retry_delay", "doc_md", "trigger_rule", "pool", "queue"}
+BASE_OPERATOR_ARGS = {"task_id", "dag", "owner", "retries", "retry_delay", "doc_md", "trigger_rule", "pool", "queue"}
 
 
 def accepted_arguments():
@@ -57,16 +64,28 @@ def load_yaml(pattern):
     out = []
     for path in sorted(glob.glob(os.path.join(REPO, "schemas", pattern))):
         with open(path, encoding="utf-8") as f:
-            out.append(yaml.safe_load(f))
+            out.append((os.path.relpath(path, os.path.join(REPO, "schemas")), yaml.safe_load(f)))
     return out
 
 
 def specs():
-    return {s["name"]: s for s in load_yaml("tables/*/*.yaml")}
+    """Table specs by name: schemas/tables/<layer>/<domain>/<table>/table.yaml, and the example data
+    sets' schemas/examples/<example>/<layer>/<table>/table.yaml (marked with _example: the example)."""
+    out = {}
+    for path, spec in load_yaml("tables/*/*/*/table.yaml"):
+        out[spec["name"]] = dict(spec, _example=None)
+    for path, spec in load_yaml("examples/*/*/*/table.yaml"):
+        out[spec["name"]] = dict(spec, _example=path.split(os.sep)[1])
+    return out
 
 
 def contracts():
-    return {"raw_%s__%s" % (c["source"], c["entity"]): c for c in load_yaml("sources/*/*.yaml")}
+    return {"raw_%s__%s" % (c["source"], c["entity"]): c for _, c in load_yaml("sources/*/*.yaml")}
+
+
+def example_sources(all_specs):
+    """The example data sets, each fed by the contracts of the source of its name."""
+    return {s["_example"] for s in all_specs.values() if s["_example"]}
 
 
 def dependencies(spec):
@@ -85,44 +104,93 @@ def dags_yaml():
 DAG_FILES = {dag_id: dag_id + ".py" for dag_id in dags_yaml()["dags"]}
 
 
-class Dag:
-    """A generated DAG file read as source: its SparkSubmitOperator calls and its `a >> b` edges."""
+class RecordingDag:
+    """Stands in for airflow's DAG: records its arguments, its tasks and their edges."""
 
-    def __init__(self, path):
+    def __init__(self, **kwargs):
+        self.kwargs = kwargs
+        self.operators = {}
+        self.edges = set()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def recording_operator(accepted):
+    """A stand-in for SparkSubmitOperator that refuses arguments the real one does not accept."""
+
+    class RecordingSparkSubmitOperator:
+        def __init__(self, **kwargs):
+            unknown = set(kwargs) - accepted
+            if unknown:
+                raise TypeError("SparkSubmitOperator does not accept %s" % sorted(unknown))
+            self.kwargs = kwargs
+            self.task_id = kwargs["task_id"]
+            self.dag = kwargs["dag"]
+            if self.task_id in self.dag.operators:
+                raise AssertionError("task %s is defined twice" % self.task_id)
+            self.dag.operators[self.task_id] = self
+
+        def __rshift__(self, other):
+            self.dag.edges.add((self.task_id, other.task_id))
+            return other
+
+    return RecordingSparkSubmitOperator
+
+
+def load_common():
+    """kamw_common.py as a module, loaded without Airflow."""
+    module = types.ModuleType("kamw_common")
+    module.__file__ = os.path.join(DAGS, "kamw_common.py")
+    with open(module.__file__, encoding="utf-8") as f:
+        exec(compile(f.read(), module.__file__, "exec"), module.__dict__)
+    return module
+
+
+class Dag:
+    """A generated DAG file, run with recording stand-ins for Airflow: its tasks' operator arguments
+    and its `a >> b` edges."""
+
+    def __init__(self, path, accepted):
         with open(path, encoding="utf-8") as f:
             self.source = f.read()
-        self.tree = ast.parse(self.source, path)
-        self.tasks = {}
-        self.keywords = {}
-        self.edges = set()
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
-                    and getattr(node.value.func, "id", None) == "SparkSubmitOperator":
-                kw = {k.arg: k.value for k in node.value.keywords}
-                task_id = ast.literal_eval(kw["task_id"])
-                if task_id in self.tasks:
-                    raise AssertionError("task %s is defined twice in %s" % (task_id, path))
-                self.tasks[task_id] = node.targets[0].id
-                self.keywords[task_id] = kw
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.RShift):
-                self.edges.add((node.left.id, node.right.id))
+        common = load_common()
+        operator = recording_operator(accepted)
+        fakes = {
+            "airflow": types.ModuleType("airflow"),
+            "airflow.sdk": types.ModuleType("airflow.sdk"),
+            "airflow.providers": types.ModuleType("airflow.providers"),
+            "airflow.providers.apache": types.ModuleType("airflow.providers.apache"),
+            "airflow.providers.apache.spark": types.ModuleType("airflow.providers.apache.spark"),
+            "airflow.providers.apache.spark.operators": types.ModuleType("airflow.providers.apache.spark.operators"),
+            "airflow.providers.apache.spark.operators.spark_submit":
+                types.ModuleType("airflow.providers.apache.spark.operators.spark_submit"),
+            "kamw_common": common,
+        }
+        fakes["airflow.sdk"].DAG = RecordingDag
+        fakes["airflow"].DAG = RecordingDag
+        fakes["airflow.providers.apache.spark.operators.spark_submit"].SparkSubmitOperator = operator
+        namespace = {"__name__": os.path.basename(path)[:-3]}
+        with mock.patch.dict(sys.modules, fakes):
+            exec(compile(self.source, path, "exec"), namespace)
+        dags = [v for v in namespace.values() if isinstance(v, RecordingDag)]
+        assert len(dags) == 1, "%s defines %d DAGs" % (path, len(dags))
+        self.dag = dags[0]
+        self.common = common
+        self.keywords = {t: op.kwargs for t, op in self.dag.operators.items()}
+        self.tasks = set(self.keywords)
+        self.edges = set(self.dag.edges)
+        self.variables = {v.task_id: name for name, v in namespace.items() if isinstance(v, operator)}
 
     def upstream(self, task_id):
-        var = self.tasks[task_id]
-        by_var = {v: k for k, v in self.tasks.items()}
-        return {by_var[a] for a, b in self.edges if b == var}
+        return {a for a, b in self.edges if b == task_id}
 
-    def args(self, task_id, common):
-        """The task's application_args with kamw_common's values in place of *kamw.KAMW_ARGS."""
-        out = []
-        for element in self.keywords[task_id]["application_args"].elts:
-            if isinstance(element, ast.Starred):
-                self_name = ast.unparse(element.value)
-                assert self_name == "kamw.KAMW_ARGS", self_name
-                out.extend(common["KAMW_ARGS"])
-            else:
-                out.append(ast.literal_eval(element))
-        return out
+    def args(self, task_id, common=None):
+        """The task's application_args, global options included."""
+        return list(self.keywords[task_id]["application_args"])
 
 
 def kamw_common():
@@ -145,11 +213,22 @@ class GeneratedDagsTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.dags = {dag_id: Dag(os.path.join(DAGS, f)) for dag_id, f in DAG_FILES.items()}
+        cls.accepted, cls.accepted_from = accepted_arguments()
+        cls.dags = {dag_id: Dag(os.path.join(DAGS, f), cls.accepted) for dag_id, f in DAG_FILES.items()}
         cls.specs = specs()
         cls.contracts = contracts()
+        cls.examples = example_sources(cls.specs)
         cls.config = dags_yaml()
         cls.common = kamw_common()
+
+    def expected_tasks(self, conf):
+        """The tables a DAG of dags.yaml runs: the product's or, with examples: true, the example data sets'."""
+        examples = bool(conf.get("examples"))
+        expected = {n for n, s in self.specs.items()
+                    if bool(s["_example"]) == examples and conf["tables"] in (s["schedule"], "all")}
+        if conf.get("bronze"):
+            expected |= {t for t, c in self.contracts.items() if (c["source"] in self.examples) == examples}
+        return expected | set(conf.get("commands") or {})
 
     def test_the_files_are_what_the_generator_writes_now(self):
         if not java_cli_available():
@@ -163,47 +242,121 @@ class GeneratedDagsTest(unittest.TestCase):
                 compile(f.read(), path, "exec")
 
     def test_every_operator_argument_is_one_spark_submit_operator_accepts(self):
-        accepted, where = accepted_arguments()
+        # The recording operator refused unknown arguments already; this names the source of the list.
         for dag in self.dags.values():
+            self.assertTrue(dag.tasks, "a DAG without tasks")
             for task_id, kw in dag.keywords.items():
-                unknown = set(kw) - accepted
-                self.assertEqual(set(), unknown, "%s passes arguments unknown to %s" % (task_id, where))
+                unknown = set(kw) - self.accepted
+                self.assertEqual(set(), unknown, "%s passes arguments unknown to %s" % (task_id, self.accepted_from))
                 for required in ("application", "java_class", "conn_id", "conf", "application_args"):
                     self.assertIn(required, kw, task_id)
+
+    def test_every_task_runs_the_applications_main_class_from_the_jar_with_the_shared_settings(self):
+        common = self.common
+        for dag_id, dag in self.dags.items():
+            for task_id, kw in dag.keywords.items():
+                where = "%s.%s" % (dag_id, task_id)
+                self.assertIs(dag.dag, kw["dag"], where)
+                self.assertEqual(task_id, kw["task_id"])
+                self.assertEqual(common["APPLICATION"], kw["application"], where)
+                self.assertEqual("io.kamwarehouse.cli.Main", kw["java_class"], where)
+                self.assertEqual(common["SPARK_CONN_ID"], kw["conn_id"], where)
+                self.assertEqual(common["SPARK_CONF"], kw["conf"], where)
+                self.assertEqual(common["DRIVER_MEMORY"], kw["driver_memory"], where)
+                self.assertEqual(common["EXECUTOR_MEMORY"], kw["executor_memory"], where)
+                self.assertEqual("kamw-" + task_id, kw["name"], where)
+                self.assertTrue(kw["doc_md"], where)
+                self.assertEqual(common["KAMW_ARGS"], dag.args(task_id)[:len(common["KAMW_ARGS"])],
+                                 "%s: the global options come first" % where)
+                self.assertEqual(task_id, dag.variables[task_id], "%s: the variable is named after the task" % where)
+
+    def test_tasks_come_from_the_shared_helpers_not_from_arguments_repeated_per_task(self):
+        for dag_id, dag in self.dags.items():
+            self.assertNotIn("SparkSubmitOperator", dag.source, dag_id)
+            for keyword in ("application=", "java_class=", "conn_id=", "driver_memory=", "application_args="):
+                self.assertNotIn(keyword, dag.source, dag_id)
 
     def test_delta_settings_come_from_one_shared_place(self):
         self.assertEqual("io.delta.sql.DeltaSparkSessionExtension", self.common["SPARK_CONF"]["spark.sql.extensions"])
         for dag in self.dags.values():
             for task_id, kw in dag.keywords.items():
-                self.assertEqual("kamw.SPARK_CONF", ast.unparse(kw["conf"]), task_id)
+                self.assertIs(dag.common.SPARK_CONF, kw["conf"], task_id)
             self.assertNotIn("spark.sql.extensions", dag.source)
+
+    def test_every_dag_has_the_schedule_of_dags_yaml(self):
+        for dag_id, conf in self.config["dags"].items():
+            kw = self.dags[dag_id].dag.kwargs
+            self.assertEqual(dag_id, kw["dag_id"])
+            self.assertEqual(None if conf["schedule"] == "none" else conf["schedule"], kw["schedule"], dag_id)
+            self.assertFalse(kw["catchup"], dag_id)
 
     def test_every_scheduled_table_has_exactly_one_task(self):
         seen = {}
         for dag_id, conf in self.config["dags"].items():
-            expected = {n for n, s in self.specs.items() if s["schedule"] == conf["tables"]}
-            if conf.get("bronze"):
-                expected |= set(self.contracts)
-            expected |= set(conf.get("commands") or {})
-            self.assertEqual(expected, set(self.dags[dag_id].tasks), dag_id)
+            self.assertEqual(self.expected_tasks(conf), self.dags[dag_id].tasks, dag_id)
             for task_id in self.dags[dag_id].tasks:
                 self.assertNotIn(task_id, seen, "%s is in %s and %s" % (task_id, seen.get(task_id), dag_id))
                 seen[task_id] = dag_id
         scheduled = set(self.contracts) | {n for n, s in self.specs.items() if s["schedule"] in ("daily", "monthly")}
-        self.assertLessEqual(scheduled, set(seen), "every scheduled table has a task")
+        self.assertLessEqual(scheduled, set(seen), "every table has a task")
+
+    def test_the_example_data_sets_run_only_in_their_own_dag(self):
+        self.assertEqual({"cdnow", "maven_crm", "prepbench"}, self.examples)
+        example_tables = {n for n, s in self.specs.items() if s["_example"]}
+        example_tables |= {t for t, c in self.contracts.items() if c["source"] in self.examples}
+        self.assertTrue({"raw_cdnow__transactions", "stg_maven_crm__accounts", "mart_prepbench_nps"} <= example_tables)
+        for dag_id, conf in self.config["dags"].items():
+            tasks = self.dags[dag_id].tasks
+            if conf.get("examples"):
+                self.assertLessEqual(example_tables, tasks, dag_id)
+                self.assertIn("examples", self.dags[dag_id].dag.kwargs["tags"])
+            else:
+                self.assertEqual(set(), tasks & example_tables, "%s runs example tables" % dag_id)
+        for name, spec in self.specs.items():
+            if not spec["_example"]:
+                self.assertEqual(set(), dependencies(spec) & example_tables,
+                                 "%s, a product table, reads an example data set's table" % name)
 
     def test_a_table_task_runs_its_table_for_the_logical_date(self):
+        checked = 0
         for dag in self.dags.values():
             for task_id in dag.tasks:
-                args = dag.args(task_id, self.common)
                 if task_id in self.specs or task_id in self.contracts:
-                    self.assertEqual(["run", task_id, "--date", "{{ ds }}"], args[-4:], task_id)
+                    args = dag.args(task_id)
+                    self.assertEqual(self.common["KAMW_ARGS"] + ["run", task_id, "--date", "{{ ds }}"], args, task_id)
+                    self.assertEqual("2026-09-30", render(args[-1], "2026-09-30", datetime.datetime(2026, 10, 1)), task_id)
+                    checked += 1
+        self.assertEqual(len(self.contracts) + len([s for s in self.specs.values() if s["schedule"] in ("daily", "monthly")]),
+                         checked)
+
+    def test_a_bronze_task_says_which_contract_it_loads(self):
+        for dag in self.dags.values():
+            for task_id in dag.tasks & set(self.contracts):
+                c = self.contracts[task_id]
+                self.assertIn("%s.%s" % (c["source"], c["entity"]), dag.keywords[task_id]["doc_md"], task_id)
+
+    def test_a_command_task_runs_the_arguments_of_dags_yaml(self):
+        commands = 0
+        for dag_id, conf in self.config["dags"].items():
+            for name, command in (conf.get("commands") or {}).items():
+                self.assertEqual(self.common["KAMW_ARGS"] + command["args"], self.dags[dag_id].args(name), name)
+                commands += 1
+        self.assertGreater(commands, 0)
+
+    def test_a_spec_owner_overrides_the_default_owner(self):
+        for dag in self.dags.values():
+            for task_id in dag.tasks & set(self.specs):
+                owner = self.specs[task_id].get("owner")
+                if owner:
+                    self.assertEqual(owner, dag.keywords[task_id]["owner"], task_id)
+                else:
+                    self.assertNotIn("owner", dag.keywords[task_id], task_id)
 
     def test_edges_follow_the_specs_inputs_and_the_contracts_references(self):
         for dag in self.dags.values():
             for task_id in dag.tasks:
                 if task_id in self.specs:
-                    expected = dependencies(self.specs[task_id]) & set(dag.tasks)
+                    expected = dependencies(self.specs[task_id]) & dag.tasks
                 elif task_id in self.contracts:
                     c = self.contracts[task_id]
                     expected = set()
@@ -214,6 +367,7 @@ class GeneratedDagsTest(unittest.TestCase):
                             source, entity = (parts[0], parts[1]) if len(parts) == 3 else (c["source"], parts[0])
                             if (source, entity) != (c["source"], c["entity"]):
                                 expected.add("raw_%s__%s" % (source, entity))
+                    expected &= dag.tasks
                 else:
                     continue
                 for name, command in self.config["dags"].get(dag_name(dag, self.dags), {}).get("commands", {}).items():
@@ -225,7 +379,7 @@ class GeneratedDagsTest(unittest.TestCase):
         for dag_id, conf in self.config["dags"].items():
             dag = self.dags[dag_id]
             for name, command in (conf.get("commands") or {}).items():
-                self.assertEqual(set(command.get("after", [])) & set(dag.tasks), dag.upstream(name), name)
+                self.assertEqual(set(command.get("after", [])) & dag.tasks, dag.upstream(name), name)
 
     def test_there_is_no_cycle(self):
         for dag in self.dags.values():
@@ -240,6 +394,7 @@ class GeneratedDagsTest(unittest.TestCase):
         conf = self.config["dags"]["kamw_quarterly_bonus_close"]
         self.assertEqual("0 6 1 1,4,7,10 *", conf["schedule"], "a pay period closes once: on the first day of a quarter")
         template = conf["commands"]["bonus_close"]["args"][3]
+        self.assertEqual(template, self.dags["kamw_quarterly_bonus_close"].args("bonus_close")[-1])
         cases = {
             datetime.datetime(2026, 10, 1, 6): "2026-Q4",  # pays the bonuses of 2026-Q3
             datetime.datetime(2027, 1, 1, 6): "2027-Q1",
@@ -255,7 +410,7 @@ class GeneratedDagsTest(unittest.TestCase):
         lists, owners = [], []
         for dag in self.dags.values():
             for task_id in sorted(dag.tasks):
-                args = [render(a, "2026-09-30", datetime.datetime(2026, 10, 1)) for a in dag.args(task_id, self.common)]
+                args = [render(a, "2026-09-30", datetime.datetime(2026, 10, 1)) for a in dag.args(task_id)]
                 lists.append(args)
                 owners.append(task_id)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -280,12 +435,33 @@ class AirflowDagBagTest(unittest.TestCase):
 
     def test_the_dag_folder_loads_without_import_errors(self):
         try:
-            from airflow.models import DagBag
+            from airflow.dag_processing.dagbag import DagBag  # Airflow 3
         except ImportError:
-            self.skipTest("Airflow is not installed here")
-        bag = DagBag(dag_folder=DAGS, include_examples=False)
+            try:
+                from airflow.models import DagBag  # Airflow 2
+            except ImportError:
+                self.skipTest("Airflow is not installed here")
+        import inspect
+
+        kwargs = {"dag_folder": DAGS}
+        if "include_examples" in inspect.signature(DagBag.__init__).parameters:
+            kwargs["include_examples"] = False
+        if DAGS not in sys.path:
+            sys.path.append(DAGS)  # as Airflow does for its DAG folder, so `import kamw_common` resolves
+        bag = DagBag(**kwargs)
         self.assertEqual({}, bag.import_errors)
         self.assertEqual(set(DAG_FILES), set(bag.dag_ids))
+        # The real operators carry what the recording stand-ins saw.
+        common = kamw_common()
+        recorded = {dag_id: Dag(os.path.join(DAGS, f), accepted_arguments()[0]) for dag_id, f in DAG_FILES.items()}
+        for dag_id, dag in bag.dags.items():
+            self.assertEqual(recorded[dag_id].tasks, set(dag.task_ids), dag_id)
+            for task in dag.tasks:
+                self.assertEqual(type(task).__name__, "SparkSubmitOperator", task.task_id)
+                self.assertEqual(recorded[dag_id].args(task.task_id), list(task.application_args), task.task_id)
+                self.assertEqual(common["APPLICATION"], task.application, task.task_id)
+                self.assertEqual({u for u, t in recorded[dag_id].edges if t == task.task_id}, set(task.upstream_task_ids),
+                                 task.task_id)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,21 @@ import io.kamwarehouse.spec.TableSpec;
  */
 public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark, List<Dag> dags) {
 
-    /** One DAG: its schedule and which specs' schedule it runs. */
-    public record Dag(String id, String description, String schedule, String tables, boolean bronze, List<Command> commands) {
+    /**
+     * One DAG: its schedule ({@code none}: run by hand), which specs' schedule it runs ({@code all}
+     * for every one), whether it runs the bronze tables, and whether it holds the public example
+     * data sets' tables and contracts instead of the product's.
+     */
+    public record Dag(String id, String description, String schedule, String tables, boolean bronze, List<Command> commands,
+            boolean examples) {
+
+        /** The schedule value of a DAG that only runs when triggered. */
+        public static final String MANUAL = "none";
+
+        /** True when the DAG runs only when triggered. */
+        public boolean manual() {
+            return MANUAL.equals(schedule);
+        }
     }
 
     /** A task that runs a command other than a table's build, placed after and before tables. */
@@ -41,14 +54,14 @@ public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark
                 throw new KamwException(origin + ", " + where + ": a DAG id is lower snake case");
             }
             final Map<String, Object> d = ConfigYaml.mapping(origin, where, e.getValue());
-            ConfigYaml.keys(origin, where, d, Set.of("description", "schedule", "tables", "bronze", "commands"));
+            ConfigYaml.keys(origin, where, d, Set.of("description", "schedule", "tables", "bronze", "commands", "examples"));
             final String tables = String.valueOf(d.get("tables"));
-            if (!TableSpec.SCHEDULES.contains(tables) && !"none".equals(tables)) {
+            if (!TableSpec.SCHEDULES.contains(tables) && !"none".equals(tables) && !"all".equals(tables)) {
                 throw new KamwException(origin + ", " + where + ".tables: '" + tables + "' is not one of " + TableSpec.SCHEDULES
-                        + " or none");
+                        + ", all or none");
             }
             if (d.get("schedule") == null) {
-                throw new KamwException(origin + ", " + where + ".schedule: is missing (a cron expression or @daily)");
+                throw new KamwException(origin + ", " + where + ".schedule: is missing (a cron expression, @daily, or none to run it by hand)");
             }
             final List<Command> commands = new ArrayList<>();
             for (final Map.Entry<String, Object> c : ConfigYaml.mapping(origin, where + ".commands", d.get("commands")).entrySet()) {
@@ -63,7 +76,8 @@ public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark
                         ConfigYaml.strings(origin, cw + ".before", cm.get("before"))));
             }
             dags.add(new Dag(e.getKey(), String.valueOf(d.getOrDefault("description", e.getKey())), String.valueOf(d.get("schedule")),
-                    tables, Boolean.parseBoolean(String.valueOf(d.getOrDefault("bronze", false))), commands));
+                    tables, Boolean.parseBoolean(String.valueOf(d.getOrDefault("bronze", false))), commands,
+                    Boolean.parseBoolean(String.valueOf(d.getOrDefault("examples", false)))));
         }
         return new DagsConfig(defaults, spark, dags);
     }

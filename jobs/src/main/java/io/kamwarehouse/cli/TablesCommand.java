@@ -1,0 +1,100 @@
+package io.kamwarehouse.cli;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.spec.TableSpec;
+import io.kamwarehouse.spec.TableSpecCatalog;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code kamw tables}: the tables the specs define, with where their spec and query live, read from
+ * the specs alone (no Spark, no warehouse needed).
+ */
+@Command(name = "tables", mixinStandardHelpOptions = true,
+        description = "List the tables of the specs: layer, domain, name, job kind, grain, what it is for (the first sentence "
+                + "of its description) and its folder below schemas/ (table.yaml, query.sql). Reads only the specs.")
+final class TablesCommand implements Callable<Integer> {
+
+    static final List<String> HEADER = List.of("layer", "domain", "table", "job", "grain", "description", "folder");
+
+    @ParentCommand
+    Main main;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--csv", description = "Machine-readable: CSV with a header line.")
+    boolean csv;
+
+    @Option(names = "--layer", paramLabel = "LAYER", description = "Only this layer: silver or gold.")
+    String layer;
+
+    @Option(names = "--domain", paramLabel = "DOMAIN",
+            description = "Only this domain (the folder between layer and table, e.g. retention; an example data set's name for its tables).")
+    String domain;
+
+    @Override
+    public Integer call() {
+        if (layer != null && !TableSpec.LAYERS.contains(layer)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--layer '" + layer + "' is not one of "
+                    + String.join(", ", TableSpec.LAYERS) + (layer.equals("bronze") ? " (bronze tables come from the contracts in "
+                    + "schemas/sources/, not from specs)" : ""));
+        }
+        final TableSpecCatalog specs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), main.contracts());
+        final Set<String> domains = new TreeSet<>();
+        specs.all().forEach(s -> domains.add(s.domain()));
+        if (domain != null && !domains.contains(domain)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown domain '" + domain + "'; domains: "
+                    + String.join(", ", domains));
+        }
+        final List<TableSpec> rows = new ArrayList<>();
+        for (final TableSpec s : specs.all()) {
+            if ((layer == null || layer.equals(s.layer())) && (domain == null || domain.equals(s.domain()))) {
+                rows.add(s);
+            }
+        }
+        rows.sort(Comparator.comparing((TableSpec s) -> s.example())
+                .thenComparing(s -> TableSpec.LAYERS.indexOf(s.layer()))
+                .thenComparing(TableSpec::domain)
+                .thenComparing(TableSpec::name));
+        final TablePrinter table = new TablePrinter(HEADER);
+        for (final TableSpec s : rows) {
+            table.add(List.of(s.layer(), s.domain(), s.name(), s.job(), s.grain(), firstSentence(s.description()), s.folder()));
+        }
+        table.print(System.out, csv);
+        return 0;
+    }
+
+    /**
+     * The first sentence of a text, on one line: up to the first full stop followed by a space and
+     * a capital letter (or the end), so "e.g. the" and "3.5 days" do not end it.
+     */
+    static String firstSentence(final String text) {
+        if (text == null) {
+            return "";
+        }
+        final String t = text.strip().replaceAll("\\s+", " ");
+        for (int i = 0; i < t.length() - 1; i++) {
+            if (t.charAt(i) == '.' && t.charAt(i + 1) == ' ' && i + 2 < t.length()
+                    && Character.isUpperCase(t.charAt(i + 2)) && !abbreviation(t, i)) {
+                return t.substring(0, i + 1);
+            }
+        }
+        return t;
+    }
+
+    private static boolean abbreviation(final String t, final int dot) {
+        final String before = t.substring(0, dot + 1).toLowerCase(Locale.ROOT);
+        return before.endsWith("e.g.") || before.endsWith("i.e.") || before.endsWith("vs.");
+    }
+}
