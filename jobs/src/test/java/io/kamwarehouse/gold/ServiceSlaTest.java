@@ -36,9 +36,12 @@ class ServiceSlaTest {
         specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
         FactFixture.plans(ctx, specs, "cfg_service_sla");
         // calendar: weekends, and the two holidays of the 2026 list around the tickets
-        FactFixture.table(ctx, "dim_date", "SELECT CAST(date_format(d, 'yyyyMMdd') AS INT) AS date_key, d AS date, "
+        // (business days numbered as dim_date numbers them)
+        FactFixture.table(ctx, "dim_date", "SELECT date_key, date, is_business_day, "
+                + "CAST(sum(CASE WHEN is_business_day THEN 1 ELSE 0 END) OVER (ORDER BY date) AS INT) AS business_day_number FROM ("
+                + "SELECT CAST(date_format(d, 'yyyyMMdd') AS INT) AS date_key, d AS date, "
                 + "weekday(d) < 5 AND NOT (d BETWEEN DATE'2026-09-25' AND DATE'2026-09-27' OR d BETWEEN DATE'2026-10-01' AND DATE'2026-10-07') "
-                + "AS is_business_day FROM (SELECT explode(sequence(DATE'2026-01-01', DATE'2026-12-31')) AS d)");
+                + "AS is_business_day FROM (SELECT explode(sequence(DATE'2026-01-01', DATE'2026-12-31')) AS d))");
         // KX was tier B until 15 September, S after
         FactFixture.table(ctx, "dim_account", "SELECT * FROM VALUES "
                 + "(1L, 'KS', 'S', TIMESTAMP'2020-01-01 00:00:00', CAST(NULL AS TIMESTAMP)), "
