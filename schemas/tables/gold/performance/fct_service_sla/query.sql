@@ -1,6 +1,5 @@
 WITH params AS (
-  SELECT coalesce(to_date(nullif('${as_of_date}', '')), date_sub(max(_drop_date), 1)) AS as_of_date
-  FROM stg_crm__service_tickets
+  SELECT DATE'${as_of_date}' AS as_of_date
 ),
 tickets AS (
   SELECT t.*, to_date(t.opened_at) AS opened_date, p.as_of_date,

@@ -69,6 +69,7 @@ class ServiceSlaTest {
                 + "('T10', 'KX', 'E2', '2026-09-20 10:00:00', '2026-09-23 10:00:00'), "
                 + "('T11', 'KB', 'E2', '2026-10-20 10:00:00', NULL) "
                 + "AS t(ticket_id, account_id, assigned_employee_id, opened, responded)");
+        FactFixture.dropped(ctx, "2026-10-16"); // the tickets' drop: as of 15 October
         FactFixture.run(ctx, specs, "fct_service_sla", Map.of());
         FactFixture.run(ctx, specs, "mart_service_sla", Map.of());
     }
