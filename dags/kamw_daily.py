@@ -888,19 +888,6 @@ with DAG(
         owner="analytics",
         doc_md="One row per plan_version x career_stage. Runs its job, then its 10 data checks; a failing error check fails the task.",
     )
-    cfg_service_sla = SparkSubmitOperator(
-        task_id="cfg_service_sla",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-cfg_service_sla",
-        application_args=[*kamw.KAMW_ARGS, "run", "cfg_service_sla", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per plan_version x tier. Runs its job, then its 9 data checks; a failing error check fails the task.",
-    )
     dim_employee = SparkSubmitOperator(
         task_id="dim_employee",
         application=kamw.APPLICATION,
@@ -927,19 +914,6 @@ with DAG(
         owner="data-engineering",
         doc_md="One row per account_id per version (valid_from .. valid_to). Runs its job, then its 12 data checks; a failing error check fails the task.",
     )
-    dim_date = SparkSubmitOperator(
-        task_id="dim_date",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-dim_date",
-        application_args=[*kamw.KAMW_ARGS, "run", "dim_date", "--date", "{{ ds }}"],
-        owner="data-engineering",
-        doc_md="One row per calendar date. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
     dim_team = SparkSubmitOperator(
         task_id="dim_team",
         application=kamw.APPLICATION,
@@ -965,6 +939,19 @@ with DAG(
         application_args=[*kamw.KAMW_ARGS, "run", "dim_product", "--date", "{{ ds }}"],
         owner="analytics",
         doc_md="One row per product_id. Runs its job, then its 8 data checks; a failing error check fails the task.",
+    )
+    dim_date = SparkSubmitOperator(
+        task_id="dim_date",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-dim_date",
+        application_args=[*kamw.KAMW_ARGS, "run", "dim_date", "--date", "{{ ds }}"],
+        owner="data-engineering",
+        doc_md="One row per calendar date. Runs its job, then its 11 data checks; a failing error check fails the task.",
     )
     fct_opportunity = SparkSubmitOperator(
         task_id="fct_opportunity",
@@ -1030,6 +1017,32 @@ with DAG(
         application_args=[*kamw.KAMW_ARGS, "run", "fct_contract_renewal", "--date", "{{ ds }}"],
         owner="analytics",
         doc_md="One row per contract_id whose effective end is on or before the as-of date. Runs its job, then its 24 data checks; a failing error check fails the task.",
+    )
+    cfg_service_sla = SparkSubmitOperator(
+        task_id="cfg_service_sla",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-cfg_service_sla",
+        application_args=[*kamw.KAMW_ARGS, "run", "cfg_service_sla", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per plan_version x tier. Runs its job, then its 9 data checks; a failing error check fails the task.",
+    )
+    fct_service_sla = SparkSubmitOperator(
+        task_id="fct_service_sla",
+        application=kamw.APPLICATION,
+        java_class=kamw.JAVA_CLASS,
+        conn_id=kamw.SPARK_CONN_ID,
+        conf=kamw.SPARK_CONF,
+        driver_memory=kamw.DRIVER_MEMORY,
+        executor_memory=kamw.EXECUTOR_MEMORY,
+        name="kamw-fct_service_sla",
+        application_args=[*kamw.KAMW_ARGS, "run", "fct_service_sla", "--date", "{{ ds }}"],
+        owner="analytics",
+        doc_md="One row per ticket_id opened on or before the as-of date. Runs its job, then its 23 data checks; a failing error check fails the task.",
     )
     bdg_kpi_evidence = SparkSubmitOperator(
         task_id="bdg_kpi_evidence",
@@ -1238,19 +1251,6 @@ with DAG(
         application_args=[*kamw.KAMW_ARGS, "run", "fct_prepbench_survey_response", "--date", "{{ ds }}"],
         owner="analytics",
         doc_md="One row per survey and response_id. Runs its job, then its 10 data checks; a failing error check fails the task.",
-    )
-    fct_service_sla = SparkSubmitOperator(
-        task_id="fct_service_sla",
-        application=kamw.APPLICATION,
-        java_class=kamw.JAVA_CLASS,
-        conn_id=kamw.SPARK_CONN_ID,
-        conf=kamw.SPARK_CONF,
-        driver_memory=kamw.DRIVER_MEMORY,
-        executor_memory=kamw.EXECUTOR_MEMORY,
-        name="kamw-fct_service_sla",
-        application_args=[*kamw.KAMW_ARGS, "run", "fct_service_sla", "--date", "{{ ds }}"],
-        owner="analytics",
-        doc_md="One row per ticket_id opened on or before the as-of date. Runs its job, then its 23 data checks; a failing error check fails the task.",
     )
     fct_survey_response = SparkSubmitOperator(
         task_id="fct_survey_response",
@@ -1501,10 +1501,11 @@ with DAG(
     stg_crm__employees >> stg_survey__peer_reviews
     cfg_scoring_plan >> cfg_scoring_weight
     cfg_scoring_plan >> cfg_career_stage
-    cfg_scoring_plan >> cfg_service_sla
     raw_crm__employees >> dim_employee
     dim_employee >> dim_account
     raw_crm__accounts >> dim_account
+    stg_crm__teams >> dim_team
+    stg_crm__products >> dim_product
     stg_crm__accounts >> dim_date
     stg_crm__activities >> dim_date
     stg_crm__employees >> dim_date
@@ -1512,8 +1513,6 @@ with DAG(
     stg_finance__contracts >> dim_date
     stg_finance__invoices >> dim_date
     stg_survey__nps_responses >> dim_date
-    stg_crm__teams >> dim_team
-    stg_crm__products >> dim_product
     dim_account >> fct_opportunity
     dim_date >> fct_opportunity
     dim_employee >> fct_opportunity
@@ -1544,22 +1543,27 @@ with DAG(
     dim_date >> fct_contract_renewal
     stg_finance__contracts >> fct_contract_renewal
     stg_finance__invoices >> fct_contract_renewal
+    cfg_scoring_plan >> cfg_service_sla
+    cfg_scoring_plan >> fct_service_sla
+    cfg_service_sla >> fct_service_sla
+    dim_account >> fct_service_sla
+    dim_date >> fct_service_sla
+    dim_employee >> fct_service_sla
+    stg_crm__service_tickets >> fct_service_sla
     cfg_career_stage >> bdg_kpi_evidence
     cfg_scoring_plan >> bdg_kpi_evidence
     cfg_scoring_weight >> bdg_kpi_evidence
-    cfg_service_sla >> bdg_kpi_evidence
     dim_account >> bdg_kpi_evidence
-    dim_date >> bdg_kpi_evidence
     dim_employee >> bdg_kpi_evidence
     fct_account_month >> bdg_kpi_evidence
     fct_contract_renewal >> bdg_kpi_evidence
     fct_deal_credit >> bdg_kpi_evidence
     fct_opportunity >> bdg_kpi_evidence
+    fct_service_sla >> bdg_kpi_evidence
     stg_crm__activities >> bdg_kpi_evidence
     stg_crm__contacts >> bdg_kpi_evidence
     stg_crm__delivery_milestones >> bdg_kpi_evidence
     stg_crm__kb_contributions >> bdg_kpi_evidence
-    stg_crm__service_tickets >> bdg_kpi_evidence
     stg_survey__nps_responses >> bdg_kpi_evidence
     stg_survey__peer_reviews >> bdg_kpi_evidence
     cfg_scoring_plan >> cfg_bonus_curve
@@ -1575,9 +1579,9 @@ with DAG(
     dim_account >> fct_account_health
     dim_date >> fct_account_health
     fct_account_revenue_month >> fct_account_health
+    fct_service_sla >> fct_account_health
     stg_crm__activities >> fct_account_health
     stg_crm__opportunities >> fct_account_health
-    stg_crm__service_tickets >> fct_account_health
     stg_finance__contracts >> fct_account_health
     stg_finance__invoices >> fct_account_health
     stg_finance__payments >> fct_account_health
@@ -1614,12 +1618,6 @@ with DAG(
     stg_prepbench__airline_responses >> fct_prepbench_survey_response
     stg_prepbench__event_feedback >> fct_prepbench_survey_response
     stg_prepbench__store_survey_answers >> fct_prepbench_survey_response
-    cfg_scoring_plan >> fct_service_sla
-    cfg_service_sla >> fct_service_sla
-    dim_account >> fct_service_sla
-    dim_date >> fct_service_sla
-    dim_employee >> fct_service_sla
-    stg_crm__service_tickets >> fct_service_sla
     dim_account >> fct_survey_response
     dim_date >> fct_survey_response
     dim_employee >> fct_survey_response
