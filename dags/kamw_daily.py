@@ -94,18 +94,16 @@ with DAG(
         doc="One row per plan_version x role x career_stage x kpi. Runs its job, then its 16 data checks; a failing error check fails the task.")
     cfg_career_stage = kamw.table_task(dag, "cfg_career_stage", owner="analytics",
         doc="One row per plan_version x career_stage. Runs its job, then its 10 data checks; a failing error check fails the task.")
-    cfg_service_sla = kamw.table_task(dag, "cfg_service_sla", owner="analytics",
-        doc="One row per plan_version x tier. Runs its job, then its 9 data checks; a failing error check fails the task.")
     dim_employee = kamw.table_task(dag, "dim_employee", owner="data-engineering",
         doc="One row per employee_id per version (valid_from .. valid_to). Runs its job, then its 9 data checks; a failing error check fails the task.")
     dim_account = kamw.table_task(dag, "dim_account", owner="data-engineering",
         doc="One row per account_id per version (valid_from .. valid_to). Runs its job, then its 12 data checks; a failing error check fails the task.")
-    dim_date = kamw.table_task(dag, "dim_date", owner="data-engineering",
-        doc="One row per calendar date. Runs its job, then its 10 data checks; a failing error check fails the task.")
     dim_team = kamw.table_task(dag, "dim_team", owner="analytics",
         doc="One row per team_id. Runs its job, then its 13 data checks; a failing error check fails the task.")
     dim_product = kamw.table_task(dag, "dim_product", owner="analytics",
         doc="One row per product_id. Runs its job, then its 8 data checks; a failing error check fails the task.")
+    dim_date = kamw.table_task(dag, "dim_date", owner="data-engineering",
+        doc="One row per calendar date. Runs its job, then its 11 data checks; a failing error check fails the task.")
     fct_opportunity = kamw.table_task(dag, "fct_opportunity", owner="analytics",
         doc="One row per opportunity_id. Runs its job, then its 23 data checks; a failing error check fails the task.")
     cfg_deal_credit_role = kamw.table_task(dag, "cfg_deal_credit_role", owner="analytics",
@@ -116,6 +114,10 @@ with DAG(
         doc="One row per account_id and month. Runs its job, then its 18 data checks; a failing error check fails the task.")
     fct_contract_renewal = kamw.table_task(dag, "fct_contract_renewal", owner="analytics",
         doc="One row per contract_id whose effective end is on or before the as-of date. Runs its job, then its 24 data checks; a failing error check fails the task.")
+    cfg_service_sla = kamw.table_task(dag, "cfg_service_sla", owner="analytics",
+        doc="One row per plan_version x tier. Runs its job, then its 9 data checks; a failing error check fails the task.")
+    fct_service_sla = kamw.table_task(dag, "fct_service_sla", owner="analytics",
+        doc="One row per ticket_id opened on or before the as-of date. Runs its job, then its 23 data checks; a failing error check fails the task.")
     bdg_kpi_evidence = kamw.table_task(dag, "bdg_kpi_evidence", owner="analytics",
         doc="One row per employee_id, period_type, period, kpi, source_table and source_id. Runs its job, then its 19 data checks; a failing error check fails the task.")
     cfg_bonus_curve = kamw.table_task(dag, "cfg_bonus_curve", owner="analytics",
@@ -142,8 +144,6 @@ with DAG(
         doc="One row per payment event; an employee-quarter has one regular row and one row per deferred allocation. Runs its job, then its 30 data checks; a failing error check fails the task.")
     fct_bonus_reconciliation = kamw.table_task(dag, "fct_bonus_reconciliation", owner="analytics",
         doc="One row per employee_id, pay_period and payout_type with a computed or a paid amount. Runs its job, then its 16 data checks; a failing error check fails the task.")
-    fct_service_sla = kamw.table_task(dag, "fct_service_sla", owner="analytics",
-        doc="One row per ticket_id opened on or before the as-of date. Runs its job, then its 23 data checks; a failing error check fails the task.")
     fct_survey_response = kamw.table_task(dag, "fct_survey_response", owner="analytics",
         doc="One row per response_id. Runs its job, then its 17 data checks; a failing error check fails the task.")
     fct_team_health = kamw.table_task(dag, "fct_team_health", owner="analytics",
@@ -243,10 +243,11 @@ with DAG(
     stg_crm__employees >> stg_survey__peer_reviews
     cfg_scoring_plan >> cfg_scoring_weight
     cfg_scoring_plan >> cfg_career_stage
-    cfg_scoring_plan >> cfg_service_sla
     raw_crm__employees >> dim_employee
     dim_employee >> dim_account
     raw_crm__accounts >> dim_account
+    stg_crm__teams >> dim_team
+    stg_crm__products >> dim_product
     stg_crm__accounts >> dim_date
     stg_crm__activities >> dim_date
     stg_crm__employees >> dim_date
@@ -254,8 +255,6 @@ with DAG(
     stg_finance__contracts >> dim_date
     stg_finance__invoices >> dim_date
     stg_survey__nps_responses >> dim_date
-    stg_crm__teams >> dim_team
-    stg_crm__products >> dim_product
     dim_account >> fct_opportunity
     dim_date >> fct_opportunity
     dim_employee >> fct_opportunity
@@ -286,22 +285,27 @@ with DAG(
     dim_date >> fct_contract_renewal
     stg_finance__contracts >> fct_contract_renewal
     stg_finance__invoices >> fct_contract_renewal
+    cfg_scoring_plan >> cfg_service_sla
+    cfg_scoring_plan >> fct_service_sla
+    cfg_service_sla >> fct_service_sla
+    dim_account >> fct_service_sla
+    dim_date >> fct_service_sla
+    dim_employee >> fct_service_sla
+    stg_crm__service_tickets >> fct_service_sla
     cfg_career_stage >> bdg_kpi_evidence
     cfg_scoring_plan >> bdg_kpi_evidence
     cfg_scoring_weight >> bdg_kpi_evidence
-    cfg_service_sla >> bdg_kpi_evidence
     dim_account >> bdg_kpi_evidence
-    dim_date >> bdg_kpi_evidence
     dim_employee >> bdg_kpi_evidence
     fct_account_month >> bdg_kpi_evidence
     fct_contract_renewal >> bdg_kpi_evidence
     fct_deal_credit >> bdg_kpi_evidence
     fct_opportunity >> bdg_kpi_evidence
+    fct_service_sla >> bdg_kpi_evidence
     stg_crm__activities >> bdg_kpi_evidence
     stg_crm__contacts >> bdg_kpi_evidence
     stg_crm__delivery_milestones >> bdg_kpi_evidence
     stg_crm__kb_contributions >> bdg_kpi_evidence
-    stg_crm__service_tickets >> bdg_kpi_evidence
     stg_survey__nps_responses >> bdg_kpi_evidence
     stg_survey__peer_reviews >> bdg_kpi_evidence
     cfg_scoring_plan >> cfg_bonus_curve
@@ -317,9 +321,9 @@ with DAG(
     dim_account >> fct_account_health
     dim_date >> fct_account_health
     fct_account_revenue_month >> fct_account_health
+    fct_service_sla >> fct_account_health
     stg_crm__activities >> fct_account_health
     stg_crm__opportunities >> fct_account_health
-    stg_crm__service_tickets >> fct_account_health
     stg_finance__contracts >> fct_account_health
     stg_finance__invoices >> fct_account_health
     stg_finance__payments >> fct_account_health
@@ -349,12 +353,6 @@ with DAG(
     cfg_scoring_plan >> fct_bonus_reconciliation
     fct_bonus >> fct_bonus_reconciliation
     stg_finance__bonus_payouts >> fct_bonus_reconciliation
-    cfg_scoring_plan >> fct_service_sla
-    cfg_service_sla >> fct_service_sla
-    dim_account >> fct_service_sla
-    dim_date >> fct_service_sla
-    dim_employee >> fct_service_sla
-    stg_crm__service_tickets >> fct_service_sla
     dim_account >> fct_survey_response
     dim_date >> fct_survey_response
     dim_employee >> fct_survey_response

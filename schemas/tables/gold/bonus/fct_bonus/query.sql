@@ -1,6 +1,5 @@
 WITH params AS (
-  SELECT coalesce(to_date(nullif('${as_of_date}', '')), date_sub(max(_drop_date), 1)) AS as_of_date
-  FROM stg_finance__payments
+  SELECT DATE'${as_of_date}' AS as_of_date
 ),
 cards AS (
   SELECT s.employee_id, s.period, s.period_start, s.period_end, s.role, s.team_id, s.composite_score,

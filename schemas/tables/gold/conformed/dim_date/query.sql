@@ -47,5 +47,7 @@ SELECT
   weekday(date) >= 5 AS is_weekend,
   holiday_name IS NOT NULL AS is_holiday,
   holiday_name,
-  weekday(date) < 5 AND holiday_name IS NULL AS is_business_day
+  weekday(date) < 5 AND holiday_name IS NULL AS is_business_day,
+  CAST(sum(CASE WHEN weekday(date) < 5 AND holiday_name IS NULL THEN 1 ELSE 0 END) OVER (ORDER BY date) AS INT)
+    AS business_day_number
 FROM cal

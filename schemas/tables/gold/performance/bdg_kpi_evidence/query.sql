@@ -1,6 +1,6 @@
 WITH params AS (
   -- the data's span: from the first month with an activity to the as-of date
-  SELECT coalesce(to_date(nullif('${as_of_date}', '')), date_sub(max(_drop_date), 1)) AS as_of_date,
+  SELECT DATE'${as_of_date}' AS as_of_date,
          coalesce(trunc(min(activity_date), 'MM'), DATE'0001-01-01') AS data_from
   FROM stg_crm__activities
 ),
@@ -76,25 +76,6 @@ book AS (
   JOIN teams_at mate ON mate.month = t.month AND mate.team_id = t.team_id AND mate.employee_id <> t.employee_id
   JOIN owners o ON o.month = t.month AND o.owner_employee_id = mate.employee_id
 ),
-business_day_numbers AS (
-  SELECT date, is_business_day, sum(CASE WHEN is_business_day THEN 1 ELSE 0 END) OVER (ORDER BY date) AS n
-  FROM dim_date
-),
-tickets AS (
-  SELECT t.ticket_id, t.assigned_employee_id AS employee_id, t.account_id, t.opened_at, t.first_response_at,
-         coalesce(a.tier, 'B') AS tier,
-         CASE WHEN s.response_hours IS NOT NULL
-              THEN t.opened_at + make_interval(0, 0, 0, 0, CAST(s.response_hours AS INT), 0, 0)
-              ELSE CAST(date_add(b.date, 1) AS TIMESTAMP) END AS deadline_at
-  FROM stg_crm__service_tickets t
-  JOIN plans pl ON to_date(t.opened_at) BETWEEN pl.effective_from AND pl.effective_to
-  LEFT JOIN dim_account a
-    ON a.account_id = t.account_id AND a.valid_from <= t.opened_at AND (a.valid_to IS NULL OR t.opened_at < a.valid_to)
-  JOIN cfg_service_sla s ON s.plan_version = pl.plan_version AND s.tier = coalesce(a.tier, 'B')
-  LEFT JOIN business_day_numbers o ON o.date = to_date(t.opened_at)
-  LEFT JOIN business_day_numbers b ON b.is_business_day AND b.n = o.n + CAST(s.response_business_days AS INT)
-  WHERE t.assigned_employee_id IS NOT NULL
-),
 -- facts dated by one event: they count in every period that holds the date
 dated AS (
   SELECT employee_id, 'bookings_attainment' AS kpi, 'fct_deal_credit' AS source_table, opportunity_id AS source_id,
@@ -121,12 +102,13 @@ dated AS (
   FROM stg_crm__delivery_milestones
   WHERE project_manager_employee_id IS NOT NULL AND coalesce(status, '') <> 'cancelled'
   UNION ALL
-  SELECT t.employee_id, 'ticket_sla', 'stg_crm__service_tickets', t.ticket_id, t.account_id, to_date(t.opened_at),
-         CASE WHEN t.first_response_at <= t.deadline_at THEN 1 ELSE 0 END, 1, NULL,
-         concat('tier ', t.tier, ', due ', CAST(t.deadline_at AS STRING), ', answered ',
-                coalesce(CAST(t.first_response_at AS STRING), 'not yet'))
-  FROM tickets t CROSS JOIN params a
-  WHERE t.first_response_at IS NOT NULL OR t.deadline_at < CAST(date_add(a.as_of_date, 1) AS TIMESTAMP)
+  -- the deadline and status fct_service_sla gives a ticket; open tickets still in time are left out
+  SELECT employee_id, 'ticket_sla', 'fct_service_sla', ticket_id, account_id, opened_date,
+         CASE WHEN within_sla THEN 1 ELSE 0 END, 1, NULL,
+         concat('tier ', tier, ', due ', CAST(deadline_at AS STRING), ', answered ',
+                coalesce(CAST(first_response_at AS STRING), 'not yet'))
+  FROM fct_service_sla
+  WHERE employee_id IS NOT NULL AND within_sla IS NOT NULL
   UNION ALL
   SELECT b.employee_id, 'new_key_contacts', 'stg_crm__contacts', c.contact_id, c.account_id, c.created_date, 1, NULL,
          b.book_basis, c.decision_role

@@ -1,6 +1,6 @@
 WITH params AS (
   -- the data's span: from the first month with an activity to the as-of date
-  SELECT coalesce(to_date(nullif('${as_of_date}', '')), date_sub(max(_drop_date), 1)) AS as_of_date,
+  SELECT DATE'${as_of_date}' AS as_of_date,
          coalesce(trunc(min(activity_date), 'MM'), DATE'0001-01-01') AS data_from
   FROM stg_crm__activities
 ),

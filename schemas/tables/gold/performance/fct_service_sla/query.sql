@@ -1,6 +1,5 @@
 WITH params AS (
-  SELECT coalesce(to_date(nullif('${as_of_date}', '')), date_sub(max(_drop_date), 1)) AS as_of_date
-  FROM stg_crm__service_tickets
+  SELECT DATE'${as_of_date}' AS as_of_date
 ),
 tickets AS (
   SELECT t.*, to_date(t.opened_at) AS opened_date, p.as_of_date,
@@ -26,10 +25,6 @@ employee_at AS (
   JOIN dim_employee e ON e.employee_id = t.assigned_employee_id
   WHERE e.valid_to IS NULL OR t.opened_at < e.valid_to
 ),
-business_day_numbers AS (
-  SELECT date, is_business_day, sum(CASE WHEN is_business_day THEN 1 ELSE 0 END) OVER (ORDER BY date) AS n
-  FROM dim_date
-),
 plans AS (
   SELECT DISTINCT plan_version, plan_hash, effective_from, effective_to FROM cfg_service_sla
 ),
@@ -48,11 +43,11 @@ timed AS (
                 THEN timestampadd(SECOND, CAST(r.rule_hours * 3600 AS BIGINT), r.opened_at)
               WHEN r.rule_business_days IS NOT NULL THEN CAST(date_add(b.date, 1) AS TIMESTAMP) END AS deadline_at,
          CASE WHEN r.first_response_at < r.as_of_end_at THEN r.first_response_at END AS responded_at,
-         o.n AS opened_day_n, rd.n AS response_day_n
+         o.business_day_number AS opened_day_n, rd.business_day_number AS response_day_n
   FROM ruled r
-  LEFT JOIN business_day_numbers o ON o.date = r.opened_date
-  LEFT JOIN business_day_numbers b ON b.is_business_day AND b.n = o.n + r.rule_business_days
-  LEFT JOIN business_day_numbers rd ON rd.date = to_date(r.first_response_at)
+  LEFT JOIN dim_date o ON o.date = r.opened_date
+  LEFT JOIN dim_date b ON b.is_business_day AND b.business_day_number = o.business_day_number + r.rule_business_days
+  LEFT JOIN dim_date rd ON rd.date = to_date(r.first_response_at)
 ),
 classified AS (
   SELECT t.*,

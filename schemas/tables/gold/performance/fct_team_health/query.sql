@@ -1,5 +1,5 @@
 WITH params AS (
-  SELECT coalesce(to_date(nullif('${as_of_date}', '')), date_sub(max(_drop_date), 1)) AS as_of_date,
+  SELECT DATE'${as_of_date}' AS as_of_date,
          trunc(min(activity_date), 'QUARTER') AS first_data_quarter
   FROM stg_crm__activities
 ),

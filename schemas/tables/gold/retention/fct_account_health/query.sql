@@ -54,26 +54,16 @@ payment AS (
   FROM invoice_state
   GROUP BY account_id, month
 ),
--- business days numbered in order: the deadline of a ticket opened on day o is the end of the
--- business day numbered n(o) + sla_business_days_b, n(o) counting the business days up to o
-business_day_numbers AS (
-  SELECT date, is_business_day, sum(CASE WHEN is_business_day THEN 1 ELSE 0 END) OVER (ORDER BY date) AS n
-  FROM dim_date
-),
+-- tickets of the window with the deadline fct_service_sla gives them, judged as at the snapshot
 tickets AS (
-  SELECT s.account_id, s.month, t.ticket_id,
-         CASE WHEN s.tier = 'S' THEN t.opened_at + make_interval(0, 0, 0, 0, ${sla_hours_s}, 0, 0)
-              WHEN s.tier = 'A' THEN t.opened_at + make_interval(0, 0, 0, 0, ${sla_hours_a}, 0, 0)
-              ELSE CAST(date_add(b.date, 1) AS TIMESTAMP) END AS deadline_at,
-         CASE WHEN t.first_response_at <= CAST(date_add(s.as_of_date, 1) AS TIMESTAMP) THEN t.first_response_at END
+  SELECT s.account_id, s.month, t.ticket_id, t.deadline_at,
+         CASE WHEN t.first_response_at < CAST(date_add(s.as_of_date, 1) AS TIMESTAMP) THEN t.first_response_at END
            AS responded_at,
          CAST(date_add(s.as_of_date, 1) AS TIMESTAMP) AS as_of_end_at
   FROM snapshots s
-  JOIN stg_crm__service_tickets t
-    ON t.account_id = s.account_id
-   AND to_date(t.opened_at) <= s.as_of_date AND to_date(t.opened_at) > date_sub(s.as_of_date, ${sla_window_days})
-  LEFT JOIN business_day_numbers o ON o.date = to_date(t.opened_at)
-  LEFT JOIN business_day_numbers b ON b.is_business_day AND b.n = o.n + ${sla_business_days_b}
+  JOIN fct_service_sla t
+    ON t.account_id = s.account_id AND t.deadline_at IS NOT NULL
+   AND t.opened_date <= s.as_of_date AND t.opened_date > date_sub(s.as_of_date, ${sla_window_days})
 ),
 sla AS (
   SELECT account_id, month, count(*) AS tickets_in_window,

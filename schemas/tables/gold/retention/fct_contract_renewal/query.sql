@@ -1,6 +1,5 @@
 WITH params AS (
-  SELECT coalesce(to_date(nullif('${as_of_date}', '')), date_sub(max(_drop_date), 1)) AS as_of_date
-  FROM stg_finance__contracts
+  SELECT DATE'${as_of_date}' AS as_of_date
 ),
 -- as in fct_account_revenue_month: a terminated contract ends where its invoices stop covering it
 invoiced_through AS (

@@ -68,7 +68,7 @@ public final class ModelJob implements TableJob {
         if (missing != null) {
             return missing;
         }
-        final Map<String, Double> settings = settings(spark, spec, params);
+        final Map<String, Double> settings = settings(wh, spec, params);
         final QueryInputs q = QueryInputs.prepare(wh, spec, params.source(), params.vars(),
                 LOGIC_VERSION + "\n" + params.modelKind() + "\n" + params.segmentBy() + "\n" + new TreeMap<>(settings));
         if (!options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
@@ -129,9 +129,10 @@ public final class ModelJob implements TableJob {
     }
 
     /** Settings with vars substituted (spec defaults overridden by --conf kamw.var.NAME). */
-    private static Map<String, Double> settings(final SparkSession spark, final TableSpec spec, final ModelParams params) {
-        final Map<String, String> conf = CollectionConverters.asJava(spark.conf().getAll());
-        final Map<String, String> values = SqlText.resolve(params.vars(), conf, "CNY");
+    private static Map<String, Double> settings(final Warehouse wh, final TableSpec spec, final ModelParams params) {
+        final Map<String, String> conf = CollectionConverters.asJava(wh.spark().conf().getAll());
+        final Map<String, String> values = SqlText.resolve(params.vars(), conf, QueryInputs.builtIns(wh),
+                params.settings().values().toArray(String[]::new));
         final Map<String, Double> out = new LinkedHashMap<>();
         for (final Map.Entry<String, String> e : params.settings().entrySet()) {
             final String text = SqlText.substitute(e.getValue(), values);

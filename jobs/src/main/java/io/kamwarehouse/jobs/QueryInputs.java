@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.runtime.WarehouseConfig;
 import io.kamwarehouse.spec.SqlText;
 import io.kamwarehouse.spec.TableSpec;
 import scala.jdk.javaapi.CollectionConverters;
@@ -58,11 +59,17 @@ final class QueryInputs {
             inputs.read(in).createOrReplaceTempView(in);
         }
         final Map<String, String> conf = CollectionConverters.asJava(spark.conf().getAll());
-        final Map<String, String> values = SqlText.resolve(vars, conf,
-                spark.conf().get(StagingJob.REPORTING_CURRENCY_CONF, StagingJob.DEFAULT_REPORTING_CURRENCY));
+        final Map<String, String> values = SqlText.resolve(vars, conf, builtIns(wh), query);
         final String sql = SqlText.substitute(query, values);
+        // the substituted query holds every var's value, the built-in as-of date and currency too, so
+        // a new as-of date or currency changes the fingerprint and rebuilds the table
         final String fp = sha(logicVersion + "\n" + sql + "\n" + new TreeMap<>(inputs.versions()));
         return new QueryInputs(inputs, sql, fp);
+    }
+
+    /** The built-in vars of a build in this warehouse: the reporting currency and the run's as-of date. */
+    static SqlText.BuiltIns builtIns(final Warehouse wh) {
+        return new SqlText.BuiltIns(WarehouseConfig.reportingCurrency(wh.spark()), () -> AsOfDate.of(wh));
     }
 
     /**

@@ -43,6 +43,7 @@ import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.StepTimer;
 import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.runtime.WarehouseConfig;
 import io.kamwarehouse.spec.MoneyColumn;
 import io.kamwarehouse.spec.StagingParams;
 import io.kamwarehouse.spec.TableSpec;
@@ -50,9 +51,8 @@ import io.kamwarehouse.spec.TableSpec;
 /**
  * Builds {@code stg_<source>__<entity>} from {@code raw_<source>__<entity>}: the latest version of
  * each business key (by the spec's {@code latest_by}), percentages as fractions, amounts converted
- * to the reporting currency (Spark conf {@value #REPORTING_CURRENCY_CONF}, default
- * {@value #DEFAULT_REPORTING_CURRENCY}), bronze lineage kept and {@code _updated_at} set when a row
- * changes.
+ * to the reporting currency ({@link WarehouseConfig#reportingCurrency(SparkSession)}), bronze
+ * lineage kept and {@code _updated_at} set when a row changes.
  *
  * <p>Incremental: only bronze batches not yet merged (see {@link MergedBatches}) are read,
  * reduced to the latest version per key and compared with the table; only keys that are new, or
@@ -63,9 +63,6 @@ import io.kamwarehouse.spec.TableSpec;
  */
 public final class StagingJob implements TableJob {
 
-    /** Spark conf naming the reporting currency. */
-    public static final String REPORTING_CURRENCY_CONF = "kamw.reportingCurrency";
-    public static final String DEFAULT_REPORTING_CURRENCY = "CNY";
     /** Part of the fingerprint: bump when the job's output for the same input changes. */
     static final String LOGIC_VERSION = "staging-1";
 
@@ -86,7 +83,7 @@ public final class StagingJob implements TableJob {
         if (!inputs.exists(bronze)) {
             return result(spec, RunRecord.SKIPPED, 0, 0, wh, inputs, bronze + " does not exist yet: nothing to stage");
         }
-        final String reporting = reportingCurrency(spark);
+        final String reporting = WarehouseConfig.reportingCurrency(spark);
         final String fingerprint = fingerprint(contract, params, reporting);
         timer.lap("exists+fingerprint");
         final Dataset<Row> bronzeAll = inputs.read(bronze);
@@ -343,15 +340,6 @@ public final class StagingJob implements TableJob {
             case LONG -> DataTypes.createDecimalType(21, 2);
             default -> throw new KamwException("percent_to_fraction applies to numbers, not " + type.sql());
         };
-    }
-
-    /** The reporting currency from Spark conf {@value #REPORTING_CURRENCY_CONF} (default CNY). */
-    public static String reportingCurrency(final SparkSession spark) {
-        final String c = spark.conf().get(REPORTING_CURRENCY_CONF, DEFAULT_REPORTING_CURRENCY).trim().toUpperCase(java.util.Locale.ROOT);
-        if (!c.matches("[A-Z]{3}")) {
-            throw new KamwException(REPORTING_CURRENCY_CONF + " '" + c + "' is not an ISO currency code such as CNY or USD");
-        }
-        return c;
     }
 
     /** What the table's content depends on besides its input rows: contract columns and key, parameters, currency. */

@@ -3,8 +3,13 @@ package io.kamwarehouse.runtime;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+
+import org.apache.spark.sql.SparkSession;
+
+import io.kamwarehouse.KamwException;
 
 /**
  * Where the warehouse lives and how Spark runs, resolved once from the command line, environment
@@ -21,6 +26,13 @@ public final class WarehouseConfig {
     public static final String ENV_SCHEMAS = "KAMW_SCHEMAS";
     /** Default warehouse folder, relative to the working directory. */
     public static final String DEFAULT_WAREHOUSE = "warehouse";
+    /**
+     * Spark conf naming the reporting currency: silver converts every amount to it and gold
+     * queries read it as {@code ${reporting_currency}} ({@code --conf kamw.reportingCurrency=USD}).
+     */
+    public static final String REPORTING_CURRENCY_CONF = "kamw.reportingCurrency";
+    /** The reporting currency when none is configured. */
+    public static final String DEFAULT_REPORTING_CURRENCY = "CNY";
 
     private final String warehouseRoot;
     private final String landingRoot;
@@ -35,6 +47,7 @@ public final class WarehouseConfig {
         this.schemasDir = schemasDir;
         this.master = master;
         this.sparkConf = Map.copyOf(sparkConf);
+        reportingCurrency(this.sparkConf.get(REPORTING_CURRENCY_CONF)); // a bad code stops the command at once
     }
 
     /**
@@ -103,6 +116,36 @@ public final class WarehouseConfig {
 
     public Map<String, String> sparkConf() {
         return sparkConf;
+    }
+
+    /** The reporting currency this configuration sets (or the default). */
+    public String reportingCurrency() {
+        return reportingCurrency(sparkConf.get(REPORTING_CURRENCY_CONF));
+    }
+
+    /**
+     * The reporting currency a session runs with: its Spark conf {@value #REPORTING_CURRENCY_CONF},
+     * else {@value #DEFAULT_REPORTING_CURRENCY}. Jobs ask here, so silver and gold cannot disagree.
+     */
+    public static String reportingCurrency(final SparkSession spark) {
+        final String configured = spark.conf().getOption(REPORTING_CURRENCY_CONF).getOrElse(() -> null);
+        return reportingCurrency(configured);
+    }
+
+    /**
+     * A configured reporting currency as an upper-case ISO 4217 code (null or blank: the default);
+     * anything else is an error naming the setting.
+     */
+    public static String reportingCurrency(final String configured) {
+        if (configured == null || configured.isBlank()) {
+            return DEFAULT_REPORTING_CURRENCY;
+        }
+        final String c = configured.trim().toUpperCase(Locale.ROOT);
+        if (!c.matches("[A-Z]{3}")) {
+            throw new KamwException(REPORTING_CURRENCY_CONF + " '" + configured.trim()
+                    + "' is not an ISO currency code such as CNY or USD; fix --conf " + REPORTING_CURRENCY_CONF + "=...");
+        }
+        return c;
     }
 
     /** True when the warehouse is a folder on this machine. */

@@ -1,11 +1,13 @@
 package io.kamwarehouse.spec;
 
+import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,15 +20,31 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The SQL of a gold spec: {@code ${var}} substitution from the spec's {@code vars} (overridden by
- * Spark conf {@value #VAR_CONF_PREFIX}{@code <name>}), and the tables a query names, so a spec
- * cannot read a table it does not declare.
+ * Spark conf {@value #VAR_CONF_PREFIX}{@code <name>}) and the built-in vars, and the tables a query
+ * names, so a spec cannot read a table it does not declare.
  */
 public final class SqlText {
 
     /** Spark conf prefix that overrides a spec var at run time: {@code --conf kamw.var.min_responses=50}. */
     public static final String VAR_CONF_PREFIX = "kamw.var.";
-    /** Vars every query may use without declaring them. */
-    public static final Set<String> BUILT_IN = Set.of("reporting_currency");
+    /** The reporting currency as a quoted SQL string: {@code 'CNY'}. */
+    public static final String REPORTING_CURRENCY = "reporting_currency";
+    /** The run's as-of date as {@code yyyy-MM-dd}, for a date literal: {@code DATE'${as_of_date}'}. */
+    public static final String AS_OF_DATE = "as_of_date";
+    /** Vars every query may use without declaring them; their values are decided once per run. */
+    public static final Set<String> BUILT_IN = Set.of(REPORTING_CURRENCY, AS_OF_DATE);
+
+    /**
+     * The values of the built-in vars for a build. The as-of date is asked for only when a text
+     * uses it (deciding it may read the warehouse's metadata, or fail when there is none).
+     */
+    public record BuiltIns(String reportingCurrency, Supplier<LocalDate> asOfDate) {
+
+        /** Stand-in values for checking a spec's SQL when it loads. */
+        public static BuiltIns forChecking(final String reportingCurrency) {
+            return new BuiltIns(reportingCurrency, () -> LocalDate.of(2000, 1, 1));
+        }
+    }
 
     private static final Pattern VAR = Pattern.compile("\\$\\{([a-z_][a-z0-9_]*)}");
 
@@ -59,9 +77,12 @@ public final class SqlText {
         return sb.toString();
     }
 
-    /** Vars with their run-time values: spec defaults, overridden by Spark conf. */
+    /**
+     * Vars with their run-time values: spec defaults, overridden by Spark conf, and the built-in vars
+     * the given texts use.
+     */
     public static Map<String, String> resolve(final Map<String, String> defaults, final Map<String, String> conf,
-            final String reportingCurrency) {
+            final BuiltIns builtIns, final String... texts) {
         final Map<String, String> out = new LinkedHashMap<>(defaults);
         for (final String name : defaults.keySet()) {
             final String v = conf.get(VAR_CONF_PREFIX + name);
@@ -69,7 +90,16 @@ public final class SqlText {
                 out.put(name, v);
             }
         }
-        out.put("reporting_currency", "'" + reportingCurrency.replace("'", "") + "'");
+        final Set<String> used = new TreeSet<>();
+        for (final String t : texts) {
+            used.addAll(varsUsed(t));
+        }
+        if (used.contains(REPORTING_CURRENCY)) {
+            out.put(REPORTING_CURRENCY, "'" + builtIns.reportingCurrency().replace("'", "") + "'");
+        }
+        if (used.contains(AS_OF_DATE)) {
+            out.put(AS_OF_DATE, builtIns.asOfDate().get().toString());
+        }
         return out;
     }
 

@@ -66,6 +66,8 @@ public final class BonusFixture {
         // K1 churned before D1 closed (it came back): no clawback; K2 churns in June 2026, before D2 was collected
         FactFixture.table(ctx, "fct_account_revenue_month", "SELECT * FROM VALUES ('K1', DATE'2025-12-01', 'churn'), "
                 + "('K1', DATE'2026-02-01', 'reactivation'), ('K2', DATE'2026-06-01', 'churn') AS t(account_id, month, movement_type)");
+        // the payments drop of 1 October: the data is as of 30 September
+        FactFixture.dropped(ctx, "2026-10-01");
         ledger(ctx, "");
     }
 

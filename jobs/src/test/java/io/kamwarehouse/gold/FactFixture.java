@@ -2,12 +2,17 @@ package io.kamwarehouse.gold;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 
+import io.kamwarehouse.ingest.IngestedFiles;
 import io.kamwarehouse.jobs.JobOptions;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.pipeline.TableRunner;
@@ -39,6 +44,17 @@ final class FactFixture {
         ctx.warehouse().registerViewsFor(query);
         ctx.warehouse().spark().sql(query).coalesce(1).write().format("delta").mode(SaveMode.Overwrite)
                 .option("overwriteSchema", "true").save(ctx.warehouse().tablePath(name));
+    }
+
+    /**
+     * Records that the warehouse has ingested a drop of the given date (one {@code ingested_files}
+     * row), so a run's as-of date is the day before it, as after a real ingest.
+     */
+    static void dropped(final RunContext ctx, final String dropDate) {
+        final Row r = RowFactory.create("fixture.drop", Date.valueOf(dropDate), "fixture", 0L, 0L, "fixture-" + dropDate, null,
+                "fixture-" + dropDate, 0L, 0L, 0L, Timestamp.valueOf(dropDate + " 06:00:00"), "fixture");
+        ctx.warehouse().spark().createDataFrame(List.of(r), IngestedFiles.SCHEMA).coalesce(1).write().format("delta")
+                .mode(SaveMode.Overwrite).save(ctx.warehouse().tablePath(IngestedFiles.TABLE));
     }
 
     /**

@@ -80,11 +80,12 @@ final class PipelineFixture {
     }
 
     /**
-     * A stand-in dim_date: {@code date_key}, {@code date} and {@code is_business_day} (Monday to
-     * Friday, no holidays) for every day of the given years.
+     * A stand-in dim_date: {@code date_key}, {@code date}, {@code is_business_day} (Monday to
+     * Friday, no holidays) and {@code business_day_number} for every day of the given years.
      */
     static String calendar(final RunContext ctx, final int fromYear, final int toYear) {
-        ctx.warehouse().spark().sql("SELECT CAST(date_format(d, 'yyyyMMdd') AS INT) AS date_key, d AS date, weekday(d) < 5 AS is_business_day "
+        ctx.warehouse().spark().sql("SELECT CAST(date_format(d, 'yyyyMMdd') AS INT) AS date_key, d AS date, weekday(d) < 5 AS is_business_day, "
+                + "CAST(sum(CASE WHEN weekday(d) < 5 THEN 1 ELSE 0 END) OVER (ORDER BY d) AS INT) AS business_day_number "
                 + "FROM (SELECT explode(sequence(make_date(" + fromYear + ", 1, 1), make_date(" + toYear + ", 12, 31))) AS d)")
                 .coalesce(1).write().format("delta").mode(SaveMode.Overwrite).save(ctx.warehouse().tablePath("dim_date"));
         return "dim_date";

@@ -36,9 +36,12 @@ class ServiceSlaTest {
         specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
         FactFixture.plans(ctx, specs, "cfg_service_sla");
         // calendar: weekends, and the two holidays of the 2026 list around the tickets
-        FactFixture.table(ctx, "dim_date", "SELECT CAST(date_format(d, 'yyyyMMdd') AS INT) AS date_key, d AS date, "
+        // (business days numbered as dim_date numbers them)
+        FactFixture.table(ctx, "dim_date", "SELECT date_key, date, is_business_day, "
+                + "CAST(sum(CASE WHEN is_business_day THEN 1 ELSE 0 END) OVER (ORDER BY date) AS INT) AS business_day_number FROM ("
+                + "SELECT CAST(date_format(d, 'yyyyMMdd') AS INT) AS date_key, d AS date, "
                 + "weekday(d) < 5 AND NOT (d BETWEEN DATE'2026-09-25' AND DATE'2026-09-27' OR d BETWEEN DATE'2026-10-01' AND DATE'2026-10-07') "
-                + "AS is_business_day FROM (SELECT explode(sequence(DATE'2026-01-01', DATE'2026-12-31')) AS d)");
+                + "AS is_business_day FROM (SELECT explode(sequence(DATE'2026-01-01', DATE'2026-12-31')) AS d))");
         // KX was tier B until 15 September, S after
         FactFixture.table(ctx, "dim_account", "SELECT * FROM VALUES "
                 + "(1L, 'KS', 'S', TIMESTAMP'2020-01-01 00:00:00', CAST(NULL AS TIMESTAMP)), "
@@ -66,6 +69,7 @@ class ServiceSlaTest {
                 + "('T10', 'KX', 'E2', '2026-09-20 10:00:00', '2026-09-23 10:00:00'), "
                 + "('T11', 'KB', 'E2', '2026-10-20 10:00:00', NULL) "
                 + "AS t(ticket_id, account_id, assigned_employee_id, opened, responded)");
+        FactFixture.dropped(ctx, "2026-10-16"); // the tickets' drop: as of 15 October
         FactFixture.run(ctx, specs, "fct_service_sla", Map.of());
         FactFixture.run(ctx, specs, "mart_service_sla", Map.of());
     }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.WarehouseConfig;
 import io.kamwarehouse.spec.CheckResult;
 import io.kamwarehouse.spec.DataChecks;
 import io.kamwarehouse.spec.TableSpecCatalog;
@@ -192,7 +193,7 @@ class StagingJobTest {
         assertEquals(repaired.outputVersion(), version("stg_crm__opportunities"));
 
         // The reporting currency is a setting; changing it rebuilds the table in the new currency.
-        ctx.warehouse().spark().conf().set(StagingJob.REPORTING_CURRENCY_CONF, "USD");
+        ctx.warehouse().spark().conf().set(WarehouseConfig.REPORTING_CURRENCY_CONF, "USD");
         try {
             final JobResult usd = stage("stg_crm__opportunities");
             assertTrue(usd.message().startsWith("contract, staging parameters or reporting currency changed"), usd.message());
@@ -200,7 +201,7 @@ class StagingJobTest {
             assertEquals(new BigDecimal("1000.00"), inUsd.get("O1").getAs("amount_rpt"));
             assertEquals(new BigDecimal("70.00"), inUsd.get("O3").getAs("amount_rpt"), "CNY 500 at Friday's CNY->USD 0.14");
         } finally {
-            ctx.warehouse().spark().conf().unset(StagingJob.REPORTING_CURRENCY_CONF);
+            ctx.warehouse().spark().conf().unset(WarehouseConfig.REPORTING_CURRENCY_CONF);
         }
     }
 
