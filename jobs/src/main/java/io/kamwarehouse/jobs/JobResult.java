@@ -20,9 +20,4 @@ public record JobResult(String table, String status, long rowsRead, long rowsWri
     public JobResult {
         inputVersions = Map.copyOf(inputVersions);
     }
-
-    /** True when the run committed a new version of the table. */
-    public boolean changed() {
-        return io.kamwarehouse.metadata.RunRecord.SUCCEEDED.equals(status) && rowsWritten > 0;
-    }
 }

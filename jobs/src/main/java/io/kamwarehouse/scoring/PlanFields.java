@@ -95,10 +95,6 @@ public final class PlanFields {
         return number(v, field);
     }
 
-    public BigDecimal optionalNumber(final Map<String, Object> m, final String key, final String parent) {
-        return m.get(key) == null ? null : number(m, key, parent);
-    }
-
     public BigDecimal number(final Object v, final String field) {
         if (v instanceof BigDecimal b) {
             return b.stripTrailingZeros().scale() < 0 ? b.setScale(0) : b.stripTrailingZeros();

@@ -78,12 +78,6 @@ public record ServingConfig(
                 teamRoles, embeddedPort, embeddedDatabase);
     }
 
-    /** A copy with another embedded port. */
-    public ServingConfig withPort(final int port) {
-        return new ServingConfig(schema, prefixes, exclude, teamColumn, teamRestricted, readerRole, teamReaderRole,
-                teamRoles, port, embeddedDatabase);
-    }
-
     static void requireIdentifier(final String id) {
         if (id == null || !id.matches(IDENT) || id.length() > 63) {
             throw new KamwException("conf/serving.yaml: '" + id + "' is not a PostgreSQL name this tool accepts "

@@ -524,19 +524,6 @@ public final class TableSpecCatalog {
         return s;
     }
 
-    /** Specs that depend on a table, directly or through others, in dependency order. */
-    public List<TableSpec> downstreamOf(final String table) {
-        final Set<String> affected = new HashSet<>(Set.of(table));
-        final List<TableSpec> out = new ArrayList<>();
-        for (final TableSpec s : ordered) {
-            if (!s.name().equals(table) && s.dependencies().stream().anyMatch(affected::contains)) {
-                affected.add(s.name());
-                out.add(s);
-            }
-        }
-        return out;
-    }
-
     /** The columns a table will have when the spec (or contract, for bronze) says so; empty when only the job knows. */
     public Optional<List<String>> columnsOf(final String table) {
         if (table.startsWith("raw_")) {
