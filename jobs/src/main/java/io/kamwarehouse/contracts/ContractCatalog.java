@@ -1,14 +1,12 @@
 package io.kamwarehouse.contracts;
 
 import java.math.BigDecimal;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.kamwarehouse.runtime.DependencyOrder;
 import io.kamwarehouse.runtime.SchemaFiles;
 
 /**
@@ -227,35 +226,10 @@ public final class ContractCatalog {
      * references excepted), so a batch's references can be checked against rows already loaded.
      */
     public static List<Contract> dependencyOrder(final Collection<Contract> contracts) {
-        final Map<String, Contract> all = new TreeMap<>();
-        contracts.forEach(c -> all.put(c.qualifiedName(), c));
-        final List<Contract> out = new ArrayList<>();
-        final Set<String> done = new LinkedHashSet<>();
-        final Set<String> visiting = new HashSet<>();
-        for (final String name : all.keySet()) {
-            visit(name, all, done, visiting, new ArrayDeque<>(), out);
-        }
-        return out;
-    }
-
-    private static void visit(final String name, final Map<String, Contract> all, final Set<String> done,
-            final Set<String> visiting, final Deque<String> path, final List<Contract> out) {
-        if (done.contains(name) || !all.containsKey(name)) {
-            return;
-        }
-        if (!visiting.add(name)) {
-            throw new ContractException("contracts reference each other in a cycle: " + String.join(" -> ", path) + " -> " + name);
-        }
-        path.addLast(name);
-        for (final ContractColumn col : all.get(name).columns()) {
-            if (col.references() != null && !col.references().qualifiedEntity().equals(name)) {
-                visit(col.references().qualifiedEntity(), all, done, visiting, path, out);
-            }
-        }
-        path.removeLast();
-        visiting.remove(name);
-        done.add(name);
-        out.add(all.get(name));
+        final List<Contract> byName = contracts.stream().sorted(Comparator.comparing(Contract::qualifiedName)).toList();
+        return DependencyOrder.sort(byName, Contract::qualifiedName,
+                c -> c.columns().stream().filter(col -> col.references() != null).map(col -> col.references().qualifiedEntity()).toList(),
+                cycle -> new ContractException("contracts reference each other in a cycle: " + String.join(" -> ", cycle)));
     }
 
     /** All contracts, in dependency order. */

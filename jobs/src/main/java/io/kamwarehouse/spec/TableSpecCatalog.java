@@ -1,10 +1,8 @@
 package io.kamwarehouse.spec;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +22,7 @@ import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.ingest.BronzeIngestor;
+import io.kamwarehouse.runtime.DependencyOrder;
 import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.runtime.Warehouse;
 
@@ -460,39 +459,11 @@ public final class TableSpecCatalog {
      * by name otherwise. Throws naming the cycle when there is one.
      */
     public static List<TableSpec> dependencyOrder(final Collection<TableSpec> specs) {
-        final Map<String, TableSpec> all = new LinkedHashMap<>();
-        specs.stream().sorted(Comparator.comparing((TableSpec s) -> TableSpec.LAYERS.indexOf(s.layer()))
-                .thenComparing(TableSpec::name)).forEach(s -> all.put(s.name(), s));
-        final List<TableSpec> out = new ArrayList<>();
-        final Set<String> done = new HashSet<>();
-        final Set<String> visiting = new HashSet<>();
-        for (final String name : all.keySet()) {
-            visit(name, all, done, visiting, new ArrayDeque<>(), out);
-        }
-        return out;
-    }
-
-    private static void visit(final String name, final Map<String, TableSpec> all, final Set<String> done,
-            final Set<String> visiting, final Deque<String> path, final List<TableSpec> out) {
-        if (done.contains(name) || !all.containsKey(name)) {
-            return;
-        }
-        path.addLast(name);
-        if (!visiting.add(name)) {
-            final List<String> cycle = new ArrayList<>(path);
-            throw new TableSpecException("table specs depend on each other in a cycle: "
-                    + String.join(" -> ", cycle.subList(cycle.indexOf(name), cycle.size()))
-                    + "; a table cannot (through inputs or relationship checks) depend on itself");
-        }
-        for (final String dep : all.get(name).dependencies()) {
-            if (!dep.equals(name)) {
-                visit(dep, all, done, visiting, path, out);
-            }
-        }
-        path.removeLast();
-        visiting.remove(name);
-        done.add(name);
-        out.add(all.get(name));
+        final List<TableSpec> sorted = specs.stream().sorted(Comparator.comparing((TableSpec s) -> TableSpec.LAYERS.indexOf(s.layer()))
+                .thenComparing(TableSpec::name)).toList();
+        return DependencyOrder.sort(sorted, TableSpec::name, TableSpec::dependencies,
+                cycle -> new TableSpecException("table specs depend on each other in a cycle: " + String.join(" -> ", cycle)
+                        + "; a table cannot (through inputs or relationship checks) depend on itself"));
     }
 
     // ---- queries ---------------------------------------------------------------------------
