@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.generate.GenerationReport;
 import io.kamwarehouse.generate.GeneratorOptions;
@@ -31,7 +32,6 @@ import io.kamwarehouse.pipeline.Pipeline;
 import io.kamwarehouse.pipeline.TableRunner;
 import io.kamwarehouse.runtime.Progress;
 import io.kamwarehouse.runtime.RunContext;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.runtime.SparkSessions;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.runtime.WarehouseConfig;

@@ -18,8 +18,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-import io.kamwarehouse.runtime.DependencyOrder;
-import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.DependencyOrder;
+import io.kamwarehouse.SchemaFiles;
 
 /**
  * All source contracts, loaded and checked together: every file parses, names match their

@@ -18,12 +18,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.kamwarehouse.DependencyOrder;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.ingest.BronzeIngestor;
-import io.kamwarehouse.runtime.DependencyOrder;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.runtime.Warehouse;
 
 /**

@@ -13,8 +13,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.testing.SharedSpark;
 

@@ -14,12 +14,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.ingest.IngestResult;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.runtime.Progress;
 import io.kamwarehouse.runtime.RunContext;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.testing.SharedSpark;
 

@@ -1,4 +1,4 @@
-package io.kamwarehouse.runtime;
+package io.kamwarehouse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

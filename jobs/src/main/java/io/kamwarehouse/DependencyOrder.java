@@ -1,4 +1,4 @@
-package io.kamwarehouse.runtime;
+package io.kamwarehouse;
 
 import java.util.ArrayList;
 import java.util.Collection;
