@@ -53,7 +53,7 @@ public final class RunLog {
         final List<Row> rows = new ArrayList<>();
         for (final RunRecord r : records) {
             rows.add(RowFactory.create(r.runId(), r.pipelineRunId(), r.job(), r.arguments(), r.startedAt(), r.endedAt(),
-                    r.endedAt().getTime() - r.startedAt().getTime(), r.status(),
+                    r.endedAt().getTime() - r.startedAt().getTime(), r.status().text(),
                     r.inputVersions() == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(
                             Map.copyOf(r.inputVersions())),
                     r.outputTable(), r.outputVersion(), r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(),
