@@ -13,11 +13,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import io.kamwarehouse.DependencyOrder;
 import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.Contract;
@@ -35,7 +30,6 @@ import io.kamwarehouse.runtime.Warehouse;
  */
 public final class TableSpecCatalog {
 
-    private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> SPEC_KEYS = Set.of("name", "layer", "description", "grain", "keys", "inputs", "job",
             "checks", "schedule", "owner", "columns");
     private static final Set<String> CHECK_EXTRA_KEYS = Set.of("severity", "name");
@@ -122,17 +116,7 @@ public final class TableSpecCatalog {
      */
     public static TableSpec parse(final String path, final String yaml, final String query, final boolean queryInFile) {
         final SpecFields f = new SpecFields(path);
-        final Object doc;
-        try {
-            doc = YAML.readValue(yaml, Object.class);
-        } catch (final JsonProcessingException e) {
-            throw f.error(null, "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
-        }
-        if (doc == null) {
-            throw f.error(null, "the file is empty");
-        }
-        final Map<String, Object> m = new LinkedHashMap<>(f.mapping(doc, null));
+        final Map<String, Object> m = new LinkedHashMap<>(f.document(yaml));
         final Set<String> allowed = new HashSet<>(SPEC_KEYS);
         allowed.addAll(KINDS.keySet());
         f.unknownKeys(null, m.keySet(), allowed);
