@@ -20,15 +20,8 @@ public final class PlanFields extends YamlFields<ScoringPlanException> {
 
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
-    private final String file;
-
     public PlanFields(final String file) {
         super("scoring plan " + file, ScoringPlanException::new);
-        this.file = file;
-    }
-
-    public String file() {
-        return file;
     }
 
     static String path(final String parent, final String key) {

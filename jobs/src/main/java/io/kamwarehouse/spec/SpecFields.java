@@ -5,15 +5,8 @@ import io.kamwarehouse.YamlFields;
 /** Reads the fields of one spec file's YAML, with messages that name the file and the field. */
 final class SpecFields extends YamlFields<TableSpecException> {
 
-    private final String path;
-
     SpecFields(final String path) {
         super("table spec " + path, TableSpecException::new);
-        this.path = path;
-    }
-
-    String path() {
-        return path;
     }
 
     static void checkColumnName(final SpecFields f, final String field, final String column) {
