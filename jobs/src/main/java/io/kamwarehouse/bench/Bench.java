@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.generate.GenerationReport;
 import io.kamwarehouse.generate.GeneratorOptions;
@@ -26,12 +27,11 @@ import io.kamwarehouse.generate.SampleGenerator;
 import io.kamwarehouse.ingest.IngestResult;
 import io.kamwarehouse.ingest.IngestService;
 import io.kamwarehouse.ingest.Landing;
-import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.pipeline.Pipeline;
 import io.kamwarehouse.pipeline.TableRunner;
 import io.kamwarehouse.runtime.Progress;
 import io.kamwarehouse.runtime.RunContext;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.runtime.SparkSessions;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.runtime.WarehouseConfig;
@@ -100,7 +100,7 @@ public final class Bench {
         final SparkSession spark = SparkSessions.getOrCreate(cfg);
         final Warehouse warehouse = new Warehouse(spark, cfg);
         add(new Measure("full", "spark_start", Measure.WHOLE_STAGE, seconds(startSpark), -1, -1, memory.peakRssMib(),
-                memory.peakHeapMib(), RunRecord.SUCCEEDED, "SparkSession with Delta, " + cfg.master()));
+                memory.peakHeapMib(), RunStatus.SUCCEEDED.text(), "SparkSession with Delta, " + cfg.master()));
 
         // The baselines copy the same files the pipeline ingests: listed before it runs, while they are pending.
         final Landing.Scan fullDrop = scan(warehouse, contracts);
@@ -195,7 +195,7 @@ public final class Bench {
             final long rowsIn = b.job() == null ? -1 : b.job().rowsRead();
             final long rowsOut = b.job() == null ? -1 : b.job().rowsWritten();
             steps.add(new Measure(phase, Warehouse.layerOf(b.table()), b.table(), b.elapsed().toNanos() / 1e9, rowsIn, rowsOut,
-                    memory.peakRssMib(), memory.peakHeapMib(), b.status(), String.format(java.util.Locale.ROOT,
+                    memory.peakRssMib(), memory.peakHeapMib(), b.status().text(), String.format(java.util.Locale.ROOT,
                             "job %.2fs, checks %.2fs (%d)", b.jobTime().toNanos() / 1e9, b.checkTime().toNanos() / 1e9,
                             b.checks().size())));
             memory.reset();
@@ -207,14 +207,14 @@ public final class Bench {
         long quarantined = 0;
         for (final IngestResult r : ingested) {
             add(new Measure(phase, "ingest", r.bronzeTable() == null ? r.entity() : r.bronzeTable(),
-                    r.elapsed().toNanos() / 1e9, r.rowsRead(), r.rowsLoaded(), -1, -1, r.status(),
+                    r.elapsed().toNanos() / 1e9, r.rowsRead(), r.rowsLoaded(), -1, -1, r.status().text(),
                     r.rowsQuarantined() > 0 ? r.rowsQuarantined() + " quarantined" : ""));
             in += r.rowsRead();
             out += r.rowsLoaded();
             quarantined += r.rowsQuarantined();
         }
         add(new Measure(phase, "ingest", Measure.WHOLE_STAGE, ingestSeconds, in, out, ingestPeak[0], ingestPeak[1],
-                worst(ingested.stream().map(IngestResult::status).toList()),
+                worst(ingested.stream().map(r -> r.status().text()).toList()),
                 ingested.size() + " batches, " + quarantined + " rows quarantined"));
         final List<TableRunner.Built> built = result.built();
         final double buildSeconds = result.buildTime().toNanos() / 1e9;
@@ -229,24 +229,24 @@ public final class Bench {
                     of.stream().mapToLong(Measure::peakRssMib).max().orElse(-1),
                     of.stream().mapToLong(Measure::peakHeapMib).max().orElse(-1),
                     worst(of.stream().map(Measure::status).toList()), of.size() + " tables, "
-                            + of.stream().filter(m -> "succeeded".equals(m.status())).count() + " written"));
+                            + of.stream().filter(m -> RunStatus.SUCCEEDED.text().equals(m.status())).count() + " written"));
         }
         add(new Measure(phase, "bookkeeping", Measure.WHOLE_STAGE, Math.max(0, buildSeconds - stepSeconds), -1, -1, -1, -1,
-                RunRecord.SUCCEEDED, "run log, progress and spec loading around the table steps"));
+                RunStatus.SUCCEEDED.text(), "run log, progress and spec loading around the table steps"));
         add(new Measure(phase, "pipeline", Measure.WHOLE_STAGE, ingestSeconds + buildSeconds, in, out,
                 Math.max(ingestPeak[0], steps.stream().mapToLong(Measure::peakRssMib).max().orElse(-1)),
                 -1, worst(Stream.concat(ingested.stream().map(IngestResult::status), built.stream().map(TableRunner.Built::status))
-                        .toList()), "ingest + every table step with its checks"));
+                        .map(RunStatus::text).toList()), "ingest + every table step with its checks"));
     }
 
     /** {@code failed} beats {@code check_failed} beats {@code rejected} beats the rest. */
     private static String worst(final List<String> statuses) {
-        for (final String s : List.of(RunRecord.FAILED, RunRecord.CHECK_FAILED, RunRecord.REJECTED)) {
+        for (final String s : List.of(RunStatus.FAILED.text(), RunStatus.CHECK_FAILED.text(), RunStatus.REJECTED.text())) {
             if (statuses.contains(s)) {
                 return s;
             }
         }
-        return RunRecord.SUCCEEDED;
+        return RunStatus.SUCCEEDED.text();
     }
 
     private Landing.Scan scan(final Warehouse warehouse, final ContractCatalog contracts) {
@@ -297,7 +297,7 @@ public final class Bench {
     private void failed(final String stage, final Exception e) {
         final String why = IngestService.rootMessage(e);
         progress.say("bench: " + stage + " failed: " + why);
-        add(new Measure("baseline", stage, "error", 0, -1, -1, -1, -1, RunRecord.FAILED, why));
+        add(new Measure("baseline", stage, "error", 0, -1, -1, -1, -1, RunStatus.FAILED.text(), why));
     }
 
     private void sparkCopies(final SparkSession spark, final Landing.Scan scan, final Path dir) {
@@ -309,10 +309,10 @@ public final class Bench {
             final long n = Baselines.sparkCopy(spark, batch, dir.resolve(batch.contract().entity()));
             rows += n;
             add(new Measure("baseline", "spark_copy", batch.contract().qualifiedName(), seconds(t), n, n, -1, -1,
-                    RunRecord.SUCCEEDED, batch.files().size() + " file(s)"));
+                    RunStatus.SUCCEEDED.text(), batch.files().size() + " file(s)"));
         }
         add(new Measure("baseline", "spark_copy", Measure.WHOLE_STAGE, seconds(start), rows, rows, memory.peakRssMib(),
-                memory.peakHeapMib(), RunRecord.SUCCEEDED, scan.batches().size() + " extracts into Delta, no checks"));
+                memory.peakHeapMib(), RunStatus.SUCCEEDED.text(), scan.batches().size() + " extracts into Delta, no checks"));
     }
 
     private void duckdbCopies(final Connection db, final Landing.Scan scan, final Path dir) throws SQLException {
@@ -329,10 +329,10 @@ public final class Bench {
             final long n = Baselines.duckdbCopy(db, batch, dir.resolve(batch.contract().entity() + ".parquet"));
             rows += n;
             add(new Measure("baseline", "duckdb_copy", batch.contract().qualifiedName(), seconds(t), n, n, -1, -1,
-                    RunRecord.SUCCEEDED, batch.files().size() + " file(s)"));
+                    RunStatus.SUCCEEDED.text(), batch.files().size() + " file(s)"));
         }
         add(new Measure("baseline", "duckdb_copy", Measure.WHOLE_STAGE, seconds(start), rows, rows, memory.peakRssMib(),
-                memory.peakHeapMib(), RunRecord.SUCCEEDED, scan.batches().size() + " extracts to Parquet"));
+                memory.peakHeapMib(), RunStatus.SUCCEEDED.text(), scan.batches().size() + " extracts to Parquet"));
     }
 
     private void measureAggregate(final String stage, final Runnable work) {
@@ -340,7 +340,7 @@ public final class Bench {
         final long start = System.nanoTime();
         work.run();
         add(new Measure("baseline", stage, Measure.WHOLE_STAGE, seconds(start), -1, -1, memory.peakRssMib(), memory.peakHeapMib(),
-                RunRecord.SUCCEEDED, "team x month roll-up of activities and won deals"));
+                RunStatus.SUCCEEDED.text(), "team x month roll-up of activities and won deals"));
     }
 
     private void measureGenerate(final String phase, final java.util.function.Supplier<GenerationReport> work) {
@@ -349,7 +349,7 @@ public final class Bench {
         final long start = System.nanoTime();
         final GenerationReport report = work.get();
         add(new Measure(phase, "generate", Measure.WHOLE_STAGE, seconds(start), -1, report.totalRows(), memory.peakRssMib(),
-                memory.peakHeapMib(), RunRecord.SUCCEEDED, String.format(java.util.Locale.ROOT, "drop %s, %,d bytes",
+                memory.peakHeapMib(), RunStatus.SUCCEEDED.text(), String.format(java.util.Locale.ROOT, "drop %s, %,d bytes",
                         report.dropDate(), report.totalBytes())));
     }
 

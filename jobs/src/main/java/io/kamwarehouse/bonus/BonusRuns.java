@@ -25,7 +25,7 @@ import org.apache.spark.sql.types.StructType;
 import io.delta.tables.DeltaTable;
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.jobs.JobOptions;
-import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.pipeline.TableRunner;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.Warehouse;
@@ -231,8 +231,8 @@ public final class BonusRuns {
         final List<TableSpec> order = List.of(specs.get(BONUS), specs.get(RECONCILIATION));
         final Map<String, Long> inputs = new TreeMap<>();
         for (final TableRunner.Built b : new TableRunner(ctx).build(order, JobOptions.INCREMENTAL)) {
-            final boolean upToDate = b.job() != null && RunRecord.SKIPPED.equals(b.status()) && b.message().contains("unchanged");
-            if (!RunRecord.SUCCEEDED.equals(b.status()) && !upToDate) {
+            final boolean upToDate = b.status() == RunStatus.SKIPPED && b.message().contains("unchanged");
+            if (b.status() != RunStatus.SUCCEEDED && !upToDate) {
                 throw new KamwException("cannot close: " + b.table() + " " + TableRunner.describe(b)
                         + (b.message().contains("has not been built yet") ? "; run 'kamw pipeline' first" : ""), KamwException.EXIT_FAILED,
                         null);

@@ -11,7 +11,7 @@ import io.kamwarehouse.bench.Bench;
 import io.kamwarehouse.bench.BenchReport;
 import io.kamwarehouse.bench.Measure;
 import io.kamwarehouse.generate.GeneratorOptions;
-import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -88,7 +88,8 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("figures written to " + dir.resolve("steps.csv") + ", " + dir.resolve("bench.json") + " and "
                 + dir.resolve("report.txt") + "; the warehouse is kept in " + work);
         final boolean failed = report.measures().stream().map(Measure::status)
-                .anyMatch(s -> RunRecord.FAILED.equals(s) || RunRecord.CHECK_FAILED.equals(s) || RunRecord.REJECTED.equals(s));
+                .anyMatch(s -> RunStatus.FAILED.text().equals(s) || RunStatus.CHECK_FAILED.text().equals(s)
+                        || RunStatus.REJECTED.text().equals(s));
         if (failed) {
             System.err.println("kamw: some steps did not succeed (see the status column of steps.csv); their figures are not comparable");
             return KamwException.EXIT_FAILED;

@@ -17,9 +17,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.dags.DagGenerator;
 import io.kamwarehouse.dags.DagsConfig;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -9,7 +9,7 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.ingest.IngestResult;
 import io.kamwarehouse.ingest.IngestService;
 import io.kamwarehouse.ingest.Landing;
-import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.runtime.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,10 +59,10 @@ final class IngestCommand implements Callable<Integer> {
 
     static int exitCode(final List<IngestResult> results) {
         for (final IngestResult r : results) {
-            if (RunRecord.REJECTED.equals(r.status())) {
+            if (r.status() == RunStatus.REJECTED) {
                 return KamwException.EXIT_INPUT;
             }
-            if (RunRecord.FAILED.equals(r.status())) {
+            if (r.status() == RunStatus.FAILED) {
                 return KamwException.EXIT_FAILED;
             }
         }

@@ -10,11 +10,11 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.ingest.IngestService;
 import io.kamwarehouse.runtime.Progress;
 import io.kamwarehouse.runtime.RunContext;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.runtime.SparkSessions;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.runtime.WarehouseConfig;

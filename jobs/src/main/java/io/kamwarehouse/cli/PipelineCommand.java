@@ -4,9 +4,9 @@ import java.time.LocalDate;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.pipeline.Pipeline;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.serving.Publisher;

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.ingest.IngestResult;
@@ -15,7 +16,6 @@ import io.kamwarehouse.ingest.Landing;
 import io.kamwarehouse.jobs.JobOptions;
 import io.kamwarehouse.pipeline.TableRunner;
 import io.kamwarehouse.runtime.RunContext;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import picocli.CommandLine.Command;

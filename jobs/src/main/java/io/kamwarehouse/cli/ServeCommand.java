@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.runtime.RunContext;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.serving.Publisher;
 import io.kamwarehouse.serving.ServingConfig;
 import io.kamwarehouse.serving.ServingSession;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.kamwarehouse.ingest.IngestResult;
-import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.pipeline.TableRunner;
 
 /** The end-of-run summary printed by ingest, pipeline and demo. */
@@ -24,7 +24,7 @@ final class Summaries {
         final Map<String, Long> rules = new TreeMap<>();
         for (final IngestResult r : results) {
             t.add(List.of(r.bronzeTable() == null ? String.join(",", r.files()) : r.bronzeTable(),
-                    String.valueOf(r.dropDate()), r.status(), r.bronzeVersion() < 0 ? "" : String.valueOf(r.bronzeVersion()),
+                    String.valueOf(r.dropDate()), r.status().text(), r.bronzeVersion() < 0 ? "" : String.valueOf(r.bronzeVersion()),
                     fmt(r.rowsRead()), fmt(r.rowsLoaded()), fmt(r.rowsQuarantined()), topReasons(r.quarantinedByRule())));
             read += r.rowsRead();
             loaded += r.rowsLoaded();
@@ -37,9 +37,9 @@ final class Summaries {
         out.printf("rows read %s, loaded %s, quarantined %s%s%n", fmt(read), fmt(loaded), fmt(quarantined),
                 rules.isEmpty() ? "" : " (" + topReasons(rules) + ")");
         for (final IngestResult r : results) {
-            if (!RunRecord.SUCCEEDED.equals(r.status()) && r.message() != null && !r.message().isEmpty()
+            if (r.status() != RunStatus.SUCCEEDED && r.message() != null && !r.message().isEmpty()
                     && !r.message().startsWith("already ingested")) {
-                out.println("  " + r.status() + " " + (r.bronzeTable() == null ? "" : r.bronzeTable() + ": ") + r.message());
+                out.println("  " + r.status().text() + " " + (r.bronzeTable() == null ? "" : r.bronzeTable() + ": ") + r.message());
             }
         }
         out.println("warehouse: " + warehouseRoot);
@@ -55,7 +55,7 @@ final class Summaries {
             final TableRunner.Built b = built.get(i);
             final long passed = b.checks().stream().filter(c -> c.passed()).count();
             final String msg = b.message() == null ? "" : b.message();
-            t.add(List.of(b.table(), b.status(),
+            t.add(List.of(b.table(), b.status().text(),
                     b.job() == null || b.job().outputVersion() < 0 ? "" : String.valueOf(b.job().outputVersion()),
                     b.job() == null ? "" : fmt(b.job().rowsRead()), b.job() == null ? "" : fmt(b.job().rowsWritten()),
                     b.checks().isEmpty() ? "" : passed + "/" + b.checks().size(),
@@ -65,8 +65,8 @@ final class Summaries {
         t.print(out, false);
         for (int i = 0; i < built.size(); i++) {
             final TableRunner.Built b = built.get(i);
-            if (!RunRecord.SUCCEEDED.equals(b.status()) && !(RunRecord.SKIPPED.equals(b.status()) && b.job() != null)) {
-                out.println("  " + b.status() + " " + b.table() + ": " + b.message());
+            if (!b.status().ok()) {
+                out.println("  " + b.status().text() + " " + b.table() + ": " + b.message());
             }
         }
     }
@@ -78,7 +78,7 @@ final class Summaries {
             return ingestCode;
         }
         for (final TableRunner.Built b : built) {
-            if (RunRecord.FAILED.equals(b.status()) || RunRecord.CHECK_FAILED.equals(b.status())) {
+            if (b.status().failed()) {
                 return io.kamwarehouse.KamwException.EXIT_FAILED;
             }
         }

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import picocli.CommandLine;

@@ -151,16 +151,6 @@ public record Contract(
             return positions.stream().filter(java.util.Objects::nonNull).count();
         }
 
-        /** The header position of a contract column, or -1 when absent. */
-        public int positionOf(final String column) {
-            for (int i = 0; i < positions.size(); i++) {
-                if (positions.get(i) != null && positions.get(i).name().equals(column)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
         /** Headers the contract does not know. */
         public List<String> unknownHeaders() {
             final List<String> unknown = new ArrayList<>();

@@ -1,14 +1,12 @@
 package io.kamwarehouse.contracts;
 
 import java.math.BigDecimal;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,11 +14,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
-import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.DependencyOrder;
+import io.kamwarehouse.SchemaFiles;
+import io.kamwarehouse.YamlFields;
 
 /**
  * All source contracts, loaded and checked together: every file parses, names match their
@@ -28,7 +24,6 @@ import io.kamwarehouse.runtime.SchemaFiles;
  */
 public final class ContractCatalog {
 
-    private static final ObjectMapper YAML = new YAMLMapper();
     private static final Set<String> CONTRACT_KEYS = Set.of("source", "entity", "description", "format", "encoding",
             "delimiter", "header", "record_number", "multiline", "files", "date_formats", "business_key", "columns");
     private static final Set<String> COLUMN_KEYS = Set.of("name", "type", "required", "aliases", "formats",
@@ -57,21 +52,12 @@ public final class ContractCatalog {
     }
 
     /** Parses one contract file; {@code path} is {@code sources/<source>/<entity>.yaml}. */
-    @SuppressWarnings("unchecked")
     public static Contract parse(final String path, final String yaml) {
-        final Map<String, Object> doc;
-        try {
-            doc = YAML.readValue(yaml, Map.class);
-        } catch (final JsonProcessingException e) {
-            throw new ContractException("contract " + path + " is not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
-        }
-        if (doc == null) {
-            throw new ContractException("contract " + path + " is empty");
-        }
-        unknownKeys(path, "", doc.keySet(), CONTRACT_KEYS);
-        final String source = requiredString(path, doc, "source");
-        final String entity = requiredString(path, doc, "entity");
+        final YamlFields<ContractException> f = new YamlFields<>("contract " + path, ContractException::new);
+        final Map<String, Object> doc = f.document(yaml);
+        f.unknownKeys(null, doc.keySet(), CONTRACT_KEYS);
+        final String source = f.requiredString(doc, "source", "source");
+        final String entity = f.requiredString(doc, "entity", "entity");
         final String[] parts = path.split("/");
         if (parts.length == 3) {
             final String fileEntity = parts[2].replaceFirst("\\.ya?ml$", "");
@@ -92,7 +78,7 @@ public final class ContractCatalog {
         if (!ENCODINGS.contains(encoding)) {
             throw new ContractException("contract " + path + ": encoding '" + encoding + "' is not utf-8, gbk or auto");
         }
-        final List<String> files = stringList(path, doc, "files");
+        final List<String> files = f.stringList(doc, "files", "files", false);
         if (files.isEmpty()) {
             files.add(entity + "*." + (format == Contract.Format.JSONL ? "jsonl" : format.name().toLowerCase(Locale.ROOT)));
         }
@@ -103,11 +89,11 @@ public final class ContractCatalog {
         final List<ContractColumn> columns = new ArrayList<>();
         final Set<String> names = new HashSet<>();
         final Map<String, String> headerOwners = new HashMap<>();
-        for (final Object o : columnList) {
-            if (!(o instanceof Map<?, ?> m)) {
+        for (int i = 0; i < columnList.size(); i++) {
+            if (!(columnList.get(i) instanceof Map)) {
                 throw new ContractException("contract " + path + ": every column must be a mapping with at least name and type");
             }
-            final ContractColumn c = parseColumn(path, source, (Map<String, Object>) m);
+            final ContractColumn c = parseColumn(f, path, source, f.mapping(columnList.get(i), "columns[" + i + "]"), i);
             if (!names.add(c.name())) {
                 throw new ContractException("contract " + path + ": column " + c.name() + " is listed twice");
             }
@@ -120,7 +106,7 @@ public final class ContractCatalog {
             }
             columns.add(c);
         }
-        final List<String> key = stringList(path, doc, "business_key");
+        final List<String> key = f.stringList(doc, "business_key", "business_key", false);
         if (key.isEmpty()) {
             throw new ContractException("contract " + path + " has no business_key: name the column(s) that identify a row");
         }
@@ -159,14 +145,14 @@ public final class ContractCatalog {
         }
         return new Contract(source, entity, stringOr(doc, "description", ""), format, encoding,
                 delimiter, Boolean.TRUE.equals(doc.get("multiline")), files,
-                stringList(path, doc, "date_formats"), key, columns, path, (Boolean) header, recordNumber);
+                f.stringList(doc, "date_formats", "date_formats", false), key, columns, path, (Boolean) header, recordNumber);
     }
 
-    @SuppressWarnings("unchecked")
-    private static ContractColumn parseColumn(final String path, final String source, final Map<String, Object> m) {
-        final String name = requiredString(path, m, "name");
+    private static ContractColumn parseColumn(final YamlFields<ContractException> f, final String path, final String source,
+            final Map<String, Object> m, final int index) {
+        final String name = f.requiredString(m, "name", "columns[" + index + "].name");
         final String where = "contract " + path + ", column " + name;
-        unknownKeys(path, "column " + name + ": ", m.keySet(), COLUMN_KEYS);
+        f.unknownKeys("column " + name, m.keySet(), COLUMN_KEYS);
         if (!name.matches("[a-z][a-z0-9_]*")) {
             throw new ContractException(where + ": canonical names are lower snake case (a-z, 0-9, _)");
         }
@@ -183,13 +169,13 @@ public final class ContractCatalog {
         } else if (vm != null) {
             throw new ContractException(where + ": value_map must be a mapping of 'found: canonical'");
         }
-        final List<String> accepted = stringList(path, m, "accepted_values");
+        final List<String> accepted = f.stringList(m, "accepted_values", "column " + name + ", accepted_values", false);
         final BigDecimal min = decimalOrNull(where, m.get("min"));
         final BigDecimal max = decimalOrNull(where, m.get("max"));
         if ((min != null || max != null) && !type.isNumeric()) {
             throw new ContractException(where + ": min/max apply to integer, long and decimal columns only");
         }
-        final List<String> formats = stringList(path, m, "formats");
+        final List<String> formats = f.stringList(m, "formats", "column " + name + ", formats", false);
         if (!formats.isEmpty() && !type.isTemporal()) {
             throw new ContractException(where + ": formats apply to date and timestamp columns only");
         }
@@ -201,7 +187,8 @@ public final class ContractCatalog {
                 throw new ContractException(where + ": " + e.getMessage());
             }
         }
-        return new ContractColumn(name, type, Boolean.TRUE.equals(m.get("required")), stringList(path, m, "aliases"),
+        return new ContractColumn(name, type, Boolean.TRUE.equals(m.get("required")),
+                f.stringList(m, "aliases", "column " + name + ", aliases", false),
                 formats, valueMap, accepted, min, max, ref, stringOr(m, "description", ""));
     }
 
@@ -227,35 +214,10 @@ public final class ContractCatalog {
      * references excepted), so a batch's references can be checked against rows already loaded.
      */
     public static List<Contract> dependencyOrder(final Collection<Contract> contracts) {
-        final Map<String, Contract> all = new TreeMap<>();
-        contracts.forEach(c -> all.put(c.qualifiedName(), c));
-        final List<Contract> out = new ArrayList<>();
-        final Set<String> done = new LinkedHashSet<>();
-        final Set<String> visiting = new HashSet<>();
-        for (final String name : all.keySet()) {
-            visit(name, all, done, visiting, new ArrayDeque<>(), out);
-        }
-        return out;
-    }
-
-    private static void visit(final String name, final Map<String, Contract> all, final Set<String> done,
-            final Set<String> visiting, final Deque<String> path, final List<Contract> out) {
-        if (done.contains(name) || !all.containsKey(name)) {
-            return;
-        }
-        if (!visiting.add(name)) {
-            throw new ContractException("contracts reference each other in a cycle: " + String.join(" -> ", path) + " -> " + name);
-        }
-        path.addLast(name);
-        for (final ContractColumn col : all.get(name).columns()) {
-            if (col.references() != null && !col.references().qualifiedEntity().equals(name)) {
-                visit(col.references().qualifiedEntity(), all, done, visiting, path, out);
-            }
-        }
-        path.removeLast();
-        visiting.remove(name);
-        done.add(name);
-        out.add(all.get(name));
+        final List<Contract> byName = contracts.stream().sorted(Comparator.comparing(Contract::qualifiedName)).toList();
+        return DependencyOrder.sort(byName, Contract::qualifiedName,
+                c -> c.columns().stream().filter(col -> col.references() != null).map(col -> col.references().qualifiedEntity()).toList(),
+                cycle -> new ContractException("contracts reference each other in a cycle: " + String.join(" -> ", cycle)));
     }
 
     /** All contracts, in dependency order. */
@@ -291,16 +253,7 @@ public final class ContractCatalog {
         return byName.values().stream().filter(c -> c.bronzeTable().equals(table)).findFirst();
     }
 
-    // ---- small YAML helpers -------------------------------------------------------------
-
-    private static void unknownKeys(final String path, final String prefix, final Set<String> keys, final Set<String> allowed) {
-        for (final String k : keys) {
-            if (!allowed.contains(k)) {
-                throw new ContractException("contract " + path + ": " + prefix + "unknown key '" + k + "' (allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
-            }
-        }
-    }
+    // ---- small helpers ----------------------------------------------------------------------
 
     private static void checkName(final String path, final String field, final String value) {
         if (!value.matches("[a-z][a-z0-9_]*")) {
@@ -308,34 +261,9 @@ public final class ContractCatalog {
         }
     }
 
-    private static String requiredString(final String path, final Map<String, Object> m, final String key) {
-        final Object v = m.get(key);
-        if (v == null || String.valueOf(v).isBlank()) {
-            throw new ContractException("contract " + path + " is missing '" + key + "'");
-        }
-        return String.valueOf(v).trim();
-    }
-
     private static String stringOr(final Map<String, Object> m, final String key, final String fallback) {
         final Object v = m.get(key);
         return v == null ? fallback : String.valueOf(v);
-    }
-
-    private static List<String> stringList(final String path, final Map<String, Object> m, final String key) {
-        final Object v = m.get(key);
-        final List<String> out = new ArrayList<>();
-        if (v == null) {
-            return out;
-        }
-        if (v instanceof List<?> l) {
-            l.forEach(x -> out.add(String.valueOf(x)));
-            return out;
-        }
-        if (v instanceof String s) {
-            out.add(s);
-            return out;
-        }
-        throw new ContractException("contract " + path + ": '" + key + "' must be a list");
     }
 
     private static BigDecimal decimalOrNull(final String where, final Object v) {

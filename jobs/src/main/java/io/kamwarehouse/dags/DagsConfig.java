@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.kamwarehouse.KamwException;
-import io.kamwarehouse.runtime.ConfigYaml;
+import io.kamwarehouse.YamlFields;
 import io.kamwarehouse.spec.TableSpec;
 
 /**
@@ -39,22 +39,23 @@ public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark
 
     /** Parses the file strictly; errors name the file and the field. */
     public static DagsConfig parse(final String origin, final String yaml) {
-        final Map<String, Object> m = ConfigYaml.parse(origin, yaml);
-        ConfigYaml.keys(origin, null, m, Set.of("defaults", "spark", "dags"));
-        final Map<String, Object> defaults = new LinkedHashMap<>(ConfigYaml.mapping(origin, "defaults", m.get("defaults")));
-        ConfigYaml.keys(origin, "defaults", defaults, Set.of("owner", "retries", "retry_delay_minutes", "start_date"));
+        final YamlFields<KamwException> f = new YamlFields<>(origin, KamwException::new);
+        final Map<String, Object> m = f.document(yaml);
+        f.unknownKeys(null, m.keySet(), Set.of("defaults", "spark", "dags"));
+        final Map<String, Object> defaults = new LinkedHashMap<>(f.optionalMapping(m.get("defaults"), "defaults"));
+        f.unknownKeys("defaults", defaults.keySet(), Set.of("owner", "retries", "retry_delay_minutes", "start_date"));
         final Map<String, String> spark = new LinkedHashMap<>();
-        final Map<String, Object> sparkRaw = ConfigYaml.mapping(origin, "spark", m.get("spark"));
-        ConfigYaml.keys(origin, "spark", sparkRaw, Set.of("conn_id", "driver_memory", "executor_memory", "executor_cores", "num_executors"));
+        final Map<String, Object> sparkRaw = f.optionalMapping(m.get("spark"), "spark");
+        f.unknownKeys("spark", sparkRaw.keySet(), Set.of("conn_id", "driver_memory", "executor_memory", "executor_cores", "num_executors"));
         sparkRaw.forEach((k, v) -> spark.put(k, String.valueOf(v)));
         final List<Dag> dags = new ArrayList<>();
-        for (final Map.Entry<String, Object> e : ConfigYaml.mapping(origin, "dags", m.get("dags")).entrySet()) {
+        for (final Map.Entry<String, Object> e : f.optionalMapping(m.get("dags"), "dags").entrySet()) {
             final String where = "dags." + e.getKey();
             if (!e.getKey().matches("[a-z][a-z0-9_]*")) {
-                throw new KamwException(origin + ", " + where + ": a DAG id is lower snake case");
+                throw f.error(where, "a DAG id is lower snake case");
             }
-            final Map<String, Object> d = ConfigYaml.mapping(origin, where, e.getValue());
-            ConfigYaml.keys(origin, where, d, Set.of("description", "schedule", "tables", "bronze", "commands", "examples"));
+            final Map<String, Object> d = f.optionalMapping(e.getValue(), where);
+            f.unknownKeys(where, d.keySet(), Set.of("description", "schedule", "tables", "bronze", "commands", "examples"));
             final String tables = String.valueOf(d.get("tables"));
             if (!TableSpec.SCHEDULES.contains(tables) && !"none".equals(tables) && !"all".equals(tables)) {
                 throw new KamwException(origin + ", " + where + ".tables: '" + tables + "' is not one of " + TableSpec.SCHEDULES
@@ -64,16 +65,16 @@ public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark
                 throw new KamwException(origin + ", " + where + ".schedule: is missing (a cron expression, @daily, or none to run it by hand)");
             }
             final List<Command> commands = new ArrayList<>();
-            for (final Map.Entry<String, Object> c : ConfigYaml.mapping(origin, where + ".commands", d.get("commands")).entrySet()) {
+            for (final Map.Entry<String, Object> c : f.optionalMapping(d.get("commands"), where + ".commands").entrySet()) {
                 final String cw = where + ".commands." + c.getKey();
-                final Map<String, Object> cm = ConfigYaml.mapping(origin, cw, c.getValue());
-                ConfigYaml.keys(origin, cw, cm, Set.of("args", "after", "before"));
-                final List<String> args = ConfigYaml.strings(origin, cw + ".args", cm.get("args"));
+                final Map<String, Object> cm = f.optionalMapping(c.getValue(), cw);
+                f.unknownKeys(cw, cm.keySet(), Set.of("args", "after", "before"));
+                final List<String> args = f.list(cm.get("args"), cw + ".args");
                 if (args.isEmpty()) {
                     throw new KamwException(origin + ", " + cw + ".args: the command's arguments are missing");
                 }
-                commands.add(new Command(c.getKey(), args, ConfigYaml.strings(origin, cw + ".after", cm.get("after")),
-                        ConfigYaml.strings(origin, cw + ".before", cm.get("before"))));
+                commands.add(new Command(c.getKey(), args, f.list(cm.get("after"), cw + ".after"),
+                        f.list(cm.get("before"), cw + ".before")));
             }
             dags.add(new Dag(e.getKey(), String.valueOf(d.getOrDefault("description", e.getKey())), String.valueOf(d.get("schedule")),
                     tables, Boolean.parseBoolean(String.valueOf(d.getOrDefault("bronze", false))), commands,

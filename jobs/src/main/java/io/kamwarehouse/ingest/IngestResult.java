@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
+import io.kamwarehouse.metadata.RunStatus;
+
 /** What one batch (the files of one entity in one drop) came to. */
 public record IngestResult(
         String entity,
@@ -12,7 +14,7 @@ public record IngestResult(
         LocalDate dropDate,
         List<String> files,
         String batchId,
-        String status,
+        RunStatus status,
         long rowsRead,
         long rowsLoaded,
         long rowsQuarantined,

@@ -13,6 +13,7 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.runtime.RunContext;
 
 /**
@@ -59,7 +60,7 @@ public final class IngestService {
             if (upstream != null) {
                 broken.add(c.qualifiedName());
                 result = new IngestResult(c.qualifiedName(), c.bronzeTable(), batch.dropDate(), names(batch),
-                        null, RunRecord.SKIPPED, 0, 0, 0, Map.of(), -1,
+                        null, RunStatus.BLOCKED, 0, 0, 0, Map.of(), -1,
                         "not loaded: it references " + upstream + ", whose batch failed in this run; it stays pending",
                         Duration.ZERO);
             } else {
@@ -68,11 +69,11 @@ public final class IngestService {
                     result = ingestor.ingest(c, batch.dropDate(), batch.files(), runId);
                 } catch (final KamwException e) {
                     broken.add(c.qualifiedName());
-                    result = failed(batch, RunRecord.REJECTED, e.getMessage(), start);
+                    result = failed(batch, RunStatus.REJECTED, e.getMessage(), start);
                 } catch (final Exception e) {
                     // includes Spark's AnalysisException, which Java sees as checked
                     broken.add(c.qualifiedName());
-                    result = failed(batch, RunRecord.FAILED, rootMessage(e), start);
+                    result = failed(batch, RunStatus.FAILED, rootMessage(e), start);
                 }
             }
             ctx.progress().say(label + ": " + describe(result));
@@ -82,7 +83,7 @@ public final class IngestService {
         for (final Landing.Unrecognised u : scan.unrecognised()) {
             final Instant start = Instant.now();
             final IngestResult r = new IngestResult("?", null, u.file().dropDate(), List.of(u.file().name()), null,
-                    RunRecord.REJECTED, 0, 0, 0, Map.of(), -1, u.reason(), Duration.ZERO);
+                    RunStatus.REJECTED, 0, 0, 0, Map.of(), -1, u.reason(), Duration.ZERO);
             ctx.progress().say("rejected: " + u.reason());
             record(RunContext.newRunId(), r, start);
             results.add(r);
@@ -92,7 +93,7 @@ public final class IngestService {
 
     /** One line for a result: rows loaded and quarantined, or why nothing was. */
     public static String describe(final IngestResult r) {
-        if (RunRecord.SUCCEEDED.equals(r.status())) {
+        if (r.status() == RunStatus.SUCCEEDED) {
             return String.format("%,d rows: %,d loaded, %,d quarantined%s -> %s v%d (%.1fs)", r.rowsRead(), r.rowsLoaded(),
                     r.rowsQuarantined(), r.quarantinedByRule().isEmpty() ? "" : " " + r.quarantinedByRule(),
                     r.bronzeTable(), r.bronzeVersion(), r.elapsed().toMillis() / 1000.0);
@@ -118,7 +119,7 @@ public final class IngestService {
                 r.rowsQuarantined(), r.message() == null || r.message().isEmpty() ? null : r.message()));
     }
 
-    private static IngestResult failed(final Landing.Batch b, final String status, final String message, final Instant start) {
+    private static IngestResult failed(final Landing.Batch b, final RunStatus status, final String message, final Instant start) {
         return new IngestResult(b.contract().qualifiedName(), b.contract().bronzeTable(), b.dropDate(), names(b), null,
                 status, 0, 0, 0, Map.of(), -1, message, Duration.between(start, Instant.now()));
     }

@@ -28,7 +28,7 @@ import org.apache.spark.storage.StorageLevel;
 
 import io.delta.tables.DeltaTable;
 import io.kamwarehouse.KamwException;
-import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.spec.Scd2Params;
@@ -69,7 +69,7 @@ public final class Scd2Job implements TableJob {
         final QueryInputs q = QueryInputs.prepare(wh, spec, p.source(), p.vars(), LOGIC_VERSION + p);
         final boolean exists = wh.exists(spec.name());
         if (exists && !options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
-            return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
+            return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
                     "inputs and source query unchanged since the last build");
         }
         final Dataset<Row> source = normalise(p, q.query(spark), spec);
@@ -82,7 +82,7 @@ public final class Scd2Job implements TableJob {
                     .save(wh.tablePath(spec.name())));
             verify(wh, spec, p);
             final long rows = wh.read(spec.name()).count();
-            return new JobResult(spec.name(), RunRecord.SUCCEEDED, read, rows, wh.version(spec.name()), q.inputs.versions(),
+            return new JobResult(spec.name(), RunStatus.SUCCEEDED, read, rows, wh.version(spec.name()), q.inputs.versions(),
                     String.format("%s: %,d versions of %,d keys", exists ? "rebuilt" : "first build", rows,
                             wh.read(spec.name()).where(col(Scd2Params.IS_CURRENT)).count()));
         }
@@ -131,7 +131,7 @@ public final class Scd2Job implements TableJob {
         if (inserts == 0 && updates == 0) {
             fresh.unpersist();
             type1.unpersist();
-            return new JobResult(spec.name(), RunRecord.SKIPPED, read, 0, wh.version(spec.name()), q.inputs.versions(),
+            return new JobResult(spec.name(), RunStatus.SKIPPED, read, 0, wh.version(spec.name()), q.inputs.versions(),
                     "no new version and no change to a current row" + lateNote(late));
         }
         // Staged updates: close = the first new version of a key that has a current row.
@@ -171,7 +171,7 @@ public final class Scd2Job implements TableJob {
         fresh.unpersist();
         type1.unpersist();
         verify(wh, spec, p);
-        return new JobResult(spec.name(), RunRecord.SUCCEEDED, read, inserts + updates, wh.version(spec.name()),
+        return new JobResult(spec.name(), RunStatus.SUCCEEDED, read, inserts + updates, wh.version(spec.name()),
                 q.inputs.versions(), String.format("%,d new version(s), %,d current row(s) updated in place%s", inserts, updates,
                         lateNote(late)));
     }

@@ -9,7 +9,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
-import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.scoring.CfgTables;
@@ -41,7 +41,7 @@ public final class ScoringPlanJob implements TableJob {
                 LOGIC_VERSION + "\n" + params.section() + "\n" + table.schema().json() + "\n" + plans.describe());
         final String read = "plans " + plans.describe();
         if (!options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
-            return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), Map.of(),
+            return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), Map.of(),
                     "scoring plans unchanged since the last build: " + read);
         }
         final List<Row> rows = new ArrayList<>();
@@ -51,7 +51,7 @@ public final class ScoringPlanJob implements TableJob {
         final Dataset<Row> out = spark.createDataFrame(rows, table.schema()).coalesce(1);
         q.withFingerprint(spark, () -> out.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                 .save(wh.tablePath(spec.name())));
-        return new JobResult(spec.name(), RunRecord.SUCCEEDED, plans.all().size(), rows.size(), wh.version(spec.name()), Map.of(),
+        return new JobResult(spec.name(), RunStatus.SUCCEEDED, plans.all().size(), rows.size(), wh.version(spec.name()), Map.of(),
                 String.format("wrote %,d rows from %s", rows.size(), read));
     }
 }

@@ -5,7 +5,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.StepTimer;
 import io.kamwarehouse.runtime.Warehouse;
@@ -34,7 +34,7 @@ public final class SqlJob implements TableJob {
         final QueryInputs q = QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION);
         timer.lap("pin inputs+fingerprint");
         if (!options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
-            return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
+            return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
                     "inputs and query unchanged since the last build");
         }
         final Dataset<Row> out = q.query(spark);
@@ -51,7 +51,7 @@ public final class SqlJob implements TableJob {
         final long rows = QueryInputs.lastOutputRows(wh, spec.name());
         final long read = q.rowsRead();
         timer.lap("count rows read");
-        return new JobResult(spec.name(), RunRecord.SUCCEEDED, read, rows, wh.version(spec.name()), q.inputs.versions(),
+        return new JobResult(spec.name(), RunStatus.SUCCEEDED, read, rows, wh.version(spec.name()), q.inputs.versions(),
                 String.format("recomputed: %,d rows", rows));
     }
 }

@@ -40,6 +40,7 @@ import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.ingest.BronzeIngestor;
 import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.StepTimer;
 import io.kamwarehouse.runtime.Warehouse;
@@ -405,7 +406,7 @@ public final class StagingJob implements TableJob {
         return last == null ? -1 : last.metric("numOutputRows");
     }
 
-    private static JobResult result(final TableSpec spec, final String status, final long read, final long written,
+    private static JobResult result(final TableSpec spec, final RunStatus status, final long read, final long written,
             final Warehouse wh, final JobInputs inputs, final String message) {
         return new JobResult(spec.name(), status, read, written, wh.version(spec.name()), inputs.versions(), message);
     }

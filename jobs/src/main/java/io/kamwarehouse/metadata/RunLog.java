@@ -7,11 +7,10 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-
-import io.kamwarehouse.runtime.Warehouse;
 
 /** The {@code run_log} Delta table: one appended row per job run, never updated. */
 public final class RunLog {
@@ -37,10 +36,13 @@ public final class RunLog {
         DataTypes.createStructField("message", DataTypes.StringType, true),
     });
 
-    private final Warehouse warehouse;
+    private final SparkSession spark;
+    private final String path;
 
-    public RunLog(final Warehouse warehouse) {
-        this.warehouse = warehouse;
+    /** The run log at {@code path}, the warehouse's location of {@link #TABLE}. */
+    public RunLog(final SparkSession spark, final String path) {
+        this.spark = spark;
+        this.path = path;
     }
 
     /** Appends run records (one Delta commit). */
@@ -51,14 +53,13 @@ public final class RunLog {
         final List<Row> rows = new ArrayList<>();
         for (final RunRecord r : records) {
             rows.add(RowFactory.create(r.runId(), r.pipelineRunId(), r.job(), r.arguments(), r.startedAt(), r.endedAt(),
-                    r.endedAt().getTime() - r.startedAt().getTime(), r.status(),
+                    r.endedAt().getTime() - r.startedAt().getTime(), r.status().text(),
                     r.inputVersions() == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(
                             Map.copyOf(r.inputVersions())),
                     r.outputTable(), r.outputVersion(), r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(),
                     r.message()));
         }
-        warehouse.spark().createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
-                .save(warehouse.tablePath(TABLE));
+        spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append).save(path);
     }
 
     public void append(final RunRecord record) {

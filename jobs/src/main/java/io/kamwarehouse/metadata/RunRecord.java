@@ -14,7 +14,7 @@ public record RunRecord(
         String arguments,
         Timestamp startedAt,
         Timestamp endedAt,
-        String status,
+        RunStatus status,
         Map<String, Long> inputVersions,
         String outputTable,
         Long outputVersion,
@@ -23,14 +23,10 @@ public record RunRecord(
         long rowsQuarantined,
         String message) {
 
-    /** The job wrote its output. */
-    public static final String SUCCEEDED = "succeeded";
-    /** The job failed; nothing it would have written was committed. */
-    public static final String FAILED = "failed";
-    /** The job's input was refused whole (bad file): nothing written. */
-    public static final String REJECTED = "rejected";
-    /** There was nothing to do (input already processed, or empty). */
-    public static final String SKIPPED = "skipped";
-    /** A data check after the job failed; downstream jobs were not run. */
-    public static final String CHECK_FAILED = "check_failed";
+    // The outcomes by their old names here, for the code that still uses them; RunStatus has them all.
+    public static final RunStatus SUCCEEDED = RunStatus.SUCCEEDED;
+    public static final RunStatus FAILED = RunStatus.FAILED;
+    public static final RunStatus REJECTED = RunStatus.REJECTED;
+    public static final RunStatus SKIPPED = RunStatus.SKIPPED;
+    public static final RunStatus CHECK_FAILED = RunStatus.CHECK_FAILED;
 }

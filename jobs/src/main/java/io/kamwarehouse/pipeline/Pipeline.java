@@ -2,7 +2,6 @@ package io.kamwarehouse.pipeline;
 
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -12,7 +11,6 @@ import io.kamwarehouse.jobs.JobOptions;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.ingest.IngestService;
 import io.kamwarehouse.ingest.Landing;
-import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.RunContext;
 
 /**
@@ -50,21 +48,12 @@ public final class Pipeline {
 
         /** True when every step succeeded or had nothing to do. */
         public boolean ok() {
-            return ingested.stream().allMatch(r -> RunRecord.SUCCEEDED.equals(r.status())
-                    || (RunRecord.SKIPPED.equals(r.status()) && r.message() != null && !r.message().startsWith("not loaded")))
-                    && built.stream().allMatch(b -> RunRecord.SUCCEEDED.equals(b.status())
-                    || (RunRecord.SKIPPED.equals(b.status()) && b.job() != null));
+            return ingested.stream().allMatch(r -> r.status().ok()) && built.stream().allMatch(b -> b.status().ok());
         }
 
+        /** The batches refused, failed or left pending because of one that was. */
         public List<IngestResult> problems() {
-            final List<IngestResult> out = new ArrayList<>();
-            for (final IngestResult r : ingested) {
-                if (RunRecord.REJECTED.equals(r.status()) || RunRecord.FAILED.equals(r.status())
-                        || (r.message() != null && r.message().startsWith("not loaded"))) {
-                    out.add(r);
-                }
-            }
-            return out;
+            return ingested.stream().filter(r -> !r.status().ok()).toList();
         }
     }
 

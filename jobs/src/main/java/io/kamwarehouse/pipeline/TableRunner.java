@@ -14,6 +14,7 @@ import io.kamwarehouse.jobs.JobOptions;
 import io.kamwarehouse.jobs.JobResult;
 import io.kamwarehouse.jobs.TableJobs;
 import io.kamwarehouse.metadata.RunRecord;
+import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.StepTimer;
 import io.kamwarehouse.spec.CheckResult;
@@ -33,10 +34,10 @@ public final class TableRunner {
      * @param jobTime   wall time of the job itself (zero when it did not run)
      * @param checkTime wall time of its data checks (zero when they did not run)
      */
-    public record Built(String table, JobResult job, List<CheckResult> checks, String status, String message,
+    public record Built(String table, JobResult job, List<CheckResult> checks, RunStatus status, String message,
             Duration jobTime, Duration checkTime) {
 
-        public Built(final String table, final JobResult job, final List<CheckResult> checks, final String status,
+        public Built(final String table, final JobResult job, final List<CheckResult> checks, final RunStatus status,
                 final String message) {
             this(table, job, checks, status, message, Duration.ZERO, Duration.ZERO);
         }
@@ -78,13 +79,13 @@ public final class TableRunner {
                 final String upstream = spec.inputs().stream().filter(stopped::containsKey).findFirst().orElse(null);
                 Built built;
                 if (upstream != null) {
-                    built = new Built(spec.name(), null, List.of(), RunRecord.SKIPPED,
+                    built = new Built(spec.name(), null, List.of(), RunStatus.BLOCKED,
                             "not built: its input " + upstream + " " + stopped.get(upstream) + " in this run");
                 } else {
                     built = buildOne(spec, options);
                 }
-                if (!RunRecord.SUCCEEDED.equals(built.status()) && !isNothingToDo(built)) {
-                    stopped.put(spec.name(), built.status().replace('_', ' '));
+                if (!built.status().ok()) {
+                    stopped.put(spec.name(), built.status().text().replace('_', ' '));
                 }
                 ctx.progress().say(label + ": " + describe(built));
                 records.add(record(spec, built, start));
@@ -97,10 +98,6 @@ public final class TableRunner {
         return out;
     }
 
-    private static boolean isNothingToDo(final Built b) {
-        return RunRecord.SKIPPED.equals(b.status()) && b.job() != null;
-    }
-
     private Built buildOne(final TableSpec spec, final JobOptions options) {
         final JobResult result;
         final long jobStart = System.nanoTime();
@@ -109,11 +106,11 @@ public final class TableRunner {
         } catch (final Exception e) {
             // Spark's AnalysisException is checked in Java's eyes (thrown from Scala undeclared): a query that
             // does not analyse fails its step like any other error, recorded, and the run goes on.
-            return new Built(spec.name(), null, List.of(), RunRecord.FAILED, IngestService.rootMessage(e))
+            return new Built(spec.name(), null, List.of(), RunStatus.FAILED, IngestService.rootMessage(e))
                     .timed(Duration.ofNanos(System.nanoTime() - jobStart), Duration.ZERO);
         }
         final Duration jobTime = Duration.ofNanos(System.nanoTime() - jobStart);
-        if (!RunRecord.SUCCEEDED.equals(result.status())) {
+        if (result.status() != RunStatus.SUCCEEDED) {
             return new Built(spec.name(), result, List.of(), result.status(), result.message()).timed(jobTime, Duration.ZERO);
         }
         final long checkStart = System.nanoTime();
@@ -122,18 +119,18 @@ public final class TableRunner {
         try {
             checks = DataChecks.run(ctx.warehouse(), spec);
         } catch (final Exception e) {
-            return new Built(spec.name(), result, List.of(), RunRecord.FAILED, "data checks could not run: " + IngestService.rootMessage(e))
+            return new Built(spec.name(), result, List.of(), RunStatus.FAILED, "data checks could not run: " + IngestService.rootMessage(e))
                     .timed(jobTime, Duration.ofNanos(System.nanoTime() - checkStart));
         }
         final Duration checkTime = Duration.ofNanos(System.nanoTime() - checkStart);
         checkTimer.lap("data checks (" + checks.size() + ")");
         final List<CheckResult> blocking = DataChecks.blocking(checks);
         if (!blocking.isEmpty()) {
-            return new Built(spec.name(), result, checks, RunRecord.CHECK_FAILED, DataChecks.summary(blocking))
+            return new Built(spec.name(), result, checks, RunStatus.CHECK_FAILED, DataChecks.summary(blocking))
                     .timed(jobTime, checkTime);
         }
         final List<CheckResult> warnings = checks.stream().filter(c -> !c.passed()).toList();
-        return new Built(spec.name(), result, checks, RunRecord.SUCCEEDED,
+        return new Built(spec.name(), result, checks, RunStatus.SUCCEEDED,
                 result.message() + (warnings.isEmpty() ? "" : "; warnings: " + DataChecks.summary(warnings)))
                 .timed(jobTime, checkTime);
     }
@@ -150,7 +147,7 @@ public final class TableRunner {
     /** One line for a build: rows and version, or why it stopped. */
     public static String describe(final Built b) {
         final JobResult j = b.job();
-        if (j != null && RunRecord.SUCCEEDED.equals(b.status())) {
+        if (j != null && b.status() == RunStatus.SUCCEEDED) {
             final long passed = b.checks().stream().filter(CheckResult::passed).count();
             return String.format("%,d rows read, %,d written -> v%d; checks %d/%d passed", j.rowsRead(), j.rowsWritten(),
                     j.outputVersion(), passed, b.checks().size());

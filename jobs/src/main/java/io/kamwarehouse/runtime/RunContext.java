@@ -4,6 +4,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.metadata.RunLog;
 
@@ -22,7 +23,7 @@ public final class RunContext {
         this.warehouse = warehouse;
         this.schemas = schemas;
         this.contracts = contracts;
-        this.runLog = new RunLog(warehouse);
+        this.runLog = new RunLog(warehouse.spark(), warehouse.tablePath(RunLog.TABLE));
         this.progress = progress;
         this.pipelineRunId = newRunId();
     }

@@ -10,34 +10,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.kamwarehouse.YamlFields;
+
 /**
  * Reads the fields of one scoring plan file, with messages that name the file and the field path
  * ({@code scoring plan 2026.yaml, roles.account_manager.dimensions: ...}).
  */
-public final class PlanFields {
+public final class PlanFields extends YamlFields<ScoringPlanException> {
 
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
-    private final String file;
-
     public PlanFields(final String file) {
-        this.file = file;
-    }
-
-    public String file() {
-        return file;
-    }
-
-    public ScoringPlanException error(final String field, final String problem) {
-        return new ScoringPlanException("scoring plan " + file + (field == null || field.isEmpty() ? "" : ", " + field) + ": "
-                + problem);
+        super("scoring plan " + file, ScoringPlanException::new);
     }
 
     static String path(final String parent, final String key) {
         return parent == null || parent.isEmpty() ? key : parent + "." + key;
     }
 
-    /** Rejects keys outside {@code allowed} (typos), naming the allowed ones. */
+    /** Rejects keys outside {@code allowed} (typos), naming the key's path and the allowed ones. */
+    @Override
     public void unknownKeys(final String field, final Set<String> keys, final Set<String> allowed) {
         for (final String k : keys) {
             if (!allowed.contains(k)) {
@@ -46,20 +38,13 @@ public final class PlanFields {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /** A mapping with text keys; absent is an error. */
+    @Override
     public Map<String, Object> mapping(final Object v, final String field) {
         if (v == null) {
             throw error(field, "is missing");
         }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw error(field, "must be a mapping (key: value)");
-        }
-        for (final Object k : m.keySet()) {
-            if (!(k instanceof String)) {
-                throw error(field, "key " + k + " must be text");
-            }
-        }
-        return (Map<String, Object>) m;
+        return super.mapping(v, field);
     }
 
     /** A required child mapping. */
@@ -71,19 +56,7 @@ public final class PlanFields {
     }
 
     public String string(final Map<String, Object> m, final String key, final String parent) {
-        final Object v = m.get(key);
-        final String field = path(parent, key);
-        if (v == null || String.valueOf(v).isBlank()) {
-            throw error(field, "is missing: add '" + key + ":'");
-        }
-        if (v instanceof Map || v instanceof List) {
-            throw error(field, "must be a single value, not " + (v instanceof Map ? "a mapping" : "a list"));
-        }
-        return String.valueOf(v).trim();
-    }
-
-    public String optionalString(final Map<String, Object> m, final String key, final String parent) {
-        return m.get(key) == null ? null : string(m, key, parent);
+        return requiredString(m, key, path(parent, key));
     }
 
     public BigDecimal number(final Map<String, Object> m, final String key, final String parent) {
@@ -93,10 +66,6 @@ public final class PlanFields {
             throw error(field, "is missing: add '" + key + ":'");
         }
         return number(v, field);
-    }
-
-    public BigDecimal optionalNumber(final Map<String, Object> m, final String key, final String parent) {
-        return m.get(key) == null ? null : number(m, key, parent);
     }
 
     public BigDecimal number(final Object v, final String field) {
@@ -165,25 +134,10 @@ public final class PlanFields {
     /** A list of distinct non-empty scalars. */
     public List<String> strings(final Map<String, Object> m, final String key, final String parent) {
         final Object v = m.get(key);
-        final String field = path(parent, key);
-        if (!(v instanceof List<?> l)) {
-            throw error(field, v == null ? "is missing: add '" + key + ": [...]'" : "must be a list [a, b, ...]");
+        if (v != null && !(v instanceof List)) {
+            throw error(path(parent, key), "must be a list [a, b, ...]");
         }
-        final List<String> out = new ArrayList<>();
-        for (final Object x : l) {
-            if (x == null || x instanceof Map || x instanceof List || String.valueOf(x).isBlank()) {
-                throw error(field, "every element must be a non-empty single value");
-            }
-            final String s = String.valueOf(x).trim();
-            if (out.contains(s)) {
-                throw error(field, "'" + s + "' is listed twice");
-            }
-            out.add(s);
-        }
-        if (out.isEmpty()) {
-            throw error(field, "must not be empty");
-        }
-        return out;
+        return stringList(m, key, path(parent, key), true);
     }
 
     /** A mapping of names to percentages (whole numbers) that must add up to 100. */

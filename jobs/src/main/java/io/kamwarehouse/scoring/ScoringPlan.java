@@ -8,12 +8,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 /**
  * One scoring plan file ({@code conf/scoring/<name>.yaml}), parsed and checked: how staff and
  * teams are scored, credited and paid for the periods from {@code effectiveFrom} to
@@ -28,10 +22,6 @@ public record ScoringPlan(String file, String plan, String version, String hash,
         String currency, KpiSection kpis, RoleSection roles, CareerStageSection careerStages, DealCreditSection dealCredit,
         BonusSection bonus, TeamHealthSection teamHealth, ServiceSlaSection serviceSla) {
 
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
     private static final Set<String> KEYS = Set.of("plan", "version", "effective_from", "effective_to", "currency",
             KpiSection.KEY, RoleSection.KEY, CareerStageSection.KEY, DealCreditSection.KEY, BonusSection.KEY,
             TeamHealthSection.KEY, ServiceSlaSection.KEY);
@@ -39,17 +29,7 @@ public record ScoringPlan(String file, String plan, String version, String hash,
     /** Parses and checks one plan file's bytes; {@code file} names it in messages. */
     public static ScoringPlan parse(final String file, final byte[] bytes) {
         final PlanFields f = new PlanFields(file);
-        final Object doc;
-        try {
-            doc = YAML.readValue(new String(bytes, StandardCharsets.UTF_8), Object.class);
-        } catch (final JsonProcessingException e) {
-            throw f.error(null, "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
-        }
-        if (doc == null) {
-            throw f.error(null, "the file is empty");
-        }
-        final Map<String, Object> m = f.mapping(doc, null);
+        final Map<String, Object> m = f.documentWithDecimals(new String(bytes, StandardCharsets.UTF_8));
         f.unknownKeys(null, m.keySet(), KEYS);
         final String plan = f.string(m, "plan", null);
         final String version = f.string(m, "version", null);

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.kamwarehouse.KamwException;
-import io.kamwarehouse.runtime.ConfigYaml;
+import io.kamwarehouse.YamlFields;
 import io.kamwarehouse.runtime.Warehouse;
 
 /**
@@ -78,12 +78,6 @@ public record ServingConfig(
                 teamRoles, embeddedPort, embeddedDatabase);
     }
 
-    /** A copy with another embedded port. */
-    public ServingConfig withPort(final int port) {
-        return new ServingConfig(schema, prefixes, exclude, teamColumn, teamRestricted, readerRole, teamReaderRole,
-                teamRoles, port, embeddedDatabase);
-    }
-
     static void requireIdentifier(final String id) {
         if (id == null || !id.matches(IDENT) || id.length() > 63) {
             throw new KamwException("conf/serving.yaml: '" + id + "' is not a PostgreSQL name this tool accepts "
@@ -116,18 +110,19 @@ public record ServingConfig(
 
     /** Parses the file strictly: unknown keys are errors that name the file and the key. */
     public static ServingConfig parse(final String origin, final String yaml) {
-        final Map<String, Object> m = ConfigYaml.parse(origin, yaml);
-        ConfigYaml.keys(origin, null, m, Set.of("schema", "publish", "team_restricted", "roles", "team_roles", "embedded"));
-        final Map<String, Object> publish = ConfigYaml.mapping(origin, "publish", m.get("publish"));
-        ConfigYaml.keys(origin, "publish", publish, Set.of("prefixes", "exclude"));
-        final Map<String, Object> restricted = ConfigYaml.mapping(origin, "team_restricted", m.get("team_restricted"));
-        ConfigYaml.keys(origin, "team_restricted", restricted, Set.of("column", "tables"));
-        final Map<String, Object> roles = ConfigYaml.mapping(origin, "roles", m.get("roles"));
-        ConfigYaml.keys(origin, "roles", roles, Set.of("reader", "team_reader"));
-        final Map<String, Object> embedded = ConfigYaml.mapping(origin, "embedded", m.get("embedded"));
-        ConfigYaml.keys(origin, "embedded", embedded, Set.of("port", "database"));
+        final YamlFields<KamwException> f = new YamlFields<>(origin, KamwException::new);
+        final Map<String, Object> m = f.document(yaml);
+        f.unknownKeys(null, m.keySet(), Set.of("schema", "publish", "team_restricted", "roles", "team_roles", "embedded"));
+        final Map<String, Object> publish = f.optionalMapping(m.get("publish"), "publish");
+        f.unknownKeys("publish", publish.keySet(), Set.of("prefixes", "exclude"));
+        final Map<String, Object> restricted = f.optionalMapping(m.get("team_restricted"), "team_restricted");
+        f.unknownKeys("team_restricted", restricted.keySet(), Set.of("column", "tables"));
+        final Map<String, Object> roles = f.optionalMapping(m.get("roles"), "roles");
+        f.unknownKeys("roles", roles.keySet(), Set.of("reader", "team_reader"));
+        final Map<String, Object> embedded = f.optionalMapping(m.get("embedded"), "embedded");
+        f.unknownKeys("embedded", embedded.keySet(), Set.of("port", "database"));
         final Map<String, List<String>> teamRoles = new LinkedHashMap<>();
-        ConfigYaml.mapping(origin, "team_roles", m.get("team_roles")).forEach((k, v) -> teamRoles.put(k, ConfigYaml.strings(origin, "team_roles." + k, v)));
+        f.optionalMapping(m.get("team_roles"), "team_roles").forEach((k, v) -> teamRoles.put(k, f.list(v, "team_roles." + k)));
         final int port;
         try {
             port = Integer.parseInt(String.valueOf(embedded.getOrDefault("port", 5433)));
@@ -136,10 +131,10 @@ public record ServingConfig(
         }
         return new ServingConfig(
                 String.valueOf(m.getOrDefault("schema", "kamw")),
-                publish.containsKey("prefixes") ? ConfigYaml.strings(origin, "publish.prefixes", publish.get("prefixes")) : List.of("dim_", "fct_", "mart_"),
-                ConfigYaml.strings(origin, "publish.exclude", publish.get("exclude")),
+                publish.containsKey("prefixes") ? f.list(publish.get("prefixes"), "publish.prefixes") : List.of("dim_", "fct_", "mart_"),
+                f.list(publish.get("exclude"), "publish.exclude"),
                 String.valueOf(restricted.getOrDefault("column", "team_id")),
-                ConfigYaml.strings(origin, "team_restricted.tables", restricted.get("tables")),
+                f.list(restricted.get("tables"), "team_restricted.tables"),
                 String.valueOf(roles.getOrDefault("reader", "kamw_reader")),
                 String.valueOf(roles.getOrDefault("team_reader", "kamw_team_reader")),
                 teamRoles, port,

@@ -47,11 +47,6 @@ public record ModelParams(String modelKind, Map<String, String> vars, String sou
         return KIND;
     }
 
-    /** The settings of a model kind with their defaults, in a stable order. */
-    public static Map<String, String> defaultSettings(final String modelKind) {
-        return SETTINGS.get(modelKind);
-    }
-
     private static Map<String, String> ordered(final String... kv) {
         final Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {

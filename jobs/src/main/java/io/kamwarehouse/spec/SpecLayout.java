@@ -23,11 +23,6 @@ public final class SpecLayout {
     private SpecLayout() {
     }
 
-    /** A path under one of the spec trees ({@code tables/} or {@code examples/}). */
-    public static boolean inSpecTree(final String path) {
-        return path.startsWith(TABLES + "/") || path.startsWith(EXAMPLES + "/");
-    }
-
     /**
      * The layer a table folder's path declares, or empty when the path is not
      * {@code tables/<layer>/<domain>/<table>/<file>} or {@code examples/<example>/<layer>/<table>/<file>}.

@@ -1,10 +1,8 @@
 package io.kamwarehouse.spec;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,16 +13,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
+import io.kamwarehouse.DependencyOrder;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.ingest.BronzeIngestor;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.runtime.Warehouse;
 
 /**
@@ -36,7 +30,6 @@ import io.kamwarehouse.runtime.Warehouse;
  */
 public final class TableSpecCatalog {
 
-    private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> SPEC_KEYS = Set.of("name", "layer", "description", "grain", "keys", "inputs", "job",
             "checks", "schedule", "owner", "columns");
     private static final Set<String> CHECK_EXTRA_KEYS = Set.of("severity", "name");
@@ -123,17 +116,7 @@ public final class TableSpecCatalog {
      */
     public static TableSpec parse(final String path, final String yaml, final String query, final boolean queryInFile) {
         final SpecFields f = new SpecFields(path);
-        final Object doc;
-        try {
-            doc = YAML.readValue(yaml, Object.class);
-        } catch (final JsonProcessingException e) {
-            throw f.error(null, "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " ")
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
-        }
-        if (doc == null) {
-            throw f.error(null, "the file is empty");
-        }
-        final Map<String, Object> m = new LinkedHashMap<>(f.mapping(doc, null));
+        final Map<String, Object> m = new LinkedHashMap<>(f.document(yaml));
         final Set<String> allowed = new HashSet<>(SPEC_KEYS);
         allowed.addAll(KINDS.keySet());
         f.unknownKeys(null, m.keySet(), allowed);
@@ -460,39 +443,11 @@ public final class TableSpecCatalog {
      * by name otherwise. Throws naming the cycle when there is one.
      */
     public static List<TableSpec> dependencyOrder(final Collection<TableSpec> specs) {
-        final Map<String, TableSpec> all = new LinkedHashMap<>();
-        specs.stream().sorted(Comparator.comparing((TableSpec s) -> TableSpec.LAYERS.indexOf(s.layer()))
-                .thenComparing(TableSpec::name)).forEach(s -> all.put(s.name(), s));
-        final List<TableSpec> out = new ArrayList<>();
-        final Set<String> done = new HashSet<>();
-        final Set<String> visiting = new HashSet<>();
-        for (final String name : all.keySet()) {
-            visit(name, all, done, visiting, new ArrayDeque<>(), out);
-        }
-        return out;
-    }
-
-    private static void visit(final String name, final Map<String, TableSpec> all, final Set<String> done,
-            final Set<String> visiting, final Deque<String> path, final List<TableSpec> out) {
-        if (done.contains(name) || !all.containsKey(name)) {
-            return;
-        }
-        path.addLast(name);
-        if (!visiting.add(name)) {
-            final List<String> cycle = new ArrayList<>(path);
-            throw new TableSpecException("table specs depend on each other in a cycle: "
-                    + String.join(" -> ", cycle.subList(cycle.indexOf(name), cycle.size()))
-                    + "; a table cannot (through inputs or relationship checks) depend on itself");
-        }
-        for (final String dep : all.get(name).dependencies()) {
-            if (!dep.equals(name)) {
-                visit(dep, all, done, visiting, path, out);
-            }
-        }
-        path.removeLast();
-        visiting.remove(name);
-        done.add(name);
-        out.add(all.get(name));
+        final List<TableSpec> sorted = specs.stream().sorted(Comparator.comparing((TableSpec s) -> TableSpec.LAYERS.indexOf(s.layer()))
+                .thenComparing(TableSpec::name)).toList();
+        return DependencyOrder.sort(sorted, TableSpec::name, TableSpec::dependencies,
+                cycle -> new TableSpecException("table specs depend on each other in a cycle: " + String.join(" -> ", cycle)
+                        + "; a table cannot (through inputs or relationship checks) depend on itself"));
     }
 
     // ---- queries ---------------------------------------------------------------------------
@@ -522,19 +477,6 @@ public final class TableSpecCatalog {
             throw new TableSpecException("no table spec named '" + name + "'; known: " + String.join(", ", byName.keySet()));
         }
         return s;
-    }
-
-    /** Specs that depend on a table, directly or through others, in dependency order. */
-    public List<TableSpec> downstreamOf(final String table) {
-        final Set<String> affected = new HashSet<>(Set.of(table));
-        final List<TableSpec> out = new ArrayList<>();
-        for (final TableSpec s : ordered) {
-            if (!s.name().equals(table) && s.dependencies().stream().anyMatch(affected::contains)) {
-                affected.add(s.name());
-                out.add(s);
-            }
-        }
-        return out;
     }
 
     /** The columns a table will have when the spec (or contract, for bronze) says so; empty when only the job knows. */

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.ingest.Landing;
 import io.kamwarehouse.ingest.LandingFile;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.testing.SharedSpark;
 
 /**

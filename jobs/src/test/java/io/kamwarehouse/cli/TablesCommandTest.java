@@ -14,7 +14,7 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
-import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecCatalog;

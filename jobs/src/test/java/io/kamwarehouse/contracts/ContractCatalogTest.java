@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.kamwarehouse.runtime.SchemaFiles;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.testing.SharedSpark;
 
 class ContractCatalogTest {

@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.testing.SharedSpark;

@@ -166,7 +166,7 @@ class BronzeIngestionTest {
         assertFalse(ctx.warehouse().exists("raw_crm__teams"));
         assertFalse(ctx.warehouse().exists(IngestedFiles.TABLE), "a rejected file is not marked as ingested");
         final Row logged = ctx.warehouse().read(RunLog.TABLE).first();
-        assertEquals(RunRecord.REJECTED, logged.getAs("status"));
+        assertEquals("rejected", logged.getAs("status"));
         assertEquals("ingest crm.teams", logged.getAs("job"));
     }
 
@@ -212,14 +212,14 @@ class BronzeIngestionTest {
         assertEquals(3, ctx.warehouse().read("raw_crm__employees").count());
         final List<String> statuses = ctx.warehouse().read(RunLog.TABLE).where(col("job").equalTo("ingest crm.teams"))
                 .orderBy("started_at").select("status").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-        assertEquals(List.of(RunRecord.FAILED, RunRecord.SUCCEEDED), statuses);
+        assertEquals(List.of("failed", "succeeded"), statuses);
     }
 
     @Test
     void theRunLogRecordsInputsOutputsAndCounts() throws IOException {
         useSharedDrop();
         final Row run = ctx.warehouse().read(RunLog.TABLE).where(col("job").equalTo("ingest crm.accounts")).first();
-        assertEquals(RunRecord.SUCCEEDED, run.getAs("status"));
+        assertEquals("succeeded", run.getAs("status"));
         assertEquals("raw_crm__accounts", run.getAs("output_table"));
         assertEquals(ctx.warehouse().version("raw_crm__accounts"), run.<Long>getAs("output_version"));
         assertEquals(6L, run.<Long>getAs("rows_read"));

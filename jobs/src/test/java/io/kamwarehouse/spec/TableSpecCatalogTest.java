@@ -16,9 +16,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.testing.SharedSpark;
 
 /** Table specs: the repository's specs load, and a broken spec is refused with the file and field named. */

@@ -6,10 +6,10 @@ import java.util.Map;
 
 import org.apache.spark.sql.SparkSession;
 
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.runtime.Progress;
 import io.kamwarehouse.runtime.RunContext;
-import io.kamwarehouse.runtime.SchemaFiles;
 import io.kamwarehouse.runtime.SparkSessions;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.runtime.WarehouseConfig;

@@ -1,4 +1,4 @@
-package io.kamwarehouse.runtime;
+package io.kamwarehouse;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +17,6 @@ import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-
-import io.kamwarehouse.KamwException;
 
 /**
  * The project's {@code schemas/} folder: source contracts ({@code sources/}) and table specs
