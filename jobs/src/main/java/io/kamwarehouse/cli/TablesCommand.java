@@ -22,7 +22,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "tables", mixinStandardHelpOptions = true,
         description = "List the tables of the specs: layer, domain, name, job kind, grain, what it is for (the first sentence "
-                + "of its description) and its folder below schemas/ (table.yaml, query.sql). Reads only the specs.")
+                + "of its description) and its folder below schemas/ (table.yaml, query.sql). Reads only the specs. The text table "
+                + "shortens long grains and descriptions; --csv gives them whole.")
 final class TablesCommand implements Callable<Integer> {
 
     static final List<String> HEADER = List.of("layer", "domain", "table", "job", "grain", "description", "folder");
@@ -69,10 +70,21 @@ final class TablesCommand implements Callable<Integer> {
                 .thenComparing(TableSpec::name));
         final TablePrinter table = new TablePrinter(HEADER);
         for (final TableSpec s : rows) {
-            table.add(List.of(s.layer(), s.domain(), s.name(), s.job(), s.grain(), firstSentence(s.description()), s.folder()));
+            final String grain = s.grain().strip().replaceAll("\\s+", " ");
+            final String description = firstSentence(s.description());
+            table.add(List.of(s.layer(), s.domain(), s.name(), s.job(), csv ? grain : shorten(grain), csv ? description : shorten(description),
+                    s.folder()));
         }
         table.print(System.out, csv);
         return 0;
+    }
+
+    /** Widest grain or description cell of the text table; CSV gives them whole. */
+    static final int TEXT_WIDTH = 72;
+
+    /** A cell cut to {@link #TEXT_WIDTH} characters, with "..." when cut. */
+    static String shorten(final String text) {
+        return text.length() <= TEXT_WIDTH ? text : text.substring(0, TEXT_WIDTH - 3).stripTrailing() + "...";
     }
 
     /**

@@ -116,6 +116,12 @@ class TablesCommandTest {
         final String[] lines = text.out().split("\n");
         assertTrue(lines[0].startsWith("layer") && lines[0].contains("folder") && lines[1].startsWith("-----"), text.out());
         assertTrue(text.out().contains("fct_account_clv") && !text.out().contains("stg_crm__accounts"), text.out());
+        final String[] rule = lines[1].split("  ");
+        assertEquals(TablesCommand.HEADER.size(), rule.length, lines[1]);
+        assertTrue(rule[4].length() <= TablesCommand.TEXT_WIDTH && rule[5].length() <= TablesCommand.TEXT_WIDTH,
+                "long grains and descriptions are shortened: " + lines[1]);
+        assertEquals("x".repeat(TablesCommand.TEXT_WIDTH), TablesCommand.shorten("x".repeat(TablesCommand.TEXT_WIDTH)));
+        assertEquals("x".repeat(TablesCommand.TEXT_WIDTH - 3) + "...", TablesCommand.shorten("x".repeat(TablesCommand.TEXT_WIDTH + 1)));
     }
 
     @Test
