@@ -120,6 +120,20 @@ public final class ModelJob implements TableJob {
                 q.inputs.versions(), String.format(Locale.ROOT, "recomputed: %,d rows; %s", written, summary));
     }
 
+    /**
+     * The schema of the table the job writes from a source of this schema, worked out on no rows
+     * (nothing is fitted): {@code source} is the source query's result, typically over empty inputs.
+     */
+    static StructType outputSchema(final SparkSession spark, final TableSpec spec, final Dataset<Row> source) {
+        final ModelParams params = spec.params(ModelParams.class);
+        final Map<String, Double> settings = settings(spark, spec, params);
+        final Dataset<Row> none = source.limit(0);
+        if (ModelParams.SBG.equals(params.modelKind())) {
+            return retention(spec, params, settings, none.schema(), List.of(), List.of()).schema;
+        }
+        return customerValue(spark, spec, params, settings, none).rows.schema();
+    }
+
     /** The rows to write (a plan, not yet run), the source rows read and a one-line account of the fits. */
     private record Predicted(Dataset<Row> rows, long read, String summary) {
     }
