@@ -75,6 +75,8 @@ public final class TableTestRunner {
     private final SparkSession spark;
     private final TableSpecCatalog specs;
     private final TableSchemas schemas;
+    /** Query outputs by table, vars, given rows and types. */
+    private final Map<List<Object>, Dataset<Row>> outputs = new HashMap<>();
 
     public TableTestRunner(final SparkSession spark, final TableSpecCatalog specs, final TableSchemas schemas) {
         this.spark = spark;
@@ -82,10 +84,26 @@ public final class TableTestRunner {
         this.schemas = schemas;
     }
 
-    /** Runs one case; a case that cannot run (bad value, unknown column, query error) throws with the file and case. */
+    /**
+     * Runs one case; a case that cannot run (bad value, unknown column, query error) throws with the
+     * file and case. Cases of a table with the same rows, vars and types (those that differ only in
+     * what they expect) share one run of the query: its output is kept as local rows, which each
+     * case then filters and compares.
+     */
     public Outcome run(final TableTests tests, final TableTestCase c) {
-        final TableSpec spec = specs.get(tests.table());
         final String where = "tests " + tests.origin() + ", " + c.label();
+        final List<Object> key = List.of(tests.table(), c.vars(), c.given(), c.types());
+        Dataset<Row> out = outputs.get(key);
+        if (out == null) {
+            out = execute(tests, c, where);
+            outputs.put(key, out);
+        }
+        return compare(out, c, where);
+    }
+
+    /** The table's query over the case's rows, run once and kept as a frame of local rows. */
+    private Dataset<Row> execute(final TableTests tests, final TableTestCase c, final String where) {
+        final TableSpec spec = specs.get(tests.table());
         final Map<String, StructType> inputs = new LinkedHashMap<>();
         for (final String in : spec.inputs()) {
             inputs.put(in, schemaOf(in, c.types().get(in), where));
@@ -98,14 +116,12 @@ public final class TableTestRunner {
                 view(in.getKey(), in.getValue(), c.given().getOrDefault(in.getKey(), List.of()), where + ", given." + in.getKey())
                         .createOrReplaceTempView(in.getKey());
             }
-            final Dataset<Row> out;
             try {
-                out = spark.sql(sql(spec, c));
-                out.schema();
+                final Dataset<Row> out = spark.sql(sql(spec, c));
+                return spark.createDataFrame(out.collectAsList(), out.schema());
             } catch (final RuntimeException e) {
                 throw new KamwException(where + ": the query of " + spec.name() + " fails: " + TableSchemas.firstLine(e), e);
             }
-            return compare(out, c, where);
         } finally {
             inputs.keySet().forEach(in -> spark.catalog().dropTempView(in));
             spark.conf().set(SHUFFLE_PARTITIONS, partitions);
