@@ -2,10 +2,12 @@ package io.kamwarehouse.jobs;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -147,8 +149,8 @@ public final class TableSchemas {
      * from the model over no rows): each input registered as an empty view of its own schema, the
      * vars at their defaults.
      */
-    private StructType analyse(final TableSpec spec, final java.util.function.Function<Dataset<Row>, StructType> schema) {
-        final Map<String, StructType> inputs = new java.util.LinkedHashMap<>();
+    private StructType analyse(final TableSpec spec, final Function<Dataset<Row>, StructType> schema) {
+        final Map<String, StructType> inputs = new LinkedHashMap<>();
         for (final String in : spec.inputs()) {
             inputs.put(in, of(in));
         }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,6 +17,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.kamwarehouse.runtime.SchemaFiles;
 
 /**
  * A table's tests as data: its folder's {@value SpecLayout#TESTS_FILE}, read strictly (unknown keys
@@ -54,9 +57,9 @@ public record TableTests(String table, String origin, List<TableTestCase> cases)
     }
 
     /** Reads {@code <spec's folder>/tests.yaml} of a spec from the schema files; empty when the table has none. */
-    public static java.util.Optional<TableTests> of(final io.kamwarehouse.runtime.SchemaFiles schemas, final TableSpec spec) {
+    public static Optional<TableTests> of(final SchemaFiles schemas, final TableSpec spec) {
         final String path = spec.folder() + "/" + SpecLayout.TESTS_FILE;
-        return schemas.exists(path) ? java.util.Optional.of(parse(path, schemas.read(path), spec)) : java.util.Optional.empty();
+        return schemas.exists(path) ? Optional.of(parse(path, schemas.read(path), spec)) : Optional.empty();
     }
 
     /**
