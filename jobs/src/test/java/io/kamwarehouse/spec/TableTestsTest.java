@@ -172,5 +172,16 @@ class TableTestsTest {
                 """);
         assertTrue(assertThrows(KamwException.class, () -> runner.run(tooManyPlaces, tooManyPlaces.cases().get(0))).getMessage()
                 .endsWith("given.fct_opportunity[0].amount_rpt: 1.005 has more decimal places than DECIMAL(18,2) holds"));
+        // types: overrides what the warehouse knows of a column, as a last resort
+        final TableTests typed = parse("""
+                cases:
+                  - name: a
+                    types:
+                      fct_opportunity: {amount_rpt: "decimal(18,3)"}
+                    given:
+                      fct_opportunity: [{amount_rpt: 1.005}]
+                    expect: []
+                """);
+        assertTrue(runner.run(typed, typed.cases().get(0)).passed());
     }
 }
