@@ -38,6 +38,7 @@ import io.kamwarehouse.models.GammaGammaModel;
 import io.kamwarehouse.models.ShiftedBetaGeometricModel;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.runtime.WarehouseConfig;
 import io.kamwarehouse.spec.ModelParams;
 import io.kamwarehouse.spec.SqlText;
 import io.kamwarehouse.spec.TableSpec;
@@ -68,7 +69,8 @@ public final class ModelJob implements TableJob {
         if (missing != null) {
             return missing;
         }
-        final Map<String, Double> settings = settings(wh, spec, params);
+        final Map<String, Double> settings = settings(CollectionConverters.asJava(wh.spark().conf().getAll()),
+                QueryInputs.builtIns(wh), spec, params);
         final QueryInputs q = QueryInputs.prepare(wh, spec, params.source(), params.vars(),
                 LOGIC_VERSION + "\n" + params.modelKind() + "\n" + params.segmentBy() + "\n" + new TreeMap<>(settings));
         if (!options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
@@ -120,6 +122,21 @@ public final class ModelJob implements TableJob {
                 q.inputs.versions(), String.format(Locale.ROOT, "recomputed: %,d rows; %s", written, summary));
     }
 
+    /**
+     * The schema of the table the job writes from a source of this schema, worked out on no rows
+     * (nothing is fitted): {@code source} is the source query's result, typically over empty inputs.
+     */
+    static StructType outputSchema(final SparkSession spark, final TableSpec spec, final Dataset<Row> source) {
+        final ModelParams params = spec.params(ModelParams.class);
+        final Map<String, Double> settings = settings(CollectionConverters.asJava(spark.conf().getAll()),
+                SqlText.BuiltIns.forChecking(WarehouseConfig.DEFAULT_REPORTING_CURRENCY), spec, params);
+        final Dataset<Row> none = source.limit(0);
+        if (ModelParams.SBG.equals(params.modelKind())) {
+            return retention(spec, params, settings, none.schema(), List.of(), List.of()).schema;
+        }
+        return customerValue(spark, spec, params, settings, none).rows.schema();
+    }
+
     /** The rows to write (a plan, not yet run), the source rows read and a one-line account of the fits. */
     private record Predicted(Dataset<Row> rows, long read, String summary) {
     }
@@ -129,9 +146,9 @@ public final class ModelJob implements TableJob {
     }
 
     /** Settings with vars substituted (spec defaults overridden by --conf kamw.var.NAME). */
-    private static Map<String, Double> settings(final Warehouse wh, final TableSpec spec, final ModelParams params) {
-        final Map<String, String> conf = CollectionConverters.asJava(wh.spark().conf().getAll());
-        final Map<String, String> values = SqlText.resolve(params.vars(), conf, QueryInputs.builtIns(wh),
+    private static Map<String, Double> settings(final Map<String, String> conf, final SqlText.BuiltIns builtIns,
+            final TableSpec spec, final ModelParams params) {
+        final Map<String, String> values = SqlText.resolve(params.vars(), conf, builtIns,
                 params.settings().values().toArray(String[]::new));
         final Map<String, Double> out = new LinkedHashMap<>();
         for (final Map.Entry<String, String> e : params.settings().entrySet()) {
