@@ -51,6 +51,7 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.contracts.ContractColumn;
+import io.kamwarehouse.contracts.Lineage;
 import io.kamwarehouse.contracts.Reference;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.StepTimer;
@@ -71,8 +72,6 @@ public final class BronzeIngestor {
 
     /** The quarantine table shared by all entities. */
     public static final String QUARANTINE = "quarantine";
-    /** Lineage columns every bronze table ends with. */
-    public static final List<String> LINEAGE = List.of("_source_file", "_drop_date", "_batch_id", "_ingested_at", "_row_hash");
     /** Test hook: {@code <source.entity>:<n>} makes the bronze write of that entity fail at its n-th row. */
     public static final String FAULT_CONF = "kamw.fault.bronzeWriteFailsAtRow";
 
@@ -503,11 +502,11 @@ public final class BronzeIngestor {
             rowHash = when(col("_ordinal").geq(at), raise_error(lit("injected failure while writing " + contract.bronzeTable()))
                     .cast(DataTypes.StringType)).otherwise(rowHash);
         }
-        cols.add(col("_source_file"));
-        cols.add(lit(java.sql.Date.valueOf(dropDate)).as("_drop_date"));
-        cols.add(lit(batchId).as("_batch_id"));
-        cols.add(lit(ingestedAt).as("_ingested_at"));
-        cols.add(rowHash.as("_row_hash"));
+        cols.add(col(Lineage.SOURCE_FILE));
+        cols.add(lit(java.sql.Date.valueOf(dropDate)).as(Lineage.DROP_DATE));
+        cols.add(lit(batchId).as(Lineage.BATCH_ID));
+        cols.add(lit(ingestedAt).as(Lineage.INGESTED_AT));
+        cols.add(rowHash.as(Lineage.ROW_HASH));
         final Dataset<Row> out = valid.select(cols.toArray(new Column[0]));
         write(out, warehouse.tablePath(contract.bronzeTable()), batchPredicate(batchId, dropDate), statsColumns(contract), true, null);
     }
