@@ -46,14 +46,8 @@ class PackageLayersTest {
             List.of("bonus", "serving", "dags", "dashboards"),
             List.of("bench", "cli", "generate"));
 
-    /**
-     * Uses of a package above that are known and on their way out ({@code file -> class}). The
-     * bronze lineage column list is moving from {@code ingest.BronzeIngestor} into {@code contracts};
-     * remove these entries when it has.
-     */
-    private static final Set<String> ALLOWED = Set.of(
-            "io/kamwarehouse/spec/StagingParams.java -> io.kamwarehouse.ingest.BronzeIngestor",
-            "io/kamwarehouse/spec/TableSpecCatalog.java -> io.kamwarehouse.ingest.BronzeIngestor");
+    /** Uses of a package above that are known and on their way out ({@code file -> class}): none today. */
+    private static final Set<String> ALLOWED = Set.of();
 
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.kamwarehouse\\.(?:([a-z][a-z0-9_]*)\\.)?([A-Z]\\w*|\\*)");
 

@@ -1,25 +1,19 @@
 package io.kamwarehouse.dashboards;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -29,17 +23,17 @@ import io.kamwarehouse.KamwException;
 /**
  * The Superset import bundle kept under {@code dashboards/bundle/} as plain YAML (format v1:
  * {@code metadata.yaml}, {@code databases/}, {@code datasets/<database>/}, {@code charts/},
- * {@code dashboards/}). Checks its structure against the import format, zips it for
- * {@code superset import-dashboards -p FILE.zip}, and derives the SQL that every dataset and
- * chart runs, so the bundle can be proved against the serving database.
+ * {@code dashboards/}). Checks its structure against the import format ({@link BundleChecks}), zips it
+ * for {@code superset import-dashboards -p FILE.zip} ({@link BundleZip}), and derives the SQL that
+ * every dataset and chart runs, so the bundle can be proved against the serving database
+ * ({@link BundleVerifier}).
  */
 public final class DashboardBundle {
 
     /** What Superset writes in place of a password in an exported URI. */
     public static final String MASK = "XXXXXXXXXX";
-    private static final Pattern URI_PASSWORD = Pattern.compile("^([a-z0-9+]+://[^:/@]+:)([^@]*)(@.*)$");
-    private static final Pattern URI_USER = Pattern.compile("^([a-z0-9+]+://[^:/@]+)(@.*)$");
-    private static final Set<String> KINDS = Set.of("databases", "datasets", "charts", "dashboards");
+    static final Pattern URI_PASSWORD = Pattern.compile("^([a-z0-9+]+://[^:/@]+:)([^@]*)(@.*)$");
+    static final Pattern URI_USER = Pattern.compile("^([a-z0-9+]+://[^:/@]+)(@.*)$");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Path root;
@@ -81,6 +75,11 @@ public final class DashboardBundle {
         return root;
     }
 
+    /** Every file of the bundle by relative path, in path order. */
+    Map<String, Map<String, Object>> allFiles() {
+        return java.util.Collections.unmodifiableMap(files);
+    }
+
     /** Files of one kind ({@code databases}, {@code datasets}, {@code charts}, {@code dashboards}) by relative path. */
     public Map<String, Map<String, Object>> files(final String kind) {
         final Map<String, Map<String, Object>> out = new LinkedHashMap<>();
@@ -116,126 +115,7 @@ public final class DashboardBundle {
      * present in its dataset, every chart on a dashboard and every dashboard chart present.
      */
     public List<String> problems() {
-        final List<String> out = new ArrayList<>();
-        final Map<String, Object> meta = files.get("metadata.yaml");
-        if (meta == null) {
-            out.add("metadata.yaml is missing");
-        } else {
-            if (!"1.0.0".equals(String.valueOf(meta.get("version")))) {
-                out.add("metadata.yaml: version must be 1.0.0");
-            }
-            if (!"Dashboard".equals(meta.get("type"))) {
-                out.add("metadata.yaml: type must be Dashboard (import-dashboards reads dashboard bundles)");
-            }
-        }
-        for (final String rel : files.keySet()) {
-            final String kind = rel.contains("/") ? rel.substring(0, rel.indexOf('/')) : "";
-            if (!rel.equals("metadata.yaml") && !KINDS.contains(kind)) {
-                out.add(rel + ": not a place the import format knows (databases/, datasets/<db>/, charts/, dashboards/)");
-            }
-        }
-        final Map<String, String> uuids = new HashMap<>();
-        files.forEach((rel, m) -> {
-            if (rel.equals("metadata.yaml")) {
-                return;
-            }
-            final Object u = m.get("uuid");
-            if (!(u instanceof String s) || !s.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
-                out.add(rel + ": uuid missing or not a UUID");
-            } else if (uuids.putIfAbsent(s, rel) != null) {
-                out.add(rel + ": uuid " + s + " is also the uuid of " + uuids.get(s));
-            }
-            if (!"1.0.0".equals(String.valueOf(m.get("version")))) {
-                out.add(rel + ": version must be 1.0.0");
-            }
-        });
-        final Set<String> databases = new LinkedHashSet<>();
-        files("databases").forEach((rel, m) -> {
-            databases.add(String.valueOf(m.get("uuid")));
-            if (!(m.get("database_name") instanceof String)) {
-                out.add(rel + ": database_name missing");
-            }
-            final String uri = String.valueOf(m.get("sqlalchemy_uri"));
-            final Matcher pw = URI_PASSWORD.matcher(uri);
-            if (pw.matches() && !pw.group(2).equals(MASK)) {
-                out.add(rel + ": sqlalchemy_uri carries a password; write " + MASK + " (the secret is supplied at import time)");
-            }
-            if (!uri.startsWith("postgresql")) {
-                out.add(rel + ": sqlalchemy_uri must point at the PostgreSQL serving database");
-            }
-        });
-        final Map<String, Dataset> datasets = datasets();
-        for (final Dataset d : datasets.values()) {
-            if (!databases.contains(d.databaseUuid())) {
-                out.add(d.path() + ": database_uuid " + d.databaseUuid() + " is not a database of the bundle");
-            }
-            if (!d.path().startsWith("datasets/") || d.path().split("/").length != 3) {
-                out.add(d.path() + ": datasets must sit in datasets/<database>/");
-            }
-            if (d.tableName() == null || d.tableName().isBlank()) {
-                out.add(d.path() + ": table_name missing");
-            }
-            if (d.columns().isEmpty()) {
-                out.add(d.path() + ": no columns");
-            }
-            if (d.mainDttmCol() != null && !d.columns().containsKey(d.mainDttmCol())) {
-                out.add(d.path() + ": main_dttm_col " + d.mainDttmCol() + " is not a column");
-            }
-        }
-        final Set<String> chartUuids = new LinkedHashSet<>();
-        for (final Chart c : charts()) {
-            chartUuids.add(c.uuid());
-            final Dataset d = datasets.get(c.datasetUuid());
-            if (d == null) {
-                out.add(c.path() + ": dataset_uuid " + c.datasetUuid() + " is not a dataset of the bundle");
-                continue;
-            }
-            if (!c.vizType().equals(c.params().get("viz_type"))) {
-                out.add(c.path() + ": params.viz_type differs from viz_type");
-            }
-            for (final String m : c.metrics()) {
-                if (!d.metrics().containsKey(m)) {
-                    out.add(c.path() + ": metric " + m + " is not a metric of dataset " + d.tableName());
-                }
-            }
-            for (final String col : c.columns()) {
-                if (!d.columns().containsKey(col)) {
-                    out.add(c.path() + ": column " + col + " is not a column of dataset " + d.tableName());
-                }
-            }
-            if (c.metrics().isEmpty() && !c.isRaw()) {
-                out.add(c.path() + ": an aggregate chart needs at least one metric");
-            }
-            if (c.isRaw() && c.columns().isEmpty()) {
-                out.add(c.path() + ": a raw table chart needs all_columns");
-            }
-        }
-        final Set<String> placed = new LinkedHashSet<>();
-        files("dashboards").forEach((rel, m) -> {
-            if (!(m.get("dashboard_title") instanceof String)) {
-                out.add(rel + ": dashboard_title missing");
-            }
-            if (!(m.get("position") instanceof Map<?, ?> position)) {
-                out.add(rel + ": position missing");
-                return;
-            }
-            for (final Object node : position.values()) {
-                if (node instanceof Map<?, ?> n && "CHART".equals(n.get("type"))) {
-                    final Object meta2 = n.get("meta");
-                    final Object u = meta2 instanceof Map<?, ?> mm ? mm.get("uuid") : null;
-                    if (!chartUuids.contains(String.valueOf(u))) {
-                        out.add(rel + ": chart " + u + " in position is not a chart of the bundle");
-                    }
-                    placed.add(String.valueOf(u));
-                }
-            }
-        });
-        for (final Chart c : charts()) {
-            if (!placed.contains(c.uuid())) {
-                out.add(c.path() + ": on no dashboard");
-            }
-        }
-        return out;
+        return BundleChecks.problems(this);
     }
 
     /** Throws with every problem listed when the bundle is not sound. */
@@ -252,49 +132,7 @@ public final class DashboardBundle {
      * password (then the zip holds a secret).
      */
     public void zip(final Path out, final String folder, final String uri, final String password) {
-        check();
-        try {
-            if (out.getParent() != null) {
-                Files.createDirectories(out.getParent());
-            }
-            try (OutputStream os = Files.newOutputStream(out); ZipOutputStream zip = new ZipOutputStream(os)) {
-                for (final String rel : files.keySet()) {
-                    String text = Files.readString(root.resolve(rel), StandardCharsets.UTF_8);
-                    if (rel.startsWith("databases/")) {
-                        text = databaseText(text, uri, password);
-                    }
-                    zip.putNextEntry(new ZipEntry(folder + "/" + rel));
-                    zip.write(text.getBytes(StandardCharsets.UTF_8));
-                    zip.closeEntry();
-                }
-            }
-        } catch (final IOException e) {
-            throw new KamwException("cannot write " + out + ": " + e.getMessage(), e);
-        }
-    }
-
-    static String databaseText(final String text, final String uri, final String password) {
-        final StringBuilder out = new StringBuilder();
-        for (final String line : text.split("\n", -1)) {
-            if (line.startsWith("sqlalchemy_uri:")) {
-                String value = uri != null ? uri : line.substring("sqlalchemy_uri:".length()).trim();
-                final Matcher pw = URI_PASSWORD.matcher(value);
-                final Matcher user = URI_USER.matcher(value);
-                if (pw.matches()) {
-                    value = pw.group(1) + (password != null ? password : MASK) + pw.group(3);
-                } else if (user.matches()) {
-                    value = user.group(1) + ":" + (password != null ? password : MASK) + user.group(2);
-                } else if (password != null) {
-                    throw new KamwException("sqlalchemy_uri " + value + " names no user to give the password to; use"
-                            + " postgresql+psycopg2://USER@HOST:PORT/DB");
-                }
-                out.append("sqlalchemy_uri: ").append(value);
-            } else {
-                out.append(line);
-            }
-            out.append('\n');
-        }
-        return out.substring(0, out.length() - 1);
+        BundleZip.write(this, out, folder, uri, password);
     }
 
     /** A Superset dataset: a physical table (schema.table_name) or a virtual one (sql). */

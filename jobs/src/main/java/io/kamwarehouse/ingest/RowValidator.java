@@ -5,10 +5,13 @@ import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.try_to_date;
 import static org.apache.spark.sql.functions.try_to_timestamp;
@@ -21,6 +24,8 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -31,7 +36,8 @@ import io.kamwarehouse.contracts.ContractColumn;
 /**
  * Applies a contract's row rules to a raw frame: normalises (trim, value_map), parses each column
  * to its type and collects every rule a row breaks into {@code _violations}, an array of
- * {@code "rule: explanation"} strings (empty for a valid row).
+ * {@code "rule: explanation"} strings (empty for a valid row); {@link #withDuplicateCheck} adds the
+ * rule that a business key appears once in a batch.
  *
  * <p>The input has one column per contract column, named canonically, holding the value as found
  * (strings for text formats, typed values for Parquet; a null literal for an absent optional
@@ -186,5 +192,21 @@ public final class RowValidator {
             return c.type().sql() + " in format " + String.join(" or ", contract.formatsFor(c));
         }
         return c.type().sql();
+    }
+
+    /** A business key seen earlier in the batch: the later copies are quarantined. */
+    static Dataset<Row> withDuplicateCheck(final Dataset<Row> checked, final Contract contract) {
+        final Column[] keys = contract.businessKey().stream().map(k -> col(k)).toArray(Column[]::new);
+        final WindowSpec w = Window.partitionBy(keys).orderBy(size(col(RowValidator.VIOLATIONS)).gt(0), col("_ordinal"));
+        Column allKeys = lit(true);
+        for (final Column k : keys) {
+            allKeys = allKeys.and(k.isNotNull());
+        }
+        final Column isDuplicate = allKeys.and(size(col(RowValidator.VIOLATIONS)).equalTo(0))
+                .and(row_number().over(w).gt(1));
+        final Column message = concat(lit("duplicate_key: " + String.join(", ", contract.businessKey()) + " ("),
+                concat_ws(", ", keys), lit(") appears earlier in the same drop"));
+        return checked.withColumn(RowValidator.VIOLATIONS, array_compact(concat(col(RowValidator.VIOLATIONS),
+                array(when(isDuplicate, message)))));
     }
 }

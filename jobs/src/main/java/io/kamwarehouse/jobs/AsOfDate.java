@@ -1,19 +1,25 @@
 package io.kamwarehouse.jobs;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.split;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.ingest.IngestedFiles;
 import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.spec.SpecLayout;
 import io.kamwarehouse.spec.SqlText;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -24,7 +30,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * <li>the date given: Spark conf {@value #CONF} ({@code --conf kamw.asOfDate=2026-09-30}), or the
  * var override {@code --conf kamw.var.as_of_date=...}; given both, they must agree;</li>
  * <li>else the day before the latest drop the warehouse has ingested (the largest
- * {@code drop_date} of {@code ingested_files}: a drop holds the data up to the day before it);</li>
+ * {@code drop_date} of {@code ingested_files}: a drop holds the data up to the day before it); the
+ * public example data sets ({@code schemas/examples/}) do not count, so loading one with
+ * {@code ingest --path} today does not move the product's tables to today;</li>
  * <li>else, nothing ingested and no date given, an error that says what to do.</li>
  * </ol>
  * The latest drop is read from the small {@code ingested_files} meta table, once per version of it.
@@ -92,7 +100,10 @@ public final class AsOfDate {
         if (known != null && known.version() == version) {
             return known.dropDate();
         }
-        final Row r = wh.readVersion(IngestedFiles.TABLE, version).agg(max("drop_date")).first();
+        final Set<String> examples = SpecLayout.examples(SchemaFiles.load(wh.config().schemasDir()));
+        final Row r = wh.readVersion(IngestedFiles.TABLE, version)
+                .filter(functions.not(split(col("entity"), "\\.").getItem(0).isin(examples.toArray())))
+                .agg(max("drop_date")).first();
         final Optional<LocalDate> drop = r.isNullAt(0) ? Optional.empty() : Optional.of(r.getDate(0).toLocalDate());
         LATEST.put(path, new Latest(version, drop));
         return drop;

@@ -38,7 +38,7 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.contracts.ColumnType;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractColumn;
-import io.kamwarehouse.ingest.BronzeIngestor;
+import io.kamwarehouse.contracts.Lineage;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.runtime.RunContext;
@@ -234,7 +234,7 @@ public final class StagingJob implements TableJob {
                 cols.add(present.contains(c.name()) ? col(q(c.name()))
                         : lit(null).cast(c.type().sparkType()).as(c.name()));
             }
-            BronzeIngestor.LINEAGE.forEach(c -> cols.add(col(q(c))));
+            Lineage.COLUMNS.forEach(c -> cols.add(col(q(c))));
             Dataset<Row> df = bronze.select(cols.toArray(new Column[0]));
             for (final String p : params.percentToFraction()) {
                 final ContractColumn c = contract.column(p).orElseThrow();
@@ -255,7 +255,7 @@ public final class StagingJob implements TableJob {
         private Column[] baseColumns() {
             final List<Column> cols = new ArrayList<>();
             contract.columns().forEach(c -> cols.add(col(q(c.name()))));
-            BronzeIngestor.LINEAGE.forEach(c -> cols.add(col(q(c))));
+            Lineage.COLUMNS.forEach(c -> cols.add(col(q(c))));
             return cols.toArray(new Column[0]);
         }
 

@@ -21,7 +21,7 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.contracts.ContractColumn;
-import io.kamwarehouse.ingest.BronzeIngestor;
+import io.kamwarehouse.contracts.Lineage;
 import io.kamwarehouse.scoring.CfgTables;
 import io.kamwarehouse.spec.ModelParams;
 import io.kamwarehouse.spec.MoneyColumn;
@@ -87,7 +87,7 @@ public final class TableSchemas {
                     .orElseThrow(() -> new KamwException(table + " is not the bronze table of any contract"));
             final List<StructField> out = new ArrayList<>();
             c.columns().forEach(col -> out.add(field(col.name(), col.type().sparkType())));
-            BronzeIngestor.LINEAGE.forEach(l -> out.add(field(l, lineage(l))));
+            Lineage.COLUMNS.forEach(l -> out.add(field(l, lineage(l))));
             return new StructType(out.toArray(StructField[]::new));
         }
         final TableSpec spec = specs.get(table);

@@ -2,6 +2,10 @@ package io.kamwarehouse.spec;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.kamwarehouse.SchemaFiles;
 
 /**
  * Where a table's files live below {@code schemas/}: one folder per table, grouped by layer and
@@ -45,6 +49,21 @@ public final class SpecLayout {
     public static String tableOf(final String path) {
         final String[] p = path.split("/");
         return p.length >= 2 ? p[p.length - 2] : "";
+    }
+
+    /**
+     * The public example data sets: the folders under {@code examples/}, each named after the source
+     * whose contracts it stages ({@code examples/maven_crm/} for {@code sources/maven_crm/}).
+     */
+    public static Set<String> examples(final SchemaFiles schemas) {
+        final Set<String> out = new TreeSet<>();
+        for (final String path : schemas.list(EXAMPLES + "/")) {
+            final String[] p = path.split("/");
+            if (p.length > 2) {
+                out.add(p[1]);
+            }
+        }
+        return out;
     }
 
     /** Where a new table's spec belongs, for messages. */

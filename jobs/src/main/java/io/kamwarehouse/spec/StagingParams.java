@@ -9,7 +9,7 @@ import java.util.Set;
 import io.kamwarehouse.contracts.ColumnType;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractColumn;
-import io.kamwarehouse.ingest.BronzeIngestor;
+import io.kamwarehouse.contracts.Lineage;
 
 /**
  * Parameters of a {@code staging} job ({@code stg_<source>__<entity>} from
@@ -50,7 +50,7 @@ public record StagingParams(List<String> latestBy, List<MoneyColumn> money, List
 
     /** Lineage columns of a silver row: bronze's, then {@code _updated_at}. */
     public static List<String> lineageColumns() {
-        final List<String> out = new ArrayList<>(BronzeIngestor.LINEAGE);
+        final List<String> out = new ArrayList<>(Lineage.COLUMNS);
         out.add(UPDATED_AT);
         return out;
     }
@@ -148,7 +148,7 @@ public record StagingParams(List<String> latestBy, List<MoneyColumn> money, List
         for (final String c : latestBy) {
             if (!silverColumns.contains(c) || UPDATED_AT.equals(c)) {
                 throw f.error(KIND + ".latest_by", c + " is not a column of " + contract.bronzeTable()
-                        + " (contract columns or " + String.join(", ", BronzeIngestor.LINEAGE) + ")");
+                        + " (contract columns or " + String.join(", ", Lineage.COLUMNS) + ")");
             }
         }
         for (final MoneyColumn m : money) {

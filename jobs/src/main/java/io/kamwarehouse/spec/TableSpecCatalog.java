@@ -18,7 +18,7 @@ import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.contracts.ContractColumn;
-import io.kamwarehouse.ingest.BronzeIngestor;
+import io.kamwarehouse.contracts.Lineage;
 import io.kamwarehouse.runtime.Warehouse;
 
 /**
@@ -484,7 +484,7 @@ public final class TableSpecCatalog {
         if (table.startsWith("raw_")) {
             return contracts.byBronzeTable(table).map(c -> {
                 final List<String> cols = new ArrayList<>(c.columns().stream().map(ContractColumn::name).toList());
-                cols.addAll(BronzeIngestor.LINEAGE);
+                cols.addAll(Lineage.COLUMNS);
                 return cols;
             });
         }

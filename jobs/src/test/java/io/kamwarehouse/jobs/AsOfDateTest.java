@@ -9,9 +9,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.List;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.ingest.IngestedFiles;
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.testing.SharedSpark;
 import io.kamwarehouse.spec.SqlText;
 
 /** How a run's as-of date is decided: the date given, else the day before the latest drop ingested. */
@@ -66,5 +77,21 @@ class AsOfDateTest {
         final KamwException two = assertThrows(KamwException.class, () -> decide(Map.of(AsOfDate.CONF, "2026-09-30",
                 SqlText.VAR_CONF_PREFIX + "as_of_date", "2026-06-30"), DROPPED_1_OCTOBER));
         assertTrue(two.getMessage().startsWith("two as-of dates given"), two.getMessage());
+    }
+
+    private static Row file(final String entity, final String dropDate) {
+        return RowFactory.create(entity, Date.valueOf(dropDate), "landing/" + entity + ".csv", 1L, 1L, "sum-" + entity + dropDate, "UTF-8",
+                "batch-" + entity, 1L, 1L, 0L, Timestamp.valueOf(dropDate + " 06:00:00"), "run-1");
+    }
+
+    @Test
+    void anExampleDataSetLoadedTodayDoesNotMoveTheProductsAsOfDate(@TempDir final Path dir) {
+        final RunContext ctx = SharedSpark.context(dir);
+        // the product's drops end on 1 October; the Maven CRM example is loaded with --path on 3 December
+        ctx.warehouse().spark().createDataFrame(List.of(file("crm.accounts", "2026-09-30"), file("finance.invoices", "2026-10-01"),
+                file("maven_crm.sales_pipeline", "2026-12-03")), IngestedFiles.SCHEMA).coalesce(1).write().format("delta")
+                .save(ctx.warehouse().tablePath(IngestedFiles.TABLE));
+        assertEquals(Optional.of(LocalDate.of(2026, 10, 1)), AsOfDate.latestDrop(ctx.warehouse()));
+        assertEquals(LocalDate.of(2026, 9, 30), AsOfDate.of(ctx.warehouse()));
     }
 }

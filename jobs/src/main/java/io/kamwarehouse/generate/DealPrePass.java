@@ -1,0 +1,71 @@
+package io.kamwarehouse.generate;
+
+import static io.kamwarehouse.generate.World.NONE;
+
+import java.util.Arrays;
+
+/**
+ * The deals of a {@link World}, from a pre-pass over every account's commercial plan
+ * ({@link AccountPlan}): churn and customer-from dates, the id ranges of opportunities, contracts and
+ * invoices per account, each opportunity's dates and stage at history end, and the totals won and
+ * collected. The plans themselves are rebuilt by the writers when they write the rows.
+ */
+final class DealPrePass {
+
+    private DealPrePass() {
+    }
+
+    static void run(final World w) {
+        w.accChurn = new int[w.nAcc];
+        w.accCustomerFrom = new int[w.nAcc];
+        w.oppStart = new int[w.nAcc + 1];
+        w.contractStart = new int[w.nAcc + 1];
+        w.invoiceStart = new int[w.nAcc + 1];
+        int[] created = new int[Math.max(16, w.nAcc * 12)];
+        int[] end = new int[created.length];
+        byte[] stage = new byte[created.length];
+        int n = 0;
+        for (int a = 0; a < w.nAcc; a++) {
+            final AccountPlan plan = AccountPlan.build(w, a);
+            w.accChurn[a] = plan.churnDay;
+            w.accCustomerFrom[a] = plan.customerFrom;
+            w.oppStart[a + 1] = w.oppStart[a] + plan.opps.size();
+            w.contractStart[a + 1] = w.contractStart[a] + plan.contracts.size();
+            w.invoiceStart[a + 1] = w.invoiceStart[a] + plan.invoices.size();
+            for (final AccountPlan.Opp o : plan.opps) {
+                if (n == created.length) {
+                    created = Arrays.copyOf(created, n * 2);
+                    end = Arrays.copyOf(end, n * 2);
+                    stage = Arrays.copyOf(stage, n * 2);
+                }
+                created[n] = Fmt.day(o.createdSec);
+                end[n] = o.closedAtH1() ? Fmt.day(o.closeSec) : NONE;
+                stage[n] = (byte) o.stageAtH1();
+                n++;
+                if (o.closedAtH1() && Fmt.day(o.closeSec) >= w.h0) {
+                    if (o.won) {
+                        w.wonCount++;
+                        final long cny = w.toCny(o.amount, w.accUsd[a]);
+                        w.totalWonCny += cny;
+                        if (o.type == AccountPlan.RENEWAL) {
+                            w.totalRenewalWonCny += cny;
+                        }
+                    } else {
+                        w.lostCount++;
+                    }
+                }
+            }
+            for (final AccountPlan.Invoice inv : plan.invoices) {
+                for (final AccountPlan.Payment p : inv.payments) {
+                    if (p.day >= w.h0) {
+                        w.totalCollectedCny += w.toCny(p.amount, w.accUsd[a]);
+                    }
+                }
+            }
+        }
+        w.nOpp = n;
+        w.oppCreatedDay = Arrays.copyOf(created, n);
+        w.oppEndDay = Arrays.copyOf(end, n);
+        w.oppStageAtH1 = Arrays.copyOf(stage, n);
+    }
+}
