@@ -2,6 +2,7 @@ package io.kamwarehouse.dashboards;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,10 +16,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.YamlFields;
 
 /**
  * The Superset import bundle kept under {@code dashboards/bundle/} as plain YAML (format v1:
@@ -34,7 +34,6 @@ public final class DashboardBundle {
     public static final String MASK = "XXXXXXXXXX";
     static final Pattern URI_PASSWORD = Pattern.compile("^([a-z0-9+]+://[^:/@]+:)([^@]*)(@.*)$");
     static final Pattern URI_USER = Pattern.compile("^([a-z0-9+]+://[^:/@]+)(@.*)$");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Path root;
     /** Relative path (e.g. {@code charts/NPS.yaml}) to its parsed content, in path order. */
@@ -56,13 +55,8 @@ public final class DashboardBundle {
             for (final Path p : (Iterable<Path>) walk::iterator) {
                 if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".yaml")) {
                     final String rel = root.relativize(p).toString().replace('\\', '/');
-                    try {
-                        @SuppressWarnings("unchecked")
-                        final Map<String, Object> m = YAML.readValue(p.toFile(), Map.class);
-                        files.put(rel, m == null ? Map.of() : m);
-                    } catch (final IOException e) {
-                        throw new KamwException("dashboard bundle file " + rel + " is not valid YAML: " + e.getMessage());
-                    }
+                    final String text = Files.readString(p, StandardCharsets.UTF_8);
+                    files.put(rel, new YamlFields<>("dashboard bundle file " + rel, KamwException::new).document(text));
                 }
             }
         } catch (final IOException e) {
