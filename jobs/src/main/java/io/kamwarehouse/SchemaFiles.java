@@ -1,9 +1,7 @@
 package io.kamwarehouse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -77,21 +72,8 @@ public final class SchemaFiles {
                 return fromDirectory(root);
             }
             final TreeMap<String, String> files = new TreeMap<>();
-            final JarURLConnection connection = (JarURLConnection) marker.openConnection();
-            connection.setUseCaches(false);
-            try (JarFile jar = connection.getJarFile()) {
-                final Enumeration<JarEntry> entries = jar.entries();
-                while (entries.hasMoreElements()) {
-                    final JarEntry entry = entries.nextElement();
-                    final String name = entry.getName();
-                    if (!entry.isDirectory() && name.startsWith(BUNDLED + "/") && isSchemaFile(name)) {
-                        try (InputStream in = jar.getInputStream(entry)) {
-                            files.put(name.substring(BUNDLED.length() + 1),
-                                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                        }
-                    }
-                }
-            }
+            JarFolder.files(marker, BUNDLED, SchemaFiles::isSchemaFile)
+                    .forEach((name, bytes) -> files.put(name, new String(bytes, StandardCharsets.UTF_8)));
             return new SchemaFiles(files, marker.toString().replaceFirst("/sources/README.md$", ""));
         } catch (final IOException | URISyntaxException e) {
             throw new KamwException("cannot read the bundled schemas: " + e.getMessage(), e);

@@ -1,9 +1,7 @@
 package io.kamwarehouse.scoring;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -12,16 +10,14 @@ import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
+import io.kamwarehouse.JarFolder;
 import io.kamwarehouse.KamwException;
 
 /**
@@ -106,22 +102,7 @@ public final class ScoringPlans {
             if ("file".equals(marker.getProtocol())) {
                 return fromDirectory(Paths.get(marker.toURI()).getParent());
             }
-            final Map<String, byte[]> files = new TreeMap<>();
-            final JarURLConnection connection = (JarURLConnection) marker.openConnection();
-            connection.setUseCaches(false);
-            try (JarFile jar = connection.getJarFile()) {
-                final Enumeration<JarEntry> entries = jar.entries();
-                while (entries.hasMoreElements()) {
-                    final JarEntry entry = entries.nextElement();
-                    final String name = entry.getName();
-                    if (!entry.isDirectory() && name.startsWith(BUNDLED + "/") && name.indexOf('/', BUNDLED.length() + 1) < 0
-                            && isPlanFile(name)) {
-                        try (InputStream in = jar.getInputStream(entry)) {
-                            files.put(name.substring(BUNDLED.length() + 1), in.readAllBytes());
-                        }
-                    }
-                }
-            }
+            final Map<String, byte[]> files = JarFolder.files(marker, BUNDLED, name -> name.indexOf('/') < 0 && isPlanFile(name));
             return of(files, marker.toString().replaceFirst("/README.md$", ""));
         } catch (final IOException | URISyntaxException e) {
             throw new KamwException("cannot read the bundled scoring plans: " + e.getMessage(), e);
