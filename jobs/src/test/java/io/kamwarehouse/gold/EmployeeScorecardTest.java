@@ -288,35 +288,6 @@ class EmployeeScorecardTest {
     }
 
     @Test
-    void teamScoresRollUpTheHierarchy() {
-        final Map<String, Row> s = rows("fct_employee_scorecard", "2026-01", "employee_id");
-        final Map<String, Row> t = rows("fct_team_scorecard", "2026-01", "team_id");
-        assertEquals(List.of("T-KA", "T-KA2", "T-R"), List.copyOf(t.keySet()));
-        final BigDecimal a1 = s.get("A1").getAs("composite_score");
-        final BigDecimal n1 = s.get("N1").getAs("composite_score");
-        final BigDecimal s1 = s.get("S1").getAs("composite_score");
-        final BigDecimal a2 = s.get("A2").getAs("composite_score");
-        final BigDecimal ka = a1.add(n1).add(s1).add(s1).divide(d("4"), MC).setScale(2, RoundingMode.HALF_UP);
-        final BigDecimal region = a1.add(n1).add(s1).add(s1).add(a2).divide(d("5"), MC).setScale(2, RoundingMode.HALF_UP);
-
-        final Row tka = t.get("T-KA");
-        assertEquals(4L, tka.<Long>getAs("headcount"));
-        assertEquals(ka, tka.getAs("composite_score"));
-        assertEquals(0, d("0.5").compareTo(tka.getAs("share_under_60"))); // S1 and S2 at 41.67
-        assertEquals("A1", tka.getAs("best_employee_id"));
-        assertEquals(0, d("80000").compareTo(tka.getAs("credited_bookings_amount"))); // A1: 60,000 lead of O1 and 20,000 on O2
-
-        final Row tr = t.get("T-R");
-        assertEquals(5L, tr.<Long>getAs("headcount"));
-        assertEquals(0L, tr.<Long>getAs("direct_headcount"));
-        assertEquals(region, tr.getAs("composite_score"));
-        assertEquals(0, d("0.4").compareTo(tr.getAs("share_under_60")));
-        assertEquals("A2", tr.getAs("best_employee_id")); // 88.57 over A1's 86.90
-        assertEquals(0, d("150000").compareTo(tr.getAs("credited_bookings_amount"))); // O1 and O2 whole
-        assertEquals(0, d("70000").compareTo(t.get("T-KA2").getAs("credited_bookings_amount")));
-    }
-
-    @Test
     void everyKpiValueIsTheSumOfItsEvidence() {
         ctx.warehouse().read("fct_employee_kpi").createOrReplaceTempView("k");
         ctx.warehouse().read("bdg_kpi_evidence").createOrReplaceTempView("e");
