@@ -34,9 +34,9 @@ import io.kamwarehouse.testing.SharedSpark;
 class RetentionMartTest {
 
     private static final String AS_OF = "2025-06-30";
-    private static final List<String> VARS = List.of("as_of_date", "grace_days", "renewal_match");
+    private static final List<String> VARS = List.of("as_of_date");
 
-    private static final String[] TABLES = {"fct_account_revenue_month", "mart_retention_cohort", "fct_contract_renewal"};
+    private static final String[] TABLES = {"fct_account_revenue_month", "mart_retention_cohort"};
 
     @TempDir
     static Path dir;
@@ -44,7 +44,7 @@ class RetentionMartTest {
     private static TableSpecCatalog specs;
     private static Set<String> provided;
 
-    /** One warehouse for the class: fixtures in, the three tables built once (each test reads them). */
+    /** One warehouse for the class: fixtures in, the two tables built once (each test reads them). */
     @BeforeAll
     static void warehouse() {
         ctx = SharedSpark.context(dir);
@@ -226,62 +226,5 @@ class RetentionMartTest {
         assertEquals(ratio("1"), c.get("2024-06-01 A 11").getAs("logo_retention"));
         assertEquals(ratio("0"), c.get("2024-06-01 A 12").getAs("logo_retention"));
         assertEquals(ratio("1"), c.get("2025-06-01 S 0").getAs("net_revenue_retention"));
-    }
-
-    private Map<String, Row> renewals() {
-        final Map<String, Row> out = new TreeMap<>();
-        ctx.warehouse().read("fct_contract_renewal").collectAsList().forEach(r -> out.put(r.getAs("contract_id"), r));
-        return out;
-    }
-
-    private static String outcome(final Row r) {
-        return r.getAs("renewal_status") + (r.getAs("renewal_contract_id") == null ? ""
-                : " by " + r.getAs("renewal_matched_by") + " " + r.getAs("renewal_contract_id"));
-    }
-
-    @Test
-    void aContractIsRenewedWhenItsRenewalStartsWithinTheGracePeriod() {
-        build(); // the defaults (a no-op unless an earlier test changed them)
-        Map<String, Row> r = renewals();
-        final Map<String, String> outcomes = new TreeMap<>();
-        r.forEach((k, v) -> outcomes.put(k, outcome(v)));
-        // C2, C5, C7, C10, C11 have not ended by 2025-06-30.
-        assertEquals(Map.of(
-                "C1", "renewed by link C2",
-                "C3", "renewed by account C2",     // the add-on ends with C1 and the account renews
-                "C4", "renewed by link C5",
-                "C6", "not_renewed",               // A3 came back four months later: a new contract, not a renewal
-                "C8", "not_renewed",               // terminated
-                "C9", "renewed by link C10",       // 27 days after its end: within 30
-                "C12", "pending"), outcomes);      // ended 2025-06-15: its grace period runs to 2025-07-15
-        assertEquals(27, r.get("C9").<Integer>getAs("days_from_end_to_renewal"));
-        assertEquals("terminated", r.get("C8").getAs("ended_by"));
-        assertEquals(java.sql.Date.valueOf("2024-07-31"), r.get("C8").getAs("effective_end_date"));
-        assertEquals(java.sql.Date.valueOf("2024-07-01"), r.get("C8").getAs("end_month"));
-        assertEquals(0, r.get("C12").<Integer>getAs("is_renewal_due"));
-
-        // Renewal rate per tier: sum(is_renewed) / sum(is_renewal_due).
-        final Map<String, String> rate = new TreeMap<>();
-        for (final Row t : ctx.warehouse().spark().sql("SELECT tier, sum(is_renewed) || '/' || sum(is_renewal_due) AS rate FROM delta.`"
-                + ctx.warehouse().tablePath("fct_contract_renewal") + "` GROUP BY tier").collectAsList()) {
-            rate.put(t.getString(0), t.getString(1));
-        }
-        assertEquals(Map.of("S", "2/2", "A", "2/2", "B", "0/2"), rate);
-
-        try {
-            // A shorter grace period: A5's renewal 27 days after the end no longer counts.
-            build("grace_days", "20");
-            r = renewals();
-            assertEquals("not_renewed", outcome(r.get("C9")));
-            assertEquals("renewed by link C2", outcome(r.get("C1")));
-
-            // Linked renewals only: the add-on is not renewed.
-            build("renewal_match", "link");
-            r = renewals();
-            assertEquals("not_renewed", outcome(r.get("C3")));
-            assertEquals("renewed by link C10", outcome(r.get("C9")));
-        } finally {
-            build();
-        }
     }
 }
