@@ -159,18 +159,6 @@ class AccountValueMartTest {
     }
 
     @Test
-    void teamsKnowTheirLevelAndRoot() {
-        final Map<String, Row> teams = new TreeMap<>();
-        ctx.warehouse().read("dim_team").collectAsList().forEach(r -> teams.put(r.getAs("team_id"), r));
-        assertEquals(List.of("R1", "T1", "T2"), List.copyOf(teams.keySet()));
-        assertEquals(1, (int) teams.get("R1").getAs("level"));
-        assertEquals(2, (int) teams.get("T2").getAs("level"));
-        assertEquals("R1", teams.get("T2").getAs("root_team_id"));
-        assertEquals("East Region", teams.get("T1").getAs("root_team_name"));
-        assertEquals("R1/T2", teams.get("T2").getAs("path"));
-    }
-
-    @Test
     void aWonDealCarriesItsStageDatesCycleAndAmounts() {
         final Row o1 = opportunities().get("O1");
         assertEquals(true, o1.getAs("is_won"));

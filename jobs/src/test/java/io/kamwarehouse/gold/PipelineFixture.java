@@ -2,25 +2,14 @@ package io.kamwarehouse.gold;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import org.apache.spark.sql.SaveMode;
 
-import io.kamwarehouse.contracts.Contract;
-import io.kamwarehouse.jobs.BronzeFixture;
 import io.kamwarehouse.jobs.JobOptions;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.pipeline.TableRunner;
@@ -29,54 +18,13 @@ import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecCatalog;
 
 /**
- * Gold tables built the way the pipeline builds them, from tiny fixtures: every
- * {@code src/test/resources/gold/<set>/<bronze table>/*.csv} is one bronze batch, then the silver
- * and gold specs a target needs are built with {@link TableRunner} in dependency order (a silver
- * table without a fixture is skipped, as in the pipeline). A folder named after a gold table
- * ({@code dim_account/}) is a stand-in written as that table, with the columns {@link #PROVIDED}
- * types, and is not built: the test then does not depend on how that table is computed (the tier
- * scoring behind dim_account, say).
+ * Gold tables built the way the pipeline builds them: the specs a target needs are built with
+ * {@link TableRunner} in dependency order, but for the tables the test has written itself (the
+ * stand-ins), so the test does not depend on how those are computed.
  */
 final class PipelineFixture {
 
-    private static final Path ROOT = Paths.get("src/test/resources/gold");
-    private static final LocalDate DROP = LocalDate.parse("2025-07-01");
-
-    /** Column types of the gold tables a fixture may stand in for. */
-    static final Map<String, String> PROVIDED = Map.of(
-            "dim_account", "account_key BIGINT, account_id STRING, tier STRING, valid_from TIMESTAMP, valid_to TIMESTAMP, "
-                    + "is_current BOOLEAN, crm_tier STRING");
-
     private PipelineFixture() {
-    }
-
-    /** Loads every fixture file of a set into bronze, or as a stand-in gold table; returns the stand-ins. */
-    static Set<String> load(final RunContext ctx, final String set) {
-        final Path root = ROOT.resolve(set);
-        final Set<String> provided = new TreeSet<>();
-        try (Stream<Path> tables = Files.list(root)) {
-            for (final Path table : tables.sorted().toList()) {
-                final String name = table.getFileName().toString();
-                if (PROVIDED.containsKey(name)) {
-                    ctx.warehouse().spark().read().schema(PROVIDED.get(name)).option("header", "true")
-                            .csv(table.toAbsolutePath().toString()).coalesce(1).write().format("delta").mode(SaveMode.Overwrite)
-                            .save(ctx.warehouse().tablePath(name));
-                    provided.add(name);
-                    continue;
-                }
-                final Contract contract = ctx.contracts().byBronzeTable(table.getFileName().toString())
-                        .orElseThrow(() -> new IllegalArgumentException("no contract loads " + table));
-                try (Stream<Path> files = Files.list(table)) {
-                    for (final Path file : files.sorted().toList()) {
-                        BronzeFixture.append(ctx, root, contract.qualifiedName(), file.getFileName().toString(),
-                                set + "-" + file.getFileName(), DROP, Instant.parse("2025-07-01T06:00:00Z"));
-                    }
-                }
-            }
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return provided;
     }
 
     /**
