@@ -191,12 +191,23 @@ class StandaloneClusterIT {
                 Files.copy(f, target);
             }
         }
-        for (final String layer : List.of("silver", "gold")) {
-            Files.createDirectories(to.resolve("tables").resolve(layer));
-            for (final String t : layer.equals("silver") ? SILVER : GOLD) {
-                Files.copy(from.resolve("tables").resolve(layer).resolve(t + ".yaml"),
-                        to.resolve("tables").resolve(layer).resolve(t + ".yaml"));
+        // each table's whole folder (table.yaml, query.sql, tests.yaml), found by name below tables/
+        final List<String> slice = new ArrayList<>(SILVER);
+        slice.addAll(GOLD);
+        try (Stream<Path> folders = Files.walk(from.resolve("tables"))) {
+            for (final Path folder : folders.filter(f -> Files.isDirectory(f) && slice.contains(f.getFileName().toString())).toList()) {
+                try (Stream<Path> files = Files.list(folder)) {
+                    for (final Path f : files.filter(Files::isRegularFile).toList()) {
+                        final Path target = to.resolve(from.relativize(f).toString());
+                        Files.createDirectories(target.getParent());
+                        Files.copy(f, target);
+                    }
+                }
+                slice.remove(folder.getFileName().toString());
             }
+        }
+        if (!slice.isEmpty()) {
+            throw new IOException("no table folder under " + from.resolve("tables") + " for " + slice);
         }
     }
 
