@@ -26,7 +26,6 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.Warehouse;
-import io.kamwarehouse.runtime.WarehouseConfig;
 import io.kamwarehouse.spec.ModelParams;
 import io.kamwarehouse.spec.SqlText;
 import io.kamwarehouse.spec.TableSpec;
@@ -117,7 +116,7 @@ public final class ModelJob implements TableJob {
     static StructType outputSchema(final SparkSession spark, final TableSpec spec, final Dataset<Row> source) {
         final ModelParams params = spec.params(ModelParams.class);
         final Map<String, Double> settings = settings(CollectionConverters.asJava(spark.conf().getAll()),
-                SqlText.BuiltIns.forChecking(WarehouseConfig.DEFAULT_REPORTING_CURRENCY), spec, params);
+                SqlText.BuiltIns.CHECKING, spec, params);
         final Dataset<Row> none = source.limit(0);
         if (ModelParams.SBG.equals(params.modelKind())) {
             return RetentionModels.project(spec, params, settings, none.schema(), List.of(), List.of()).schema();

@@ -27,7 +27,6 @@ import io.kamwarehouse.spec.ModelParams;
 import io.kamwarehouse.spec.MoneyColumn;
 import io.kamwarehouse.spec.Scd2Params;
 import io.kamwarehouse.spec.ScoringPlanParams;
-import io.kamwarehouse.runtime.WarehouseConfig;
 import io.kamwarehouse.spec.SqlText;
 import io.kamwarehouse.spec.StagingParams;
 import io.kamwarehouse.spec.TableSpec;
@@ -158,7 +157,7 @@ public final class TableSchemas {
         inputs.forEach((in, s) -> spark.createDataFrame(List.of(), s).createOrReplaceTempView(in));
         try {
             final String sql = SqlText.substitute(TableTests.queryOf(spec), SqlText.resolve(TableTests.varsOf(spec), Map.of(),
-                    SqlText.BuiltIns.forChecking(WarehouseConfig.DEFAULT_REPORTING_CURRENCY), TableTests.queryOf(spec)));
+                    SqlText.BuiltIns.CHECKING, TableTests.queryOf(spec)));
             return schema.apply(spark.sql(sql));
         } catch (final RuntimeException e) {
             throw new KamwException("cannot work out the columns of " + spec.name() + " from its query over empty inputs: "

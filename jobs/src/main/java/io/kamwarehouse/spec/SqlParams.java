@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.kamwarehouse.runtime.WarehouseConfig;
 
 /**
  * Parameters of a {@code sql} job, the spec's {@code sql:} block: the table is the result of one
@@ -24,7 +23,6 @@ public record SqlParams(Map<String, String> vars, String query, List<String> par
     public static final String KIND = "sql";
     private static final Set<String> KEYS = Set.of("vars", "query", "partition_by");
     /** Built-in values a query is checked with when its spec loads. */
-    static final SqlText.BuiltIns CHECKING = SqlText.BuiltIns.forChecking(WarehouseConfig.DEFAULT_REPORTING_CURRENCY);
 
     public SqlParams {
         vars = Map.copyOf(vars);
@@ -77,7 +75,7 @@ public record SqlParams(Map<String, String> vars, String query, List<String> par
         if (!undeclared.isEmpty()) {
             throw f.error(field, "uses " + undeclared + " but vars: declares only " + new TreeSet<>(vars.keySet()));
         }
-        final String text = SqlText.substitute(query, SqlText.resolve(vars, Map.of(), CHECKING, query));
+        final String text = SqlText.substitute(query, SqlText.resolve(vars, Map.of(), SqlText.BuiltIns.CHECKING, query));
         try {
             SqlText.tablesRead(text);
         } catch (final IllegalArgumentException e) {
@@ -89,7 +87,7 @@ public record SqlParams(Map<String, String> vars, String query, List<String> par
     /** Every table the query names must be one of the spec's inputs. */
     static void checkReads(final SpecFields f, final String field, final String query, final Map<String, String> vars,
             final List<String> inputs) {
-        final Set<String> extra = new TreeSet<>(SqlText.tablesRead(SqlText.substitute(query, SqlText.resolve(vars, Map.of(), CHECKING, query))));
+        final Set<String> extra = new TreeSet<>(SqlText.tablesRead(SqlText.substitute(query, SqlText.resolve(vars, Map.of(), SqlText.BuiltIns.CHECKING, query))));
         extra.removeAll(inputs);
         if (!extra.isEmpty()) {
             throw f.error(field, "reads " + extra + ", which inputs: " + inputs + " does not list; add them to inputs "

@@ -16,6 +16,8 @@ import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.UnresolvedWith;
 
+import io.kamwarehouse.runtime.WarehouseConfig;
+
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -40,10 +42,12 @@ public final class SqlText {
      */
     public record BuiltIns(String reportingCurrency, Supplier<LocalDate> asOfDate) {
 
-        /** Stand-in values for checking a spec's SQL when it loads. */
-        public static BuiltIns forChecking(final String reportingCurrency) {
-            return new BuiltIns(reportingCurrency, () -> LocalDate.of(2000, 1, 1));
-        }
+        /**
+         * Stand-in values for checking or analysing a spec's SQL without a run (when specs load, and
+         * when a table's columns are worked out over empty inputs): the default currency, a fixed date.
+         */
+        public static final BuiltIns CHECKING = new BuiltIns(WarehouseConfig.DEFAULT_REPORTING_CURRENCY,
+                () -> LocalDate.of(2000, 1, 1));
     }
 
     private static final Pattern VAR = Pattern.compile("\\$\\{([a-z_][a-z0-9_]*)}");
