@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.apache.hadoop.conf.Configuration;
@@ -40,6 +41,50 @@ public final class Landing {
     public record Scan(List<Batch> batches, List<Unrecognised> unrecognised, List<String> warnings) {
     }
 
+    /**
+     * Which drop folders a scan takes: every one ({@link #ALL}), exactly one drop date
+     * ({@link #exactly}, {@code ingest --date}), or every drop up to a date ({@link #upTo}); a run
+     * as of a day takes the drops up to the day after it ({@link #asOf}, {@code run} and
+     * {@code pipeline --date}).
+     *
+     * @param date the drop date, or null for every drop
+     * @param upTo true to take the drops on or before {@code date}, false for {@code date}'s alone
+     */
+    public record Drops(LocalDate date, boolean upTo) {
+
+        /** Every drop. */
+        public static final Drops ALL = new Drops(null, false);
+
+        /** The drop of this date alone. */
+        public static Drops exactly(final LocalDate date) {
+            return new Drops(Objects.requireNonNull(date, "date"), false);
+        }
+
+        /** Every drop dated on or before {@code date}. */
+        public static Drops upTo(final LocalDate date) {
+            return new Drops(Objects.requireNonNull(date, "date"), true);
+        }
+
+        /**
+         * The drops that hold the data known by the end of {@code asOf}: a drop holds the data up to
+         * the day before it, so every drop up to {@code asOf + 1} (earlier ones pending are caught up;
+         * a later one is left for its own day).
+         */
+        public static Drops asOf(final LocalDate asOf) {
+            return upTo(asOf.plusDays(1));
+        }
+
+        /** True when a scan with this selection takes the drop of {@code drop}. */
+        public boolean takes(final LocalDate drop) {
+            return date == null || (upTo ? !drop.isAfter(date) : drop.equals(date));
+        }
+
+        /** For messages: "", " for 2026-10-01" or " up to 2026-10-02". */
+        public String describe() {
+            return date == null ? "" : (upTo ? " up to " : " for ") + date;
+        }
+    }
+
     private final Configuration hadoopConf;
     private final String landingRoot;
     private final ContractCatalog contracts;
@@ -57,6 +102,14 @@ public final class Landing {
      * ({@code crm.accounts}); {@code date} to one drop.
      */
     public Scan scan(final Optional<String> only, final Optional<LocalDate> date) {
+        return scan(only, date.map(Drops::exactly).orElse(Drops.ALL));
+    }
+
+    /**
+     * Scans the landing area. {@code only} limits to a source ({@code crm}) or entity
+     * ({@code crm.accounts}); {@code drops} to the drop folders it selects.
+     */
+    public Scan scan(final Optional<String> only, final Drops drops) {
         final String sourceFilter = only.map(s -> s.contains(".") ? s.substring(0, s.indexOf('.')) : s).orElse(null);
         final String entityFilter = only.filter(s -> s.contains(".")).orElse(null);
         if (sourceFilter != null && !contracts.sources().contains(sourceFilter)) {
@@ -97,7 +150,7 @@ public final class Landing {
                         warnings.add("folder " + dropDir.getPath() + " is not a drop date (yyyy-MM-dd); its files were not loaded");
                         continue;
                     }
-                    if (date.isPresent() && !date.get().equals(drop)) {
+                    if (!drops.takes(drop)) {
                         continue;
                     }
                     final List<LandingFile> files = listFiles(fs, dropDir.getPath(), source, drop);
