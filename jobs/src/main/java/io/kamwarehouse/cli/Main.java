@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.sql.SparkSession;
@@ -13,6 +14,7 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.ingest.IngestService;
+import io.kamwarehouse.jobs.AsOfDate;
 import io.kamwarehouse.runtime.Progress;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.SparkSessions;
@@ -65,6 +67,8 @@ public final class Main implements Runnable {
 
     private SparkSession spark;
     private RunContext context;
+    /** True when {@link #asOfDate} put the run's date into the session's settings. */
+    private boolean asOfDateSet;
 
     @Override
     public void run() {
@@ -134,6 +138,38 @@ public final class Main implements Runnable {
         return WarehouseConfig.resolve(warehouse, landing, schemas, master, conf);
     }
 
+    /**
+     * Makes {@code date} the as-of date of every build of this invocation ({@code --date} of
+     * {@code run} and {@code pipeline}): the Spark conf {@value AsOfDate#CONF} the session starts
+     * with. Called before Spark starts, so a different date given with {@code --conf} stops the
+     * command before anything runs.
+     */
+    void asOfDate(final LocalDate date) {
+        if (context != null) {
+            throw new IllegalStateException("the as-of date is set before Spark starts");
+        }
+        conf = withAsOfDate(conf, date);
+        asOfDateSet = true;
+    }
+
+    /**
+     * The Spark settings {@code conf} with {@value AsOfDate#CONF} set to {@code date}: the as-of
+     * date every build of the run uses. A different date already given there (or as the var
+     * {@code kamw.var.as_of_date}) is an error naming both.
+     */
+    static Map<String, String> withAsOfDate(final Map<String, String> conf, final LocalDate date) {
+        for (final String key : List.of(AsOfDate.CONF, AsOfDate.VAR_CONF)) {
+            final String given = conf.get(key);
+            if (given != null && !given.isBlank() && !given.trim().equals(date.toString())) {
+                throw new KamwException("--date " + date + " and --conf " + key + "=" + given.trim()
+                        + " give two as-of dates; give one (--date sets " + AsOfDate.CONF + ")");
+            }
+        }
+        final Map<String, String> out = new LinkedHashMap<>(conf);
+        out.put(AsOfDate.CONF, date.toString());
+        return out;
+    }
+
     /** Contracts (checked) without starting Spark. */
     ContractCatalog contracts() {
         return ContractCatalog.load(SchemaFiles.load(config().schemasDir()));
@@ -161,6 +197,9 @@ public final class Main implements Runnable {
         // Tests share one session per JVM: stop it only when this invocation started it outside tests.
         if (spark != null && !Boolean.getBoolean("kamw.keepSpark")) {
             spark.stop();
+        } else if (spark != null && asOfDateSet) {
+            // The session lives on: the next invocation decides its own as-of date.
+            spark.conf().unset(AsOfDate.CONF);
         }
     }
 }

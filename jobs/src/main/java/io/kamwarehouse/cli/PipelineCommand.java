@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
+import io.kamwarehouse.ingest.Landing;
 import io.kamwarehouse.pipeline.Pipeline;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.runtime.RunContext;
@@ -25,7 +26,9 @@ final class PipelineCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "Only this drop date (default: all pending).")
+    @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "The run's as-of date: ingest loads the pending drops up to "
+            + "D+1 (the drop that holds D's data), then silver and gold are built with the data known by the end of D. "
+            + "Without it: every pending drop, and the day before the latest drop ingested.")
     LocalDate date;
 
     @Option(names = "--dry-run", description = "Print what would run, without starting Spark.")
@@ -37,8 +40,15 @@ final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (date != null) {
+            main.asOfDate(date);
+        }
         if (dryRun) {
             final ContractCatalog contracts = main.contracts();
+            if (date != null) {
+                System.out.println("as of " + date + ": ingest the pending drops" + Landing.Drops.asOf(date).describe()
+                        + ", build with the data known by the end of " + date);
+            }
             contracts.all().forEach(c -> System.out.println("ingest " + c.qualifiedName() + " -> " + c.bronzeTable()));
             TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), contracts).all()
                     .forEach(s -> System.out.println("build " + s.name() + " (" + s.job() + ") from " + String.join(", ", s.inputs())));

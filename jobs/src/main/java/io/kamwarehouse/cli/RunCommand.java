@@ -33,7 +33,9 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TABLE", description = "The table to build.")
     String table;
 
-    @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "The logical date of the run (a drop date for bronze).")
+    @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "The run's as-of date: silver and gold are built with the "
+            + "data known by the end of D; a bronze table loads its pending drops up to D+1 (the drop that holds D's data). "
+            + "Without it: every pending drop, and the day before the latest drop ingested.")
     LocalDate date;
 
     @Option(names = "--rebuild", description = "Recompute the table from all of its inputs instead of only what is new.")
@@ -53,12 +55,17 @@ final class RunCommand implements Callable<Integer> {
             specs.all().forEach(s -> known.add(s.name()));
             throw new KamwException("unknown table '" + table + "'; known tables: " + String.join(", ", known.stream().sorted().toList()));
         }
+        final Landing.Drops drops = date == null ? Landing.Drops.ALL : Landing.Drops.asOf(date);
+        if (date != null) {
+            main.asOfDate(date);
+        }
         if (dryRun) {
             System.out.println(contract.isPresent()
-                    ? "run " + table + ": ingest pending drops of " + contract.get().qualifiedName() + (date == null ? "" : " for " + date)
+                    ? "run " + table + ": ingest pending drops of " + contract.get().qualifiedName() + drops.describe()
+                            + (date == null ? "" : " (as of " + date + ")")
                     : "run " + table + ": " + spec.get().job() + " job from "
                             + (spec.get().inputs().isEmpty() ? "the scoring plans" : String.join(", ", spec.get().inputs()))
-                            + (rebuild ? " (rebuild)" : "") + (date == null ? "" : " for " + date));
+                            + (rebuild ? " (rebuild)" : "") + (date == null ? "" : " as of " + date));
             return 0;
         }
         final RunContext ctx = main.context();
@@ -69,9 +76,9 @@ final class RunCommand implements Callable<Integer> {
             return Summaries.exitCode(List.of(), built);
         }
         final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(), ctx.contracts());
-        final Landing.Scan scan = landing.scan(Optional.of(contract.get().qualifiedName()), Optional.ofNullable(date));
+        final Landing.Scan scan = landing.scan(Optional.of(contract.get().qualifiedName()), drops);
         if (scan.batches().isEmpty()) {
-            System.out.println("nothing pending for " + table + (date == null ? "" : " on " + date));
+            System.out.println("nothing pending for " + table + (date == null ? "" : " in the drops" + drops.describe()));
             return 0;
         }
         final List<IngestResult> results = new IngestService(ctx).ingest(scan);

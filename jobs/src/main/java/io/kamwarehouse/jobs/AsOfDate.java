@@ -27,8 +27,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * The as-of date of a run: the last day the warehouse's data is taken to cover, the built-in var
  * {@code ${as_of_date}} of every query that uses it. Decided here and nowhere else:
  * <ol>
- * <li>the date given: Spark conf {@value #CONF} ({@code --conf kamw.asOfDate=2026-09-30}), or the
- * var override {@code --conf kamw.var.as_of_date=...}; given both, they must agree;</li>
+ * <li>the date given: Spark conf {@value #CONF} ({@code --conf kamw.asOfDate=2026-09-30}, which
+ * {@code run} and {@code pipeline --date D} set to D), or the var override
+ * {@code --conf kamw.var.as_of_date=...}; given both, they must agree;</li>
  * <li>else the day before the latest drop the warehouse has ingested (the largest
  * {@code drop_date} of {@code ingested_files}: a drop holds the data up to the day before it); the
  * public example data sets ({@code schemas/examples/}) do not count, so loading one with
@@ -42,7 +43,7 @@ public final class AsOfDate {
     /** Spark conf giving the as-of date ({@code yyyy-MM-dd}). */
     public static final String CONF = "kamw.asOfDate";
     /** The var override of the same date, as for any var. */
-    static final String VAR_CONF = SqlText.VAR_CONF_PREFIX + SqlText.AS_OF_DATE;
+    public static final String VAR_CONF = SqlText.VAR_CONF_PREFIX + SqlText.AS_OF_DATE;
 
     /** Latest drop date per ingested_files location and version (a run reads it once). */
     private static final Map<String, Latest> LATEST = new ConcurrentHashMap<>();

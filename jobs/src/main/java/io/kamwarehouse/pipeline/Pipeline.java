@@ -57,13 +57,18 @@ public final class Pipeline {
         }
     }
 
-    /** Ingests every pending drop (or only {@code date}'s), then builds every table from its spec. */
-    public Result run(final Optional<LocalDate> date) {
+    /**
+     * Ingests every pending drop, then builds every table from its spec. Given the run's as-of date
+     * {@code asOf}, ingests only the drops up to {@code asOf + 1} (the drop that holds its data, and
+     * earlier ones still pending); the builds take their as-of date from the session's settings
+     * ({@code kamw pipeline --date} sets it to the same day).
+     */
+    public Result run(final Optional<LocalDate> asOf) {
         final long start = System.nanoTime();
         final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(),
                 ctx.contracts());
         ctx.progress().say("scanning landing " + ctx.warehouse().config().landingRoot());
-        final Landing.Scan scan = landing.scan(Optional.empty(), date);
+        final Landing.Scan scan = landing.scan(Optional.empty(), asOf.map(Landing.Drops::asOf).orElse(Landing.Drops.ALL));
         final List<IngestResult> results = new IngestService(ctx).ingest(scan);
         final Duration ingestTime = Duration.ofNanos(System.nanoTime() - start);
         afterIngest.accept(results);

@@ -104,7 +104,17 @@ class CliTest {
     void runDryRunChecksArgumentsWithoutSpark() {
         final Result r = kamw("run", "raw_crm__accounts", "--date", "2026-10-01", "--dry-run");
         assertEquals(0, r.code(), r.err());
-        assertEquals("run raw_crm__accounts: ingest pending drops of crm.accounts for 2026-10-01", r.out().trim());
+        assertEquals("run raw_crm__accounts: ingest pending drops of crm.accounts up to 2026-10-02 (as of 2026-10-01)", r.out().trim());
+    }
+
+    @Test
+    void aDateAndAnotherAsOfDateGivenWithConfAreRefusedBeforeSparkStarts() {
+        assertOneLineError(kamw("run", "fct_opportunity", "--date", "2026-10-01", "--conf", "kamw.asOfDate=2026-09-30", "--dry-run"),
+                2, "--date 2026-10-01 and --conf kamw.asOfDate=2026-09-30 give two as-of dates; give one");
+        assertOneLineError(kamw("pipeline", "--date", "2026-10-01", "--conf", "kamw.var.as_of_date=2026-09-30", "--dry-run"),
+                2, "--date 2026-10-01 and --conf kamw.var.as_of_date=2026-09-30 give two as-of dates; give one");
+        final Result same = kamw("run", "fct_opportunity", "--date", "2026-10-01", "--conf", "kamw.asOfDate=2026-10-01", "--dry-run");
+        assertEquals(0, same.code(), same.err());
     }
 
     @Test
