@@ -35,7 +35,12 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(minutes=10),
 }
 
-# The run's logical date: a table task builds its table for it.
+# The date of every table task, `--date {{ ds }}`: Airflow's ds, the start of the run's daily data
+# interval, is the day whose data the run processes, and kamw takes it as the run's as-of date (the
+# data known by the end of that day): a table task builds its table as of it, a bronze task loads
+# the pending drops up to the next day's (the drop that holds that day's data). Re-running a day
+# (`airflow tasks clear`) or a range of days (a backfill) rebuilds each with its own date, from the
+# data the warehouse holds now, corrections included.
 RUN_DATE = "{{ ds }}"
 
 
@@ -63,7 +68,8 @@ def spark_submit(dag, task_id, args, doc, owner=None):
 
 
 def bronze_task(dag, contract):
-    """The task raw_<source>__<entity>: loads the pending drops of the contract `source.entity`."""
+    """The task raw_<source>__<entity>: loads the pending drops of the contract `source.entity` up to
+    the one that holds the run date's data (the next day's drop); a later drop waits for its own day."""
     source, entity = contract.split(".")
     table = "raw_%s__%s" % (source, entity)
     return spark_submit(dag, table, ["run", table, "--date", RUN_DATE],
@@ -71,7 +77,8 @@ def bronze_task(dag, contract):
 
 
 def table_task(dag, table, doc, owner=None):
-    """The task `table`: builds the table from its spec for the run's date, then runs its data checks."""
+    """The task `table`: builds the table from its spec as of the run's date (the data known by the end
+    of that day), then runs its data checks."""
     return spark_submit(dag, table, ["run", table, "--date", RUN_DATE], doc, owner)
 
 

@@ -20,7 +20,8 @@ import io.kamwarehouse.spec.TableSpecCatalog;
  * arguments, and one helper per task kind) and one file per DAG. Every task is a
  * {@code SparkSubmitOperator} made by a helper ({@code bronze_task}, {@code table_task},
  * {@code command_task}) running the application with {@code run TABLE --date {{ ds }}} (or a
- * configured command); the public example data sets' tables and contracts go only to the DAG of
+ * configured command): the task's date is the run's as-of date (see {@link #RUN_DATE}), so
+ * re-running a day with Airflow's {@code clear}, or a backfill, rebuilds with that day's date; the public example data sets' tables and contracts go only to the DAG of
  * {@code examples: true}, the product's only to the others; a table's task
  * comes after the tasks of the tables it depends on in the same DAG (its spec's inputs and
  * relationship targets; for a bronze table, the entities its contract references). The output
@@ -58,7 +59,8 @@ public final class DagGenerator {
 
 
             def bronze_task(dag, contract):
-                \"""The task raw_<source>__<entity>: loads the pending drops of the contract `source.entity`.\"""
+                \"""The task raw_<source>__<entity>: loads the pending drops of the contract `source.entity` up to
+                the one that holds the run date's data (the next day's drop); a later drop waits for its own day.\"""
                 source, entity = contract.split(".")
                 table = "raw_%s__%s" % (source, entity)
                 return spark_submit(dag, table, ["run", table, "--date", RUN_DATE],
@@ -66,7 +68,8 @@ public final class DagGenerator {
 
 
             def table_task(dag, table, doc, owner=None):
-                \"""The task `table`: builds the table from its spec for the run's date, then runs its data checks.\"""
+                \"""The task `table`: builds the table from its spec as of the run's date (the data known by the end
+                of that day), then runs its data checks.\"""
                 return spark_submit(dag, table, ["run", table, "--date", RUN_DATE], doc, owner)
 
 
@@ -103,7 +106,12 @@ public final class DagGenerator {
     public record Task(String id, Kind kind, String subject, List<String> args, String owner, String doc, Set<String> upstream) {
     }
 
-    /** The date argument of every table task: the run's logical date. */
+    /**
+     * The date argument of every table task: Airflow's {@code ds}, the start of the run's daily data
+     * interval, that is the day whose data the run processes. {@code kamw run --date} takes it as
+     * the as-of date (the data known by the end of that day), so a day re-run with
+     * {@code airflow tasks clear}, or a range with a backfill, is rebuilt with its own date.
+     */
     public static final String RUN_DATE = "{{ ds }}";
 
     /** File name to content, in a stable order. */
@@ -224,7 +232,12 @@ public final class DagGenerator {
           .append("    \"retry_delay\": timedelta(minutes=").append(Integer.parseInt(String.valueOf(d.getOrDefault("retry_delay_minutes", 5))))
           .append("),\n")
           .append("}\n\n")
-          .append("# The run's logical date: a table task builds its table for it.\n")
+          .append("# The date of every table task, `--date {{ ds }}`: Airflow's ds, the start of the run's daily data\n")
+          .append("# interval, is the day whose data the run processes, and kamw takes it as the run's as-of date (the\n")
+          .append("# data known by the end of that day): a table task builds its table as of it, a bronze task loads\n")
+          .append("# the pending drops up to the next day's (the drop that holds that day's data). Re-running a day\n")
+          .append("# (`airflow tasks clear`) or a range of days (a backfill) rebuilds each with its own date, from the\n")
+          .append("# data the warehouse holds now, corrections included.\n")
           .append("RUN_DATE = ").append(py(RUN_DATE)).append("\n\n\n")
           .append(HELPERS);
         return sb.toString();
