@@ -31,11 +31,21 @@ final class QueryInputs {
     final JobInputs inputs;
     final String sql;
     final String fingerprint;
+    /** A fingerprint of the query with every var but the as-of date substituted: what changes only with the logic. */
+    final String logic;
+    /** The as-of date the query was given, or null when it does not use one. */
+    final String asOf;
+    /** The text of the query as written (before substitution), for the columns it names. */
+    final String template;
 
-    private QueryInputs(final JobInputs inputs, final String sql, final String fingerprint) {
+    private QueryInputs(final JobInputs inputs, final String sql, final String fingerprint, final String logic, final String asOf,
+            final String template) {
         this.inputs = inputs;
         this.sql = sql;
         this.fingerprint = fingerprint;
+        this.logic = logic;
+        this.asOf = asOf;
+        this.template = template;
     }
 
     /**
@@ -59,12 +69,24 @@ final class QueryInputs {
             inputs.read(in).createOrReplaceTempView(in);
         }
         final Map<String, String> conf = CollectionConverters.asJava(spark.conf().getAll());
-        final Map<String, String> values = SqlText.resolve(vars, conf, builtIns(wh), query);
+        final SqlText.BuiltIns builtIns = builtIns(wh);
+        final Map<String, String> values = SqlText.resolve(vars, conf, builtIns, query);
         final String sql = SqlText.substitute(query, values);
         // the substituted query holds every var's value, the built-in as-of date and currency too, so
         // a new as-of date or currency changes the fingerprint and rebuilds the table
         final String fp = sha(logicVersion + "\n" + sql + "\n" + new TreeMap<>(inputs.versions()));
-        return new QueryInputs(inputs, sql, fp);
+        final boolean usesAsOf = SqlText.varsUsed(query).contains(SqlText.AS_OF_DATE);
+        final String logic = sha(logicVersion + "\n" + SqlText.substitute(query, SqlText.resolve(vars, conf,
+                new SqlText.BuiltIns(builtIns.reportingCurrency(), () -> AS_OF_STAND_IN), query)));
+        return new QueryInputs(inputs, sql, fp, logic, usesAsOf ? values.get(SqlText.AS_OF_DATE) : null, query);
+    }
+
+    /** The as-of date written into the logic fingerprint in place of the run's (which has a reach of its own). */
+    private static final java.time.LocalDate AS_OF_STAND_IN = java.time.LocalDate.of(1, 1, 1);
+
+    /** What this build was made from, to record in its commit. */
+    BuildStamp stamp() {
+        return new BuildStamp(fingerprint, logic, asOf, inputs.versions());
     }
 
     /** The built-in vars of a build in this warehouse: the reporting currency and the run's as-of date. */
@@ -77,18 +99,25 @@ final class QueryInputs {
      * jobs that reuse the same skip-when-unchanged rule.
      */
     static QueryInputs forFingerprint(final JobInputs inputs, final String text) {
-        return new QueryInputs(inputs, null, sha(text));
+        final String fp = sha(text);
+        return new QueryInputs(inputs, null, fp, null, null, null);
     }
 
     /** True when the table was last written from exactly these inputs and this query. */
     boolean unchangedSinceLastBuild(final Warehouse wh, final String table) {
-        final Warehouse.Commit last = wh.lastCommit(table);
-        return last != null && (FINGERPRINT_PREFIX + fingerprint).equals(last.userMetadata());
+        final BuildStamp last = lastStamp(wh, table);
+        return last != null && fingerprint.equals(last.fingerprint());
     }
 
-    /** Runs a write with this fingerprint as the commit's user metadata. */
+    /** What the table's latest commit says it was built from, or null when it says nothing. */
+    static BuildStamp lastStamp(final Warehouse wh, final String table) {
+        final Warehouse.Commit last = wh.lastCommit(table);
+        return last == null ? null : BuildStamp.parse(FINGERPRINT_PREFIX, last.userMetadata());
+    }
+
+    /** Runs a write with this build's stamp (fingerprint, logic, as-of date, input versions) as the commit's user metadata. */
     void withFingerprint(final SparkSession spark, final Runnable write) {
-        spark.conf().set(USER_METADATA_CONF, FINGERPRINT_PREFIX + fingerprint);
+        spark.conf().set(USER_METADATA_CONF, logic == null ? FINGERPRINT_PREFIX + fingerprint : stamp().text(FINGERPRINT_PREFIX));
         try {
             write.run();
         } finally {

@@ -1,25 +1,55 @@
 package io.kamwarehouse.jobs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DecimalType;
 
 import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.StepTimer;
+import io.kamwarehouse.runtime.TableChecksums;
 import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.spec.Period;
 import io.kamwarehouse.spec.SqlParams;
 import io.kamwarehouse.spec.TableSpec;
 
 /**
  * Builds a gold table from its spec's SQL query over the spec's inputs, each read at one pinned
- * Delta version. The table is recomputed whole (one overwrite commit) when an input's version,
- * the query or a var changed since the last build, and left alone otherwise.
+ * Delta version. Left alone when no input, var or the query changed since the last build. A table
+ * with a {@code period:} declaration recomputes only the periods its inputs' changes reach and
+ * replaces exactly those in one Delta commit ({@code replaceWhere} on the period column); it is
+ * recomputed whole on its first build, with {@code --rebuild}, when the query or a var changed, or
+ * when a changed input has no declared reach or its change feed is not available. Other tables are
+ * recomputed whole (one overwrite commit).
  */
 public final class SqlJob implements TableJob {
 
     static final String LOGIC_VERSION = "sql-1";
+
+    /**
+     * Spark conf: with {@code true}, every build by period is compared with the whole table
+     * recomputed from the same inputs, and fails naming the periods that differ (a reach declared
+     * too narrow). Costs a full recomputation; the tests and {@code kamw bench} turn it on.
+     */
+    public static final String VERIFY_CONF = "kamw.verifyPeriods";
 
     @Override
     public JobResult run(final RunContext ctx, final TableSpec spec, final JobOptions options) {
@@ -33,25 +63,114 @@ public final class SqlJob implements TableJob {
         }
         final QueryInputs q = QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION);
         timer.lap("pin inputs+fingerprint");
-        if (!options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
+        if (!options.rebuild() && !options.backfill() && q.unchangedSinceLastBuild(wh, spec.name())) {
             return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
                     "inputs and query unchanged since the last build");
         }
+        final Period period = spec.period();
+        final PeriodPlan.Decision decision = period == null ? null : decide(wh, spec, q, options);
+        timer.lap("periods reached");
+        if (decision == null || decision.full()) {
+            return full(wh, spec, params, q, decision == null ? null : decision.why());
+        }
+        final String predicate = decision.predicate(period.column());
+        final String path = wh.tablePath(spec.name());
+        final Dataset<Row> out = q.query(spark).where(predicate);
+        q.withFingerprint(spark, () -> out.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+                .option("partitionOverwriteMode", "static").save(path));
+        timer.lap("query+write periods");
+        final long version = wh.version(spec.name());
+        if (decision.nothing()) {
+            return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, version, q.inputs.versions(),
+                    "no change of its inputs reaches a period (" + decision.why() + ")");
+        }
+        final long rows = Math.max(0, QueryInputs.lastOutputRows(wh, spec.name()));
+        final String mismatch = verify(wh, spec, q, period);
+        if (mismatch != null) {
+            // the table is put right (rebuilt whole) and the build still fails: the declaration needs fixing
+            final JobResult repaired = full(wh, spec, params, q, "repair");
+            return new JobResult(spec.name(), RunStatus.FAILED, repaired.rowsRead(), repaired.rowsWritten(), repaired.outputVersion(),
+                    q.inputs.versions(), "recomputed " + decision.periodsText() + " (" + decision.why() + ") but the table then "
+                            + "differed from a whole rebuild in " + mismatch + ": a declared period.reach is too narrow; "
+                            + "rebuilt whole");
+        }
+        return new JobResult(spec.name(), RunStatus.SUCCEEDED, q.rowsRead(), rows, version, q.inputs.versions(),
+                String.format("recomputed %s (%s): %,d rows", decision.periodsText(), decision.why(), rows), predicate);
+    }
+
+    /** The periods to recompute, or a whole rebuild and why. */
+    private static PeriodPlan.Decision decide(final Warehouse wh, final TableSpec spec, final QueryInputs q, final JobOptions options) {
+        if (options.rebuild()) {
+            return PeriodPlan.Decision.full("rebuild asked for");
+        }
+        final List<String> reasons = new ArrayList<>();
+        final PeriodPlan.Decision changed = PeriodPlan.decide(wh, spec, q, QueryInputs.lastStamp(wh, spec.name()), reasons);
+        if (changed.full() || !options.backfill()) {
+            return changed.full() ? changed : withWhy(changed, reasons.isEmpty() ? "nothing changed" : String.join(", ", reasons));
+        }
+        final Period.Grain grain = spec.period().grain();
+        final Set<LocalDate> periods = new TreeSet<>(changed.periods());
+        for (LocalDate p = grain.start(options.from()); !p.isAfter(options.to()); p = grain.plus(p, 1)) {
+            periods.add(p);
+        }
+        reasons.add(0, "backfill " + options.from() + " to " + options.to());
+        return new PeriodPlan.Decision(false, String.join(", ", reasons), periods, changed.onwardFrom());
+    }
+
+    private static PeriodPlan.Decision withWhy(final PeriodPlan.Decision d, final String why) {
+        return new PeriodPlan.Decision(false, why, d.periods(), d.onwardFrom());
+    }
+
+    /** Recomputes the whole table in one overwrite commit. */
+    private static JobResult full(final Warehouse wh, final TableSpec spec, final SqlParams params, final QueryInputs q,
+            final String why) {
+        final SparkSession spark = wh.spark();
         final Dataset<Row> out = q.query(spark);
         // A gold table is read whole by the jobs and checks after it: statistics on its keys only.
         final String path = wh.tablePath(spec.name());
         q.withFingerprint(spark, () -> wh.writeWithStatsOn(path, spec.keys(), create -> {
             DataFrameWriter<Row> w = out.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
             if (!params.partitionBy().isEmpty()) {
-                w = w.partitionBy(params.partitionBy().toArray(String[]::new));
+                // a whole rebuild replaces every partition: dynamic partition overwrite (the session's default) does
+                // not go with overwriteSchema
+                w = w.partitionBy(params.partitionBy().toArray(String[]::new)).option("partitionOverwriteMode", "static");
             }
             w.save(path);
         }));
-        timer.lap("query+write");
         final long rows = QueryInputs.lastOutputRows(wh, spec.name());
-        final long read = q.rowsRead();
-        timer.lap("count rows read");
-        return new JobResult(spec.name(), RunStatus.SUCCEEDED, read, rows, wh.version(spec.name()), q.inputs.versions(),
-                String.format("recomputed: %,d rows", rows));
+        return new JobResult(spec.name(), RunStatus.SUCCEEDED, q.rowsRead(), rows, wh.version(spec.name()), q.inputs.versions(),
+                String.format("recomputed: %,d rows", rows) + (why == null ? "" : " (whole table: " + why + ")"));
+    }
+
+    /**
+     * With {@link #VERIFY_CONF} on, the periods in which the table differs from the query over the
+     * same inputs (row count or content checksum per period), or null when it does not.
+     */
+    static String verify(final Warehouse wh, final TableSpec spec, final QueryInputs q, final Period period) {
+        if (!"true".equalsIgnoreCase(wh.spark().conf().get(VERIFY_CONF, "false"))) {
+            return null;
+        }
+        final Map<String, String> table = perPeriod(wh.read(spec.name()), period.column());
+        final Map<String, String> whole = perPeriod(q.query(wh.spark()), period.column());
+        final Set<String> all = new TreeSet<>(table.keySet());
+        all.addAll(whole.keySet());
+        final List<String> differ = all.stream().filter(p -> !java.util.Objects.equals(table.get(p), whole.get(p))).toList();
+        if (differ.isEmpty()) {
+            return null;
+        }
+        return (differ.size() > 8 ? differ.size() + " periods, first " + String.join(", ", differ.subList(0, 8))
+                : "period" + (differ.size() == 1 ? " " : "s ") + String.join(", ", differ));
+    }
+
+    /** Row count and content checksum of each period of a table. */
+    private static Map<String, String> perPeriod(final Dataset<Row> data, final String column) {
+        final Dataset<Row> c = TableChecksums.comparable(data);
+        final Column[] cols = Arrays.stream(c.columns()).map(n -> col("`" + n + "`")).toArray(Column[]::new);
+        final Map<String, String> out = new TreeMap<>();
+        for (final Row r : c.groupBy(col("`" + column + "`").cast("string").as("p"))
+                .agg(count(lit(1)), sum(xxhash64(cols).cast(new DecimalType(20, 0)))).collectAsList()) {
+            out.put(String.valueOf(r.get(0)), r.getLong(1) + "/" + r.get(2));
+        }
+        return out;
     }
 }

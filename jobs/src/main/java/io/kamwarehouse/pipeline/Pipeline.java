@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import io.kamwarehouse.ingest.IngestResult;
 import io.kamwarehouse.jobs.JobOptions;
+import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.ingest.IngestService;
 import io.kamwarehouse.ingest.Landing;
@@ -23,6 +24,8 @@ public final class Pipeline {
     private final RunContext ctx;
     private Consumer<List<IngestResult>> afterIngest = r -> { };
     private Consumer<TableRunner.Built> afterEach = b -> { };
+    private java.util.function.UnaryOperator<List<TableSpec>> select = all -> all;
+    private JobOptions options = JobOptions.INCREMENTAL;
 
     public Pipeline(final RunContext ctx) {
         this.ctx = ctx;
@@ -38,6 +41,39 @@ public final class Pipeline {
     public Pipeline afterEach(final Consumer<TableRunner.Built> listener) {
         this.afterEach = listener;
         return this;
+    }
+
+    /**
+     * Builds only the tables {@code select} picks from all specs (in dependency order; it must keep
+     * that order and each picked table's inputs), e.g. {@link #upstreamOf}.
+     */
+    public Pipeline select(final java.util.function.UnaryOperator<List<TableSpec>> picker) {
+        this.select = picker;
+        return this;
+    }
+
+    /** Builds with these options (a backfill's dates) instead of an incremental run's. */
+    public Pipeline options(final JobOptions jobOptions) {
+        this.options = jobOptions;
+        return this;
+    }
+
+    /** A selection of the named tables and every table they are built from, in dependency order. */
+    public static java.util.function.UnaryOperator<List<TableSpec>> upstreamOf(final java.util.Collection<String> tables) {
+        return all -> {
+            final java.util.Map<String, TableSpec> byName = new java.util.HashMap<>();
+            all.forEach(s -> byName.put(s.name(), s));
+            final java.util.Set<String> keep = new java.util.HashSet<>();
+            final java.util.Deque<String> todo = new java.util.ArrayDeque<>(tables);
+            while (!todo.isEmpty()) {
+                final String t = todo.pop();
+                final TableSpec s = byName.get(t);
+                if (s != null && keep.add(t)) {
+                    todo.addAll(s.dependencies());
+                }
+            }
+            return all.stream().filter(s -> keep.contains(s.name())).toList();
+        };
     }
 
     /**
@@ -74,8 +110,9 @@ public final class Pipeline {
         afterIngest.accept(results);
         final long buildStart = System.nanoTime();
         final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
-        ctx.progress().say("building " + specs.all().size() + " tables from their specs");
-        final List<TableRunner.Built> built = new TableRunner(ctx).afterEach(afterEach).build(specs.all(), JobOptions.INCREMENTAL);
+        final List<TableSpec> picked = select.apply(specs.all());
+        ctx.progress().say("building " + picked.size() + " tables from their specs");
+        final List<TableRunner.Built> built = new TableRunner(ctx).afterEach(afterEach).build(picked, options);
         return new Result(results, built, ingestTime, Duration.ofNanos(System.nanoTime() - buildStart));
     }
 }

@@ -67,6 +67,11 @@ public final class TableRunner {
 
     /** Builds the given specs (already in dependency order). */
     public List<Built> build(final List<TableSpec> specs, final JobOptions options) {
+        return build(specs, s -> options);
+    }
+
+    /** Builds the given specs (already in dependency order), each with its own options. */
+    public List<Built> build(final List<TableSpec> specs, final java.util.function.Function<TableSpec, JobOptions> optionsOf) {
         final List<Built> out = new ArrayList<>();
         final Map<String, String> stopped = new HashMap<>();
         final List<RunRecord> records = new ArrayList<>();
@@ -82,7 +87,7 @@ public final class TableRunner {
                     built = new Built(spec.name(), null, List.of(), RunStatus.BLOCKED,
                             "not built: its input " + upstream + " " + stopped.get(upstream) + " in this run");
                 } else {
-                    built = buildOne(spec, options);
+                    built = buildOne(spec, optionsOf.apply(spec));
                 }
                 if (!built.status().ok()) {
                     stopped.put(spec.name(), built.status().text().replace('_', ' '));
@@ -117,7 +122,7 @@ public final class TableRunner {
         final StepTimer checkTimer = new StepTimer();
         final List<CheckResult> checks;
         try {
-            checks = DataChecks.run(ctx.warehouse(), spec);
+            checks = DataChecks.run(ctx.warehouse(), spec, result.checkScope());
         } catch (final Exception e) {
             return new Built(spec.name(), result, List.of(), RunStatus.FAILED, "data checks could not run: " + IngestService.rootMessage(e))
                     .timed(jobTime, Duration.ofNanos(System.nanoTime() - checkStart));

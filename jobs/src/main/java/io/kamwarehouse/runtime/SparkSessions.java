@@ -33,6 +33,9 @@ public final class SparkSessions {
                         conf.get("spark.databricks.delta.properties.defaults.logRetentionDuration", "interval 3650 days"))
                 .config("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration",
                         conf.get("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration", "interval 3650 days"))
+                // every table keeps its change data feed: a gold build by period reads what changed in its inputs from it
+                .config("spark.databricks.delta.properties.defaults.enableChangeDataFeed",
+                        conf.get("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true"))
                 .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
                 // GBK (and other Java charsets) for Chinese CSV exports; Spark 4 otherwise allows only UTF-x and Latin-1.
                 .config("spark.sql.legacy.javaCharsets", "true");

@@ -94,7 +94,7 @@ public final class TableChecksums {
      * (made comparable themselves) sorted, a struct as its fields in name order without the run
      * time ones, an array element by element. Other values as they are.
      */
-    static Column comparable(final Column c, final DataType type) {
+    public static Column comparable(final Column c, final DataType type) {
         if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.FloatType)) {
             return round(c.cast(DataTypes.DoubleType), DOUBLE_SCALE);
         }

@@ -124,6 +124,17 @@ public final class Warehouse {
         return spark.read().format("delta").option("versionAsOf", version).load(tablePath(table));
     }
 
+    /**
+     * The rows that changed in a table from version {@code from} to {@code to} (both included),
+     * from Delta's change data feed: each with {@code _change_type} ({@code insert}, {@code delete},
+     * {@code update_preimage}, {@code update_postimage}). Fails when the feed was not enabled over
+     * the whole range (see {@link SparkSessions}: tables written by this version have it on).
+     */
+    public Dataset<Row> readChanges(final String table, final long from, final long to) {
+        return spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", from)
+                .option("endingVersion", to).load(tablePath(table));
+    }
+
     /** The table's latest Delta version, or -1 when it does not exist. */
     public long version(final String table) {
         final FileStatus newest = newestCommit(table);

@@ -43,8 +43,25 @@ public final class DataChecks {
         return run(warehouse, spec, warehouse.read(spec.name()));
     }
 
+    /**
+     * Runs the checks on the table's current version, where a build replaced only the rows
+     * {@code scope} selects (a SQL predicate; null for all): the row checks look at those rows, and
+     * so does a unique check on columns that include the table's period column (a key cannot repeat
+     * across periods); relationships and other unique checks look at the whole table, since a
+     * change elsewhere can break them.
+     */
+    public static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec, final String scope) {
+        return run(warehouse, spec, warehouse.read(spec.name()), scope);
+    }
+
     /** Runs the spec's checks on {@code table}; results in the spec's order. */
     public static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec, final Dataset<Row> table) {
+        return run(warehouse, spec, table, null);
+    }
+
+    private static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec, final Dataset<Row> table,
+            final String scope) {
+        final Column inScope = scope == null ? lit(true) : expr(scope);
         final Set<String> columns = new TreeSet<>(Arrays.asList(table.columns()));
         for (final CheckSpec c : spec.checks()) {
             for (final String column : c.columns()) {
@@ -65,9 +82,9 @@ public final class DataChecks {
         for (int i = 0; i < spec.checks().size(); i++) {
             final CheckSpec c = spec.checks().get(i);
             switch (c.kind()) {
-                case NOT_NULL -> failures.put(i, col(q(c.column())).isNull());
-                case ACCEPTED_VALUES -> failures.put(i, col(q(c.column())).isNotNull()
-                        .and(not(col(q(c.column())).cast(DataTypes.StringType).isin(c.values().toArray()))));
+                case NOT_NULL -> failures.put(i, inScope.and(col(q(c.column())).isNull()));
+                case ACCEPTED_VALUES -> failures.put(i, inScope.and(col(q(c.column())).isNotNull()
+                        .and(not(col(q(c.column())).cast(DataTypes.StringType).isin(c.values().toArray())))));
                 case RELATIONSHIP -> {
                     final String rk = "_check_ref_" + i;
                     final boolean exists = warehouse.exists(c.toTable());
@@ -96,7 +113,7 @@ public final class DataChecks {
                 }
                 case EXPRESSION -> {
                     final Column e = parseExpression(spec, c, table);
-                    failures.put(i, not(coalesce(e, lit(true))));
+                    failures.put(i, inScope.and(not(coalesce(e, lit(true)))));
                 }
                 case UNIQUE -> {
                     // below
@@ -126,7 +143,8 @@ public final class DataChecks {
         for (int i = 0; i < spec.checks().size(); i++) {
             final CheckSpec c = spec.checks().get(i);
             if (c.kind() == CheckSpec.Kind.UNIQUE) {
-                results.put(i, unique(table, c));
+                final boolean byPeriod = scope != null && spec.period() != null && c.columns().contains(spec.period().column());
+                results.put(i, unique(byPeriod ? table.where(inScope) : table, c));
             }
         }
         final List<CheckResult> out = new ArrayList<>();

@@ -26,6 +26,8 @@ import java.util.Set;
  * @param owner       who answers for the table
  * @param origin      the spec file, e.g. {@code tables/silver/crm/stg_crm__accounts/table.yaml}
  * @param columns     descriptions of the columns that need one (column name to text), in spec order
+ * @param period      the table's time grain and how far a change of each input reaches into it; null
+ *                    when the table is rebuilt whole
  */
 public record TableSpec(
         String name,
@@ -40,7 +42,8 @@ public record TableSpec(
         String schedule,
         String owner,
         String origin,
-        Map<String, String> columns) {
+        Map<String, String> columns,
+        Period period) {
 
     /** Layers a spec may declare (bronze tables come from contracts). */
     public static final List<String> LAYERS = List.of("silver", "gold");
@@ -58,7 +61,12 @@ public record TableSpec(
     public TableSpec(final String name, final String layer, final String description, final String grain, final List<String> keys,
             final List<String> inputs, final String job, final JobParams params, final List<CheckSpec> checks,
             final String schedule, final String owner, final String origin) {
-        this(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, origin, Map.of());
+        this(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, origin, Map.of(), null);
+    }
+
+    /** The same spec with another period declaration (tests narrow or drop a reach with it). */
+    public TableSpec withPeriod(final Period p) {
+        return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, origin, columns, p);
     }
 
     /** Tables that must be built before this one: its inputs, then the targets of its relationship checks. */

@@ -31,7 +31,7 @@ import io.kamwarehouse.runtime.Warehouse;
 public final class TableSpecCatalog {
 
     private static final Set<String> SPEC_KEYS = Set.of("name", "layer", "description", "grain", "keys", "inputs", "job",
-            "checks", "schedule", "owner", "columns");
+            "checks", "schedule", "owner", "columns", "period");
     private static final Set<String> CHECK_EXTRA_KEYS = Set.of("severity", "name");
 
     /** Job kinds and how to read their parameter block (the spec key named after the kind). */
@@ -215,7 +215,19 @@ public final class TableSpecCatalog {
                 columns.put(e.getKey(), text.strip());
             }
         }
-        return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, path, columns);
+        Period period = null;
+        if (m.get("period") != null) {
+            if (!SqlParams.KIND.equals(job)) {
+                throw f.error("period", "only a sql job's table is built by period; a " + job + " job's table is rebuilt whole");
+            }
+            period = Period.parse(f, m.get("period"), inputs);
+            if (!keys.contains(period.column())) {
+                throw f.error("period.column", period.column() + " must be one of the table's keys " + keys
+                        + " (a period's rows are replaced together)");
+            }
+        }
+        return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, path, columns,
+                period);
     }
 
     /** The spec key of each job kind's query, and the file it lives in. */

@@ -1,0 +1,329 @@
+package io.kamwarehouse.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+import io.kamwarehouse.ingest.IngestService;
+import io.kamwarehouse.runtime.TableChecksums;
+import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.spec.Period;
+import io.kamwarehouse.spec.SqlText;
+import io.kamwarehouse.spec.TableSpec;
+
+/**
+ * Decides what a build of a table with a {@link Period} declaration recomputes: the periods its
+ * inputs' changes since the last build reach, or the whole table, and why. The changes come from
+ * each input's Delta change data feed between the version the last build read (recorded in its
+ * commit, see {@link BuildStamp}) and the version read now, netted: a row deleted and written back
+ * the same (a rebuilt upstream table's unchanged rows) is no change, and only the columns the query
+ * names count. A changed row reaches from its old and its new values.
+ */
+final class PeriodPlan {
+
+    /** Columns the change data feed adds to each row. */
+    private static final Set<String> FEED_COLUMNS = Set.of("_change_type", "_commit_version", "_commit_timestamp");
+    private static final Pattern STAR = Pattern.compile("(?i)(select\\s+\\*|\\.\\*|,\\s*\\*\\s*(,|from))");
+
+    /**
+     * What to recompute: the whole table ({@code full}, with {@code why}) or the periods listed
+     * plus, when {@code onwardFrom} is set, every period from it on.
+     */
+    record Decision(boolean full, String why, Set<LocalDate> periods, LocalDate onwardFrom) {
+
+        static Decision full(final String why) {
+            return new Decision(true, why, Set.of(), null);
+        }
+
+        boolean nothing() {
+            return !full && periods.isEmpty() && onwardFrom == null;
+        }
+
+        /** A SQL predicate on the period column selecting the periods to replace. */
+        String predicate(final String column) {
+            final String c = "`" + column + "`";
+            final List<String> parts = new ArrayList<>();
+            final Set<LocalDate> listed = new TreeSet<>();
+            for (final LocalDate p : periods) {
+                if (onwardFrom == null || p.isBefore(onwardFrom)) {
+                    listed.add(p);
+                }
+            }
+            if (!listed.isEmpty()) {
+                parts.add(c + " IN (" + String.join(", ", listed.stream().map(d -> "DATE'" + d + "'").toList()) + ")");
+            }
+            if (onwardFrom != null) {
+                parts.add(c + " >= DATE'" + onwardFrom + "'");
+            }
+            return parts.isEmpty() ? "false" : String.join(" OR ", parts);
+        }
+
+        /** The periods in a few words: {@code 2026-09-01, 2026-10-01 and from 2026-11-01 on}. */
+        String periodsText() {
+            final List<String> parts = new ArrayList<>();
+            final List<LocalDate> listed = periods.stream().filter(p -> onwardFrom == null || p.isBefore(onwardFrom)).sorted().toList();
+            if (listed.size() > 6) {
+                parts.add(listed.size() + " periods from " + listed.get(0) + " to " + listed.get(listed.size() - 1));
+            } else {
+                listed.forEach(p -> parts.add(p.toString()));
+            }
+            if (onwardFrom != null) {
+                parts.add("every period from " + onwardFrom + " on");
+            }
+            return parts.isEmpty() ? "no period" : String.join(", ", parts);
+        }
+    }
+
+    private PeriodPlan() {
+    }
+
+    /**
+     * The columns of each input that the query reads (lower case), from its analysed plan: the
+     * attributes of each input's relation that any operator or subquery of the plan refers to. An
+     * input missing from the answer could not be told apart in the plan (its columns are then taken
+     * from the query's words).
+     */
+    static Map<String, Set<String>> columnsRead(final Dataset<Row> query, final java.util.Collection<String> inputs) {
+        final Set<String> names = new TreeSet<>();
+        inputs.forEach(i -> names.add(i.toLowerCase(Locale.ROOT)));
+        final Map<String, Map<Long, String>> outputs = new java.util.HashMap<>();
+        final Set<Long> referenced = new java.util.HashSet<>();
+        try {
+            visit(query.queryExecution().analyzed(), names, outputs, referenced);
+        } catch (final RuntimeException e) {
+            return Map.of();
+        }
+        final Map<String, Set<String>> out = new java.util.HashMap<>();
+        outputs.forEach((input, attrs) -> {
+            final Set<String> cols = new TreeSet<>();
+            attrs.forEach((id, name) -> {
+                if (referenced.contains(id)) {
+                    cols.add(name);
+                }
+            });
+            out.put(input, cols);
+        });
+        return out;
+    }
+
+    private static void visit(final org.apache.spark.sql.catalyst.plans.logical.LogicalPlan p, final Set<String> inputs,
+            final Map<String, Map<Long, String>> outputs, final Set<Long> referenced) {
+        if (p instanceof org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias a
+                && inputs.contains(a.identifier().name().toLowerCase(Locale.ROOT))) {
+            final Map<Long, String> attrs = outputs.computeIfAbsent(a.identifier().name().toLowerCase(Locale.ROOT),
+                    k -> new java.util.HashMap<>());
+            for (final org.apache.spark.sql.catalyst.expressions.Attribute at : scala.jdk.javaapi.CollectionConverters.asJava(a.output())) {
+                attrs.put(at.exprId().id(), at.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (final org.apache.spark.sql.catalyst.expressions.Attribute at
+                : scala.jdk.javaapi.CollectionConverters.asJava(p.references().toSeq())) {
+            referenced.add(at.exprId().id());
+        }
+        for (final org.apache.spark.sql.catalyst.plans.logical.LogicalPlan sub : scala.jdk.javaapi.CollectionConverters.asJava(p.subqueries())) {
+            visit(sub, inputs, outputs, referenced);
+        }
+        for (final org.apache.spark.sql.catalyst.plans.logical.LogicalPlan c : scala.jdk.javaapi.CollectionConverters.asJava(p.children())) {
+            visit(c, inputs, outputs, referenced);
+        }
+    }
+
+    /** What the build of {@code spec} from {@code q} must recompute, given its last build's {@code last} stamp. */
+    static Decision decide(final Warehouse wh, final TableSpec spec, final QueryInputs q, final BuildStamp last,
+            final List<String> reasons) {
+        final Period period = spec.period();
+        if (last == null || last.logic() == null) {
+            return Decision.full(wh.exists(spec.name()) ? "its last build recorded no input versions" : "first build");
+        }
+        if (!last.logic().equals(q.logic)) {
+            return Decision.full("its query or a var changed since the last build");
+        }
+        final Set<LocalDate> periods = new TreeSet<>();
+        LocalDate onward = null;
+        if (q.asOf != null && !q.asOf.equals(last.asOf())) {
+            final Period.Reach r = period.reach().get(Period.AS_OF);
+            if (r == null || last.asOf() == null) {
+                return Decision.full("the as-of date moved (" + last.asOf() + " -> " + q.asOf + ") and period.reach does not "
+                        + "declare how far it reaches");
+            }
+            final LocalDate a = LocalDate.parse(last.asOf());
+            final LocalDate b = LocalDate.parse(q.asOf);
+            final LocalDate from = period.grain().start(a.isBefore(b) ? a : b);
+            final LocalDate to = period.grain().start(a.isBefore(b) ? b : a);
+            onward = add(period, periods, from, to, r, onward);
+            reasons.add("as-of date " + last.asOf() + " -> " + q.asOf);
+        }
+        final List<Dataset<Row>> reached = new ArrayList<>();
+        final Map<String, Set<String>> read = columnsRead(q.query(wh.spark()), q.inputs.versions().keySet());
+        for (final Map.Entry<String, Long> e : new java.util.TreeMap<>(q.inputs.versions()).entrySet()) {
+            final String in = e.getKey();
+            final long now = e.getValue();
+            final Long before = last.inputs().get(in);
+            if (before == null) {
+                return Decision.full("input " + in + " was not read by the last build");
+            }
+            if (now == before) {
+                continue;
+            }
+            if (now < before) {
+                return Decision.full("input " + in + " went back from v" + before + " to v" + now);
+            }
+            final Period.Reach r = period.reach().get(in);
+            if (r == null) {
+                return Decision.full("input " + in + " changed (v" + before + " -> v" + now + ") and period.reach does not declare "
+                        + "how far its changes reach");
+            }
+            final Dataset<Row> changes;
+            try {
+                changes = wh.readChanges(in, before + 1, now);
+                changes.schema();
+            } catch (final Exception ex) {
+                return Decision.full("the change feed of " + in + " from v" + (before + 1) + " to v" + now + " is not available ("
+                        + IngestService.rootMessage(ex) + ")");
+            }
+            reasons.add(in + " v" + before + " -> v" + now);
+            reached.add(reached(changes, in, r, period, read.get(in), q.template));
+        }
+        if (!reached.isEmpty()) {
+            Dataset<Row> all = reached.get(0);
+            for (final Dataset<Row> d : reached.subList(1, reached.size())) {
+                all = all.unionByName(d);
+            }
+            final List<Row> rows;
+            try {
+                rows = all.distinct().collectAsList();
+            } catch (final Exception ex) {
+                return Decision.full("the changes of its inputs could not be read (" + IngestService.rootMessage(ex) + ")");
+            }
+            for (final Row row : rows) {
+                final String in = row.getString(0);
+                final Period.Reach r = period.reach().get(in);
+                if (row.isNullAt(1)) {
+                    return Decision.full("a changed row of " + in + " has no " + r.date() + ", so its period is unknown");
+                }
+                final LocalDate from = row.getDate(1).toLocalDate();
+                final boolean open = r.until() != null && row.isNullAt(2);
+                LocalDate to = r.until() == null || open ? from : row.getDate(2).toLocalDate();
+                if (to.isBefore(from)) {
+                    to = from;
+                }
+                onward = add(period, periods, from, to, open ? withOnward(r) : r, onward);
+            }
+        }
+        return new Decision(false, null, Set.copyOf(periods), onward);
+    }
+
+    private static Period.Reach withOnward(final Period.Reach r) {
+        return new Period.Reach(r.date(), r.until(), r.periodsAfter(), true);
+    }
+
+    /** Adds the periods from {@code from} to {@code to} and the reach's after-periods; returns the new onward bound. */
+    private static LocalDate add(final Period period, final Set<LocalDate> periods, final LocalDate from, final LocalDate to,
+            final Period.Reach r, final LocalDate onward) {
+        final LocalDate last = period.grain().plus(to, r.periodsAfter());
+        if (r.onward()) {
+            return onward == null || from.isBefore(onward) ? from : onward;
+        }
+        for (LocalDate p = from; !p.isAfter(last); p = period.grain().plus(p, 1)) {
+            periods.add(p);
+        }
+        return onward;
+    }
+
+    /**
+     * The distinct periods (first, last) that the netted changes of one input reach, as rows
+     * {@code (input, p_from, p_until)}.
+     */
+    static Dataset<Row> reached(final Dataset<Row> changes, final String input, final Period.Reach r, final Period period,
+            final Set<String> read, final String query) {
+        final List<String> columns = comparedColumns(changes, r, read, query);
+        // maps are compared as their sorted entries (a set operation cannot compare maps), doubles rounded
+        final Column[] cols = columns.stream()
+                .map(c -> TableChecksums.comparable(col("`" + c + "`"), changes.schema().apply(c).dataType()).as(c))
+                .toArray(Column[]::new);
+        final Column type = col("_change_type");
+        final Dataset<Row> before = changes.where(type.isin("delete", "update_preimage")).select(cols);
+        final Dataset<Row> after = changes.where(type.isin("insert", "update_postimage")).select(cols);
+        final Dataset<Row> removed = before.exceptAll(after);
+        final Dataset<Row> added = after.exceptAll(before);
+        if (r.until() == null) {
+            return removed.unionAll(added).select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
+                    lit(null).cast("date").as("p_until"));
+        }
+        final Set<String> untilColumns = Period.columnsNamed(new Period.Reach(r.until(), null, 0, false));
+        final List<String> identity = columns.stream().filter(c -> !untilColumns.contains(c.toLowerCase(Locale.ROOT))).toList();
+        if (identity.isEmpty()) {
+            return removed.unionAll(added).select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
+                    expr(period.grain().truncSql(r.until())).as("p_until"));
+        }
+        return validityChanges(removed, added, identity, input, r, period);
+    }
+
+    /**
+     * The periods reached by rows with a validity interval ({@code date} to {@code until}): a row
+     * whose only change is its end (a dimension version closed, or reopened) reaches from the
+     * earlier of its old and new end to the later (onward when either is open), not its whole
+     * interval; any other removed or added row reaches its interval. Rows are paired by every
+     * compared column but those of {@code until}.
+     */
+    private static Dataset<Row> validityChanges(final Dataset<Row> removed, final Dataset<Row> added, final List<String> identity,
+            final String input, final Period.Reach r, final Period period) {
+        final Period.Grain g = period.grain();
+        final Dataset<Row> old = removed.select(expr("struct(*)").as("v"), expr(r.date()).as("d"), expr(r.until()).as("u"),
+                lit(true).as("present"));
+        final Dataset<Row> now = added.select(expr("struct(*)").as("v"), expr(r.date()).as("d"), expr(r.until()).as("u"),
+                lit(true).as("present"));
+        Column same = null;
+        for (final String c : identity) {
+            final Column eq = old.col("v").getField(c).eqNullSafe(now.col("v").getField(c));
+            same = same == null ? eq : same.and(eq);
+        }
+        final Dataset<Row> paired = old.as("o").join(now.as("n"), same, "full_outer");
+        final Column both = col("o.present").isNotNull().and(col("n.present").isNotNull());
+        final Column from = functions.when(both, functions.least(col("o.u"), col("n.u")))
+                .otherwise(functions.coalesce(col("o.d"), col("n.d")));
+        final Column until = functions.when(both, functions.when(col("o.u").isNull().or(col("n.u").isNull()), lit(null))
+                        .otherwise(functions.greatest(col("o.u"), col("n.u"))))
+                .otherwise(functions.when(col("o.present").isNotNull(), col("o.u")).otherwise(col("n.u")));
+        return paired.select(lit(input).as("input"), from.as("f"), until.as("t"))
+                .select(col("input"), expr(g.truncSql("f")).as("p_from"), expr(g.truncSql("t")).as("p_until"));
+    }
+
+    /**
+     * The input's columns that decide whether a row changed: those the query reads ({@code read},
+     * from its analysed plan; when unknown, every column whose name is a word of the query, or all
+     * when it selects {@code *}) and those the reach names, leaving out run-time columns.
+     */
+    static List<String> comparedColumns(final Dataset<Row> changes, final Period.Reach r, final Set<String> read,
+            final String query) {
+        final Set<String> named = read != null ? read : SqlText.identifiers(query);
+        final boolean star = read == null && STAR.matcher(query).find();
+        final Set<String> reachColumns = Period.columnsNamed(r);
+        final List<String> out = new ArrayList<>();
+        for (final String c : Arrays.asList(changes.columns())) {
+            final String lc = c.toLowerCase(Locale.ROOT);
+            if (FEED_COLUMNS.contains(lc) || TableChecksums.RUN_TIME_COLUMNS.contains(lc)) {
+                continue;
+            }
+            if (star || named.contains(lc) || reachColumns.contains(lc)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,229 @@
+package io.kamwarehouse.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kamwarehouse.generate.GeneratorOptions;
+import io.kamwarehouse.generate.ProgressListener;
+import io.kamwarehouse.generate.SampleGenerator;
+import io.kamwarehouse.jobs.AsOfDate;
+import io.kamwarehouse.jobs.SqlJob;
+import io.kamwarehouse.metadata.RunStatus;
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.runtime.TableChecksums;
+import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.spec.Period;
+import io.kamwarehouse.spec.TableSpec;
+import io.kamwarehouse.spec.TableSpecCatalog;
+import io.kamwarehouse.testing.SharedSpark;
+
+/**
+ * A warehouse run day by day equals one built in full from the same drops. A generated history
+ * and three daily drops (new activities, deals that moved stage and amount, an account's new tier,
+ * an employee's new team, invoices and payments), then a drop of late rows: an activity of a month
+ * closed weeks ago and a corrected invoice. Every table built by period checks itself against a
+ * whole rebuild from the same inputs ({@link SqlJob#VERIFY_CONF}); at the end every table equals
+ * the one of a warehouse that loaded all drops at once. A reach declared too narrow is caught.
+ */
+class IncrementalEqualsFullTest {
+
+    private static final double SCALE = 0.25;
+    private static final int DAYS = 2;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void dayByDayEqualsAWholeBuildAndATooNarrowReachIsCaught() throws IOException {
+        final GeneratorOptions options = GeneratorOptions.defaults().withScale(SCALE);
+        final Path a = dir.resolve("daily");
+        final Path b = dir.resolve("whole");
+        final SampleGenerator generator = new SampleGenerator(options, a.resolve("landing"), ProgressListener.silent());
+        generator.generateFull();
+        for (int day = 1; day <= DAYS; day++) {
+            generator.generateIncrement(day);
+        }
+        final LocalDate lateDrop = options.incrementDropDate(DAYS + 1);
+        final String correctedInvoice = writeLateDrop(a.resolve("landing"), options, lateDrop);
+
+        final RunContext daily = SharedSpark.context(a);
+        final TableSpecCatalog specs = TableSpecCatalog.load(daily.schemas(), daily.contracts());
+        final List<String> byPeriod = specs.all().stream().filter(s -> s.period() != null).map(TableSpec::name).toList();
+        assertFalse(byPeriod.isEmpty(), "no table declares a period");
+        final UnaryOperator<List<TableSpec>> upstream = Pipeline.upstreamOf(byPeriod);
+
+        // the history, then each day's drop: every table built by period recomputes only what the day reached
+        final List<LocalDate> drops = new ArrayList<>();
+        drops.add(options.fullDropDate());
+        for (int day = 1; day <= DAYS; day++) {
+            drops.add(options.incrementDropDate(day));
+        }
+        final Map<String, Integer> byPeriods = new LinkedHashMap<>();
+        for (final LocalDate drop : drops) {
+            final Pipeline.Result r = run(daily, drop.minusDays(1), upstream);
+            assertTrue(r.ok(), "the run of the drop of " + drop + " failed: " + problems(r));
+            if (!drop.equals(options.fullDropDate())) {
+                for (final TableRunner.Built built : r.built()) {
+                    if (byPeriod.contains(built.table()) && built.status() == RunStatus.SUCCEEDED) {
+                        assertFalse(built.message().contains("whole table"), built.table() + " was rebuilt whole on the drop of "
+                                + drop + ": " + built.message());
+                        byPeriods.merge(built.table(), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        for (final String t : byPeriod) {
+            assertTrue(byPeriods.getOrDefault(t, 0) > 0, t + " was never recomputed by period: " + byPeriods);
+        }
+
+        // the late rows with fct_account_month's invoice reach narrowed to the invoice's own month: the check
+        // against a whole rebuild fails, names the table, and leaves it rebuilt whole
+        final TableSpec month = specs.get("fct_account_month");
+        final Map<String, Period.Reach> narrow = new LinkedHashMap<>(month.period().reach());
+        narrow.put("stg_finance__invoices", new Period.Reach("invoice_date", null, 0, false));
+        final TableSpec narrowed = month.withPeriod(new Period(month.period().column(), month.period().grain(), narrow));
+        final Pipeline.Result caught = run(daily, lateDrop.minusDays(1),
+                all -> upstream.apply(all).stream().map(s -> s.name().equals(month.name()) ? narrowed : s).toList());
+        final TableRunner.Built failed = caught.built().stream().filter(x -> x.table().equals(month.name())).findFirst().orElseThrow();
+        assertEquals(RunStatus.FAILED, failed.status(), "the corrected invoice " + correctedInvoice + " was missed: " + failed.message());
+        assertTrue(failed.message().contains("too narrow") && failed.message().contains("differed from a whole rebuild"),
+                failed.message());
+        // the same day again with the declared reach: what was stopped downstream is built
+        final Pipeline.Result after = run(daily, lateDrop.minusDays(1), upstream);
+        assertTrue(after.ok(), "the late drop's run failed: " + problems(after));
+
+        // a warehouse that loads every drop at once
+        copy(a.resolve("landing"), b.resolve("landing"));
+        final RunContext whole = SharedSpark.context(b);
+        final Pipeline.Result full = run(whole, lateDrop.minusDays(1), upstream);
+        assertTrue(full.ok(), "the whole build failed: " + problems(full));
+
+        final List<String> compared = new ArrayList<>();
+        for (final TableSpec s : upstream.apply(specs.all())) {
+            if (!whole.warehouse().exists(s.name())) {
+                continue;
+            }
+            assertSame(daily.warehouse(), whole.warehouse(), s.name());
+            compared.add(s.name());
+        }
+        assertTrue(compared.containsAll(byPeriod), "compared " + compared);
+        assertTrue(compared.size() > byPeriod.size(), "only the period tables were built: " + compared);
+    }
+
+    /** Runs the pipeline as of {@code asOf} (drops up to the day after), each period build checked against a whole one. */
+    private static Pipeline.Result run(final RunContext ctx, final LocalDate asOf, final UnaryOperator<List<TableSpec>> select) {
+        final SparkSession spark = ctx.warehouse().spark();
+        spark.conf().set(AsOfDate.CONF, asOf.toString());
+        spark.conf().set(SqlJob.VERIFY_CONF, "true");
+        try {
+            final long t0 = System.nanoTime();
+            final Pipeline.Result r = new Pipeline(ctx).select(select).run(Optional.of(asOf));
+            System.out.printf("as of %s: %.1f s%n", asOf, (System.nanoTime() - t0) / 1e9);
+            r.built().forEach(x -> System.out.printf("  %-34s %-10s %6.1f s  %s%n", x.table(), x.status(), x.elapsed().toMillis() / 1e3,
+                    x.message().length() > 120 ? x.message().substring(0, 120) : x.message()));
+            return r;
+        } finally {
+            spark.conf().unset(AsOfDate.CONF);
+            spark.conf().unset(SqlJob.VERIFY_CONF);
+        }
+    }
+
+    private static String problems(final Pipeline.Result r) {
+        final List<String> out = new ArrayList<>();
+        r.problems().forEach(i -> out.add(i.toString()));
+        r.built().stream().filter(x -> !x.status().ok()).forEach(x -> out.add(x.table() + ": " + x.status() + " " + x.message()));
+        return String.join("; ", out);
+    }
+
+    /** The table holds the same rows in both warehouses: row counts and checksums, then row for row when they differ. */
+    private static void assertSame(final Warehouse daily, final Warehouse whole, final String table) {
+        final Dataset<Row> x = daily.read(table);
+        final Dataset<Row> y = whole.read(table);
+        final TableChecksums.Checksum cx = TableChecksums.of(table, x);
+        final TableChecksums.Checksum cy = TableChecksums.of(table, y);
+        if (cx.rows() == cy.rows() && cx.checksum().equals(cy.checksum())) {
+            return;
+        }
+        final Dataset<Row> px = TableChecksums.comparable(x);
+        final Dataset<Row> py = TableChecksums.comparable(y);
+        final List<Row> onlyDaily = px.exceptAll(py).limit(5).collectAsList();
+        final List<Row> onlyWhole = py.exceptAll(px).limit(5).collectAsList();
+        throw new AssertionError(table + " differs: day by day " + cx.rows() + " rows, whole " + cy.rows() + " rows; only day by day: "
+                + onlyDaily + "; only whole: " + onlyWhole);
+    }
+
+    /**
+     * Writes the late drop: an activity dated a month before the history's end, and a correction of
+     * an invoice of three to five months before it (its amount raised, so it stays partly unpaid in
+     * every later month). Returns the invoice's id.
+     */
+    private static String writeLateDrop(final Path landing, final GeneratorOptions options, final LocalDate drop) throws IOException {
+        final LocalDate end = options.historyEnd();
+        final Path full = landing.resolve("crm").resolve(options.fullDropDate().toString());
+        final List<String> activities;
+        try (Stream<Path> files = Files.list(full)) {
+            activities = Files.readAllLines(files.filter(p -> p.getFileName().toString().startsWith("activities")).findFirst()
+                    .orElseThrow(), StandardCharsets.UTF_8);
+        }
+        final String header = activities.get(0);
+        final List<String> cols = List.of(header.split(",", -1));
+        final String[] act = activities.get(1).split(",", -1);
+        act[cols.indexOf("activity_id")] = "ACT-LATE-000001";
+        act[cols.indexOf("activity_date")] = end.minusMonths(1).toString();
+        final Path crm = Files.createDirectories(landing.resolve("crm").resolve(drop.toString()));
+        Files.write(crm.resolve("activities_late.csv"), List.of(header, String.join(",", act)), StandardCharsets.UTF_8);
+
+        final List<String> invoices = Files.readAllLines(landing.resolve("finance").resolve(options.fullDropDate().toString())
+                .resolve("invoices.csv"), StandardCharsets.UTF_8);
+        final List<String> icols = List.of(invoices.get(0).split(",", -1));
+        String corrected = null;
+        for (final String line : invoices.subList(1, invoices.size())) {
+            final String[] v = line.split(",", -1);
+            final LocalDate date = LocalDate.parse(v[icols.indexOf("invoice_date")]);
+            if (!"void".equals(v[icols.indexOf("status")]) && date.isAfter(end.minusMonths(5)) && date.isBefore(end.minusMonths(3))) {
+                v[icols.indexOf("amount")] = new java.math.BigDecimal(v[icols.indexOf("amount")]).add(new java.math.BigDecimal("1000.00"))
+                        .toPlainString();
+                corrected = String.join(",", v);
+                break;
+            }
+        }
+        assertNotNull(corrected, "the history has no invoice of two to four months before its end to correct");
+        final Path finance = Files.createDirectories(landing.resolve("finance").resolve(drop.toString()));
+        Files.write(finance.resolve("invoices_corrected.csv"), List.of(invoices.get(0), corrected), StandardCharsets.UTF_8);
+        return corrected.split(",", -1)[icols.indexOf("invoice_id")];
+    }
+
+    private static void copy(final Path from, final Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (final Path p : all.toList()) {
+                final Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
