@@ -115,10 +115,35 @@ public final class Bench {
             measureGenerate("increment", () -> generator.generateIncrement(1));
             progress.say("bench: incremental pipeline (one more day)");
             runPipeline("increment", new RunContext(warehouse, files, contracts, progress));
+            checkIncrementalEqualsWhole(warehouse, files, contracts);
         }
         facts.put("complete", true);
         facts.remove("completed_phases");
         return new BenchReport(measures, facts);
+    }
+
+    /**
+     * After the incremental day: every table built by period must equal the whole table recomputed
+     * from the same inputs (row count and checksum per period). The answer is a fact of the report.
+     */
+    private void checkIncrementalEqualsWhole(final Warehouse warehouse, final SchemaFiles files, final ContractCatalog contracts) {
+        progress.say("bench: incremental tables against a whole rebuild");
+        final List<String> differ = new ArrayList<>();
+        int checked = 0;
+        for (final io.kamwarehouse.spec.TableSpec s : io.kamwarehouse.spec.TableSpecCatalog.load(files, contracts).all()) {
+            if (s.period() != null && warehouse.exists(s.name())) {
+                checked++;
+                final String d = io.kamwarehouse.jobs.SqlJob.differenceFromWhole(warehouse, s);
+                if (d != null) {
+                    differ.add(s.name() + " (" + d + ")");
+                }
+            }
+        }
+        facts.put("incremental_equals_whole", differ.isEmpty());
+        facts.put("incremental_tables_checked", checked);
+        if (!differ.isEmpty()) {
+            facts.put("incremental_differences", String.join("; ", differ));
+        }
     }
 
     /** What every report states about its run: scale, seed, threads, how peak memory was taken, the work folder. */

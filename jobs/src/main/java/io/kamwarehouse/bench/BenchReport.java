@@ -196,6 +196,14 @@ public final class BenchReport {
                     Double.isNaN(r.value()) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.value()),
                     r.target() == null ? "-" : trim(r.target()), r.verdict(), r.definition()));
         }
+        if (facts.containsKey("incremental_equals_whole")) {
+            sb.append(String.format(Locale.ROOT, "incremental day equals a whole rebuild: %s (%s tables built by period checked)%n",
+                    Boolean.TRUE.equals(facts.get("incremental_equals_whole")) ? "yes" : "NO",
+                    facts.get("incremental_tables_checked")));
+            if (facts.containsKey("incremental_differences")) {
+                sb.append("  ").append(facts.get("incremental_differences")).append('\n');
+            }
+        }
         if (facts.containsKey("aggregate_results_agree")) {
             sb.append(String.format(Locale.ROOT, "%naggregation results agree between Spark and DuckDB: %s (%s)%n",
                     facts.get("aggregate_results_agree"), facts.get("aggregate_result_spark")));

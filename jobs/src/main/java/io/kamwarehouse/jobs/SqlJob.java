@@ -75,7 +75,9 @@ public final class SqlJob implements TableJob {
         }
         final String predicate = decision.predicate(period.column());
         final String path = wh.tablePath(spec.name());
-        final Dataset<Row> out = q.query(spark).where(predicate);
+        // the rows written are counted as they are written (Delta's metric of a replaceWhere counts the rows it copied too)
+        final org.apache.spark.sql.Observation written = new org.apache.spark.sql.Observation("rows_written");
+        final Dataset<Row> out = q.query(spark).where(predicate).observe(written, count(lit(1)).as("n"));
         q.withFingerprint(spark, () -> out.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
                 .option("partitionOverwriteMode", "static").save(path));
         timer.lap("query+write periods");
@@ -84,7 +86,7 @@ public final class SqlJob implements TableJob {
             return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, version, q.inputs.versions(),
                     "no change of its inputs reaches a period (" + decision.why() + ")");
         }
-        final long rows = Math.max(0, QueryInputs.lastOutputRows(wh, spec.name()));
+        final long rows = observed(written);
         final String mismatch = verify(wh, spec, q, period);
         if (mismatch != null) {
             // the table is put right (rebuilt whole) and the build still fails: the declaration needs fixing
@@ -96,6 +98,19 @@ public final class SqlJob implements TableJob {
         }
         return new JobResult(spec.name(), RunStatus.SUCCEEDED, q.rowsRead(), rows, version, q.inputs.versions(),
                 String.format("recomputed %s (%s): %,d rows", decision.periodsText(), decision.why(), rows), predicate);
+    }
+
+    /** The row count an observation took while its frame was written; -1 when it did not come within a minute. */
+    private static long observed(final org.apache.spark.sql.Observation o) {
+        try {
+            final Row r = scala.concurrent.Await.result(o.future(), scala.concurrent.duration.Duration.create(60, "s"));
+            return r.isNullAt(0) ? 0 : r.getLong(0);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (final Exception e) {
+            return -1;
+        }
     }
 
     /** The periods to recompute, or a whole rebuild and why. */
@@ -150,6 +165,19 @@ public final class SqlJob implements TableJob {
         if (!"true".equalsIgnoreCase(wh.spark().conf().get(VERIFY_CONF, "false"))) {
             return null;
         }
+        return differences(wh, spec, q, period);
+    }
+
+    /**
+     * The periods in which a table built by period differs from the whole table recomputed now from
+     * its inputs' current versions, or null when it does not (for {@code kamw bench}'s equality check).
+     */
+    public static String differenceFromWhole(final Warehouse wh, final TableSpec spec) {
+        final SqlParams params = spec.params(SqlParams.class);
+        return differences(wh, spec, QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION), spec.period());
+    }
+
+    private static String differences(final Warehouse wh, final TableSpec spec, final QueryInputs q, final Period period) {
         final Map<String, String> table = perPeriod(wh.read(spec.name()), period.column());
         final Map<String, String> whole = perPeriod(q.query(wh.spark()), period.column());
         final Set<String> all = new TreeSet<>(table.keySet());
