@@ -170,6 +170,8 @@ class CliTest {
     void aBackfillOfAnUnknownTableNamesIt() {
         assertOneLineError(kamw("backfill", "no_such_table", "--from", "2026-09-01", "--to", "2026-09-30", "--dry-run"), 2,
                 "unknown table 'no_such_table'");
+        assertOneLineError(kamw("backfill", "raw_crm__accounts", "--from", "2026-09-01", "--to", "2026-09-30", "--dry-run"), 2,
+                "raw_crm__accounts is a bronze table, which a backfill does not recompute: name the silver or gold tables that read it");
     }
 
     @Test
