@@ -35,13 +35,16 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(minutes=10),
 }
 
-# The date of every table task, `--date {{ ds }}`: Airflow's ds, the start of the run's daily data
-# interval, is the day whose data the run processes, and kamw takes it as the run's as-of date (the
-# data known by the end of that day): a table task builds its table as of it, a bronze task loads
-# the pending drops up to the next day's (the drop that holds that day's data). Re-running a day
-# (`airflow tasks clear`) or a range of days (a backfill) rebuilds each with its own date, from the
-# data the warehouse holds now, corrections included.
-RUN_DATE = "{{ ds }}"
+# The date of every table task: the last full day of the run's data interval, the day before its
+# end. kamw takes it as the run's as-of date (the data known by the end of that day): a table task
+# builds its table as of it, a bronze task loads the pending drops up to the next day's (the drop
+# that holds that day's data). Not Airflow's ds: on Airflow 2 ds is the interval's first day, the
+# 1st of the month for the monthly DAG, and on Airflow 3 a cron schedule's interval starts and ends
+# at the run's time, so ds is the run's own day. The day before the end is the daily interval's day
+# and the monthly interval's last day on Airflow 2, and the day before the run on Airflow 3.
+# Re-running a day (`airflow tasks clear`) or a range of days (a backfill) rebuilds each with its
+# own date, from the data the warehouse holds now, corrections included.
+RUN_DATE = "{{ macros.ds_add(data_interval_end | ds, -1) }}"
 
 
 def spark_submit(dag, task_id, args, doc, owner=None):

@@ -4,7 +4,8 @@ They run each DAG file with stand-ins for Airflow's DAG and SparkSubmitOperator 
 the file creates (through kamw_common's task helpers) and read the table specs and contracts as
 YAML, and check: the files are what `kamw dags generate` writes now, they compile, every operator
 argument is one SparkSubmitOperator accepts, every task runs the application's main class from the
-jar with the shared Spark settings and the right command for the run date, every scheduled table
+jar with the shared Spark settings and the right command for the run date (the last full day of
+the run's data interval, rendered with a stand-in for Airflow's macros), every scheduled table
 has exactly one task, the example data sets' tables and contracts run only in their own DAG, edges
 follow the specs, there is no cycle, and every task's arguments pass the real command line's
 --dry-run. Where Airflow is installed, a DagBag test loads the DAGs for real; elsewhere it is
@@ -103,6 +104,9 @@ def dags_yaml():
 
 DAG_FILES = {dag_id: dag_id + ".py" for dag_id in dags_yaml()["dags"]}
 
+# The date argument of every table and bronze task: the last full day of the run's data interval.
+RUN_DATE = "{{ macros.ds_add(data_interval_end | ds, -1) }}"
+
 
 class RecordingDag:
     """Stands in for airflow's DAG: records its arguments, its tasks and their edges."""
@@ -200,9 +204,24 @@ def kamw_common():
     return namespace
 
 
+class Macros:
+    """Stands in for Airflow's template variable `macros`, with what the DAGs use of it."""
+
+    @staticmethod
+    def ds_add(ds, days):
+        """As airflow.macros.ds_add: a YYYY-MM-DD date string plus `days` days, as a YYYY-MM-DD string."""
+        if not days:
+            return str(ds)
+        day = datetime.datetime.strptime(str(ds), "%Y-%m-%d") + datetime.timedelta(days=days)
+        return day.strftime("%Y-%m-%d")
+
+
 def render(arg, ds, data_interval_end):
-    return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(arg).render(
-        ds=ds, data_interval_end=data_interval_end)
+    """Renders a templated argument as Airflow does, with the variables ds, data_interval_end and
+    macros and Airflow's filter ds (a date or datetime as YYYY-MM-DD)."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    env.filters["ds"] = lambda value: None if value is None else value.strftime("%Y-%m-%d")
+    return env.from_string(arg).render(ds=ds, data_interval_end=data_interval_end, macros=Macros)
 
 
 def java_cli_available():
@@ -317,17 +336,44 @@ class GeneratedDagsTest(unittest.TestCase):
                 self.assertEqual(set(), dependencies(spec) & example_tables,
                                  "%s, a product table, reads an example data set's table" % name)
 
-    def test_a_table_task_runs_its_table_for_the_logical_date(self):
+    def test_a_table_task_runs_its_table_for_the_run_date(self):
         checked = 0
         for dag in self.dags.values():
             for task_id in dag.tasks:
                 if task_id in self.specs or task_id in self.contracts:
                     args = dag.args(task_id)
-                    self.assertEqual(self.common["KAMW_ARGS"] + ["run", task_id, "--date", "{{ ds }}"], args, task_id)
+                    self.assertEqual(self.common["KAMW_ARGS"] + ["run", task_id, "--date", RUN_DATE], args, task_id)
                     self.assertEqual("2026-09-30", render(args[-1], "2026-09-30", datetime.datetime(2026, 10, 1)), task_id)
                     checked += 1
         self.assertEqual(len(self.contracts) + len([s for s in self.specs.values() if s["schedule"] in ("daily", "monthly")]),
                          checked)
+
+    def test_the_run_date_is_the_last_full_day_of_the_data_interval(self):
+        self.assertEqual(RUN_DATE, self.common["RUN_DATE"])
+        daily, monthly = self.dags["kamw_daily"], self.dags["kamw_monthly_close"]
+        daily_table = sorted(daily.tasks & set(self.specs))[0]
+        monthly_table = sorted(monthly.tasks & set(self.specs))[0]
+        cases = [
+            # Airflow 2, daily at 03:00: the interval 2026-10-01..2026-10-02 processes 2026-10-01.
+            (daily, daily_table, "2026-10-01", datetime.datetime(2026, 10, 2, 3), "2026-10-01"),
+            # Airflow 2, monthly on the 1st: ds is the month's first day; the month ended on the 30th.
+            (monthly, monthly_table, "2026-09-01", datetime.datetime(2026, 10, 1, 5), "2026-09-30"),
+            # Airflow 3's trigger timetable: the interval starts and ends at the run's time, ds is the run's day.
+            (daily, daily_table, "2026-10-02", datetime.datetime(2026, 10, 2, 3), "2026-10-01"),
+            (monthly, monthly_table, "2026-10-01", datetime.datetime(2026, 10, 1, 5), "2026-09-30"),
+            # Across a year's end and a leap day.
+            (daily, daily_table, "2026-12-31", datetime.datetime(2027, 1, 1, 3), "2026-12-31"),
+            (monthly, monthly_table, "2028-02-01", datetime.datetime(2028, 3, 1, 5), "2028-02-29"),
+        ]
+        for dag, task_id, ds, end, expected in cases:
+            args = [render(a, ds, end) for a in dag.args(task_id)]
+            self.assertEqual(["run", task_id, "--date", expected], args[-4:], (task_id, ds, end))
+
+    def test_the_stand_in_for_ds_add_behaves_as_airflows(self):
+        self.assertEqual("2026-09-30", Macros.ds_add("2026-10-01", -1))
+        self.assertEqual("2026-10-06", Macros.ds_add("2026-10-01", 5))
+        self.assertEqual("2026-10-01", Macros.ds_add("2026-10-01", 0))
+        self.assertEqual("2024-02-29", Macros.ds_add("2024-03-01", -1))
 
     def test_a_bronze_task_says_which_contract_it_loads(self):
         for dag in self.dags.values():

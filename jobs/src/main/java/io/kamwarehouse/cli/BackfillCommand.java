@@ -36,13 +36,16 @@ final class BackfillCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Parameters(paramLabel = "TABLE", arity = "0..*", description = "Tables to backfill (default: every table built by period).")
+    @Parameters(paramLabel = "TABLE", arity = "0..*", description = "Silver or gold tables to backfill (default: every table built by "
+            + "period); a named table without a period is rebuilt whole.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--from", required = true, paramLabel = "yyyy-MM-dd", description = "First day of the range.")
+    @Option(names = "--from", required = true, paramLabel = "yyyy-MM-dd",
+            description = "First day of the range; the period that holds it is recomputed whole.")
     LocalDate from;
 
-    @Option(names = "--to", required = true, paramLabel = "yyyy-MM-dd", description = "Last day of the range.")
+    @Option(names = "--to", required = true, paramLabel = "yyyy-MM-dd",
+            description = "Last day of the range, not before --from; the period that holds it is recomputed whole.")
     LocalDate to;
 
     @Option(names = "--date", paramLabel = "yyyy-MM-dd",
@@ -63,6 +66,10 @@ final class BackfillCommand implements Callable<Integer> {
             specs.all().stream().filter(s -> s.period() != null).forEach(s -> named.add(s.name()));
         }
         for (final String t : tables) {
+            if (specs.find(t).isEmpty() && main.contracts().byBronzeTable(t).isPresent()) {
+                throw new KamwException(t + " is a bronze table, which a backfill does not recompute: name the silver or gold tables "
+                        + "that read it (kamw run " + t + " loads its pending drops)");
+            }
             if (specs.find(t).isEmpty()) {
                 throw new KamwException("unknown table '" + t + "' (a backfill recomputes silver or gold tables); known tables: "
                         + String.join(", ", specs.all().stream().map(TableSpec::name).sorted().toList()));

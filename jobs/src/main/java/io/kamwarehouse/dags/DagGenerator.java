@@ -19,10 +19,11 @@ import io.kamwarehouse.spec.TableSpecCatalog;
  * {@code kamw_common.py} (what every DAG shares: jar, Spark and Delta settings, warehouse, default
  * arguments, and one helper per task kind) and one file per DAG. Every task is a
  * {@code SparkSubmitOperator} made by a helper ({@code bronze_task}, {@code table_task},
- * {@code command_task}) running the application with {@code run TABLE --date {{ ds }}} (or a
- * configured command): the task's date is the run's as-of date (see {@link #RUN_DATE}), so
- * re-running a day with Airflow's {@code clear}, or a backfill, rebuilds with that day's date; the public example data sets' tables and contracts go only to the DAG of
- * {@code examples: true}, the product's only to the others; a table's task
+ * {@code command_task}) running the application with {@code run TABLE --date} the last full day
+ * of the run's data interval (or a configured command): the task's date is the run's as-of date
+ * (see {@link #RUN_DATE}), so re-running a day with Airflow's {@code clear}, or a backfill,
+ * rebuilds with that day's date; the public example data sets' tables and contracts go only to
+ * the DAG of {@code examples: true}, the product's only to the others; a table's task
  * comes after the tasks of the tables it depends on in the same DAG (its spec's inputs and
  * relationship targets; for a bronze table, the entities its contract references). The output
  * depends only on its inputs, so {@code kamw dags check} can compare it with the files.
@@ -107,12 +108,19 @@ public final class DagGenerator {
     }
 
     /**
-     * The date argument of every table task: Airflow's {@code ds}, the start of the run's daily data
-     * interval, that is the day whose data the run processes. {@code kamw run --date} takes it as
-     * the as-of date (the data known by the end of that day), so a day re-run with
-     * {@code airflow tasks clear}, or a range with a backfill, is rebuilt with its own date.
+     * The date argument of every table task: the last full day of the run's data interval, the day
+     * before its end ({@code macros.ds_add(data_interval_end | ds, -1)}). {@code kamw run --date}
+     * takes it as the as-of date (the data known by the end of that day; a bronze task loads the
+     * pending drops up to the next day's). It is not Airflow's {@code ds}: on Airflow 2, {@code ds}
+     * is the interval's first day, which for the monthly DAG is the 1st of the month that ended (its
+     * month-end tables would be built as of the 1st); on Airflow 3, a cron schedule's trigger
+     * timetable gives an interval that starts and ends at the run's time, so {@code ds} is the run's
+     * own day, whose data is not complete yet. The day before the end is the day of a daily
+     * interval and the last day of a monthly one on Airflow 2, and the day before the run on
+     * Airflow 3. A day re-run with {@code airflow tasks clear}, or a range with a backfill, is
+     * rebuilt with its own date.
      */
-    public static final String RUN_DATE = "{{ ds }}";
+    public static final String RUN_DATE = "{{ macros.ds_add(data_interval_end | ds, -1) }}";
 
     /** File name to content, in a stable order. */
     public Map<String, String> generate() {
@@ -232,12 +240,15 @@ public final class DagGenerator {
           .append("    \"retry_delay\": timedelta(minutes=").append(Integer.parseInt(String.valueOf(d.getOrDefault("retry_delay_minutes", 5))))
           .append("),\n")
           .append("}\n\n")
-          .append("# The date of every table task, `--date {{ ds }}`: Airflow's ds, the start of the run's daily data\n")
-          .append("# interval, is the day whose data the run processes, and kamw takes it as the run's as-of date (the\n")
-          .append("# data known by the end of that day): a table task builds its table as of it, a bronze task loads\n")
-          .append("# the pending drops up to the next day's (the drop that holds that day's data). Re-running a day\n")
-          .append("# (`airflow tasks clear`) or a range of days (a backfill) rebuilds each with its own date, from the\n")
-          .append("# data the warehouse holds now, corrections included.\n")
+          .append("# The date of every table task: the last full day of the run's data interval, the day before its\n")
+          .append("# end. kamw takes it as the run's as-of date (the data known by the end of that day): a table task\n")
+          .append("# builds its table as of it, a bronze task loads the pending drops up to the next day's (the drop\n")
+          .append("# that holds that day's data). Not Airflow's ds: on Airflow 2 ds is the interval's first day, the\n")
+          .append("# 1st of the month for the monthly DAG, and on Airflow 3 a cron schedule's interval starts and ends\n")
+          .append("# at the run's time, so ds is the run's own day. The day before the end is the daily interval's day\n")
+          .append("# and the monthly interval's last day on Airflow 2, and the day before the run on Airflow 3.\n")
+          .append("# Re-running a day (`airflow tasks clear`) or a range of days (a backfill) rebuilds each with its\n")
+          .append("# own date, from the data the warehouse holds now, corrections included.\n")
           .append("RUN_DATE = ").append(py(RUN_DATE)).append("\n\n\n")
           .append(HELPERS);
         return sb.toString();

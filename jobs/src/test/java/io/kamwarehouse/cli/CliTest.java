@@ -2,6 +2,7 @@ package io.kamwarehouse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -12,11 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kamwarehouse.SchemaFiles;
+import io.kamwarehouse.spec.TableSpec;
+import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.testing.SharedSpark;
 
 /** The command line: clear one-line errors with non-zero exits, and readable or CSV output. */
@@ -93,7 +102,7 @@ class CliTest {
 
     @Test
     void helpWorksOnEveryCommand() {
-        for (final String cmd : List.of("generate", "ingest", "run", "pipeline", "status", "sql", "demo")) {
+        for (final String cmd : List.of("generate", "ingest", "run", "pipeline", "backfill", "status", "sql", "demo")) {
             final Result r = kamw(cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: kamw " + cmd), r.out());
@@ -115,6 +124,97 @@ class CliTest {
                 2, "--date 2026-10-01 and --conf kamw.var.as_of_date=2026-09-30 give two as-of dates; give one");
         final Result same = kamw("run", "fct_opportunity", "--date", "2026-10-01", "--conf", "kamw.asOfDate=2026-10-01", "--dry-run");
         assertEquals(0, same.code(), same.err());
+    }
+
+    /** The repository's table specs, read without Spark. */
+    private static TableSpecCatalog specs() {
+        return TableSpecCatalog.load(SchemaFiles.fromDirectory(SharedSpark.schemasDir()));
+    }
+
+    /** The tables that read one of {@code from}, directly or through others; {@code from} left out. */
+    private static Set<String> downstream(final TableSpecCatalog specs, final Set<String> from) {
+        final Set<String> reached = new TreeSet<>(from);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (final TableSpec s : specs.all()) {
+                if (!reached.contains(s.name()) && s.inputs().stream().anyMatch(reached::contains)) {
+                    grew = reached.add(s.name());
+                }
+            }
+        }
+        reached.removeAll(from);
+        return reached;
+    }
+
+    /** The dry run's plan: table to what it does, in the printed order, after the header line. */
+    private static Map<String, String> backfillPlan(final Result r, final String header) {
+        final List<String> lines = r.out().lines().toList();
+        assertEquals(header, lines.get(0), r.out());
+        final Map<String, String> plan = new LinkedHashMap<>();
+        for (final String line : lines.subList(1, lines.size())) {
+            assertTrue(line.startsWith("  ") && line.contains(": "), "a plan line: " + line);
+            final String[] parts = line.strip().split(": ", 2);
+            assertNull(plan.put(parts[0], parts[1]), "listed once: " + parts[0]);
+        }
+        return plan;
+    }
+
+    @Test
+    void aBackfillWhoseRangeEndsBeforeItStartsIsRefused() {
+        assertOneLineError(kamw("backfill", "--from", "2026-09-01", "--to", "2026-08-01", "--dry-run"), 2,
+                "--to 2026-08-01 is before --from 2026-09-01");
+    }
+
+    @Test
+    void aBackfillOfAnUnknownTableNamesIt() {
+        assertOneLineError(kamw("backfill", "no_such_table", "--from", "2026-09-01", "--to", "2026-09-30", "--dry-run"), 2,
+                "unknown table 'no_such_table'");
+        assertOneLineError(kamw("backfill", "raw_crm__accounts", "--from", "2026-09-01", "--to", "2026-09-30", "--dry-run"), 2,
+                "raw_crm__accounts is a bronze table, which a backfill does not recompute: name the silver or gold tables that read it");
+    }
+
+    @Test
+    void aBackfillOfEveryTableBuiltByPeriodRecomputesTheirPeriodsThenBringsUpToDateWhatReadsThem() {
+        final Result r = kamw("backfill", "--from", "2026-09-01", "--to", "2026-09-30", "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        final Map<String, String> plan = backfillPlan(r, "backfill 2026-09-01 to 2026-09-30:");
+        assertEquals("recompute the months from 2026-09-01 to 2026-09-01 (and any its inputs' changes reach)",
+                plan.get("fct_account_month"), r.out());
+        assertEquals("bring up to date (downstream)", plan.get("bdg_kpi_evidence"), "bdg_kpi_evidence reads fct_account_month: " + r.out());
+        final List<String> order = new ArrayList<>(plan.keySet());
+        assertTrue(order.indexOf("fct_account_month") < order.indexOf("bdg_kpi_evidence"), "a table after its inputs: " + order);
+
+        final TableSpecCatalog specs = specs();
+        final Set<String> byPeriod = specs.all().stream().filter(s -> s.period() != null).map(TableSpec::name)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(byPeriod.contains("fct_account_month"), byPeriod.toString());
+        final Set<String> recomputed = plan.entrySet().stream().filter(e -> e.getValue().startsWith("recompute the "))
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(byPeriod, recomputed, "every table with a period: block, and only those, is recomputed by period");
+        final Set<String> broughtUpToDate = plan.entrySet().stream().filter(e -> e.getValue().equals("bring up to date (downstream)"))
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(downstream(specs, byPeriod), broughtUpToDate, "then exactly the tables downstream of them");
+        assertEquals(plan.size(), recomputed.size() + broughtUpToDate.size(), r.out());
+    }
+
+    @Test
+    void aNamedTableWithoutAPeriodIsRebuiltWholeThenWhatReadsItIsBroughtUpToDate() {
+        final Result r = kamw("backfill", "dim_team", "--from", "2026-09-01", "--to", "2026-09-30", "--dry-run");
+        assertEquals(0, r.code(), r.err());
+        final Map<String, String> plan = backfillPlan(r, "backfill 2026-09-01 to 2026-09-30:");
+        assertEquals("dim_team", plan.keySet().iterator().next(), r.out());
+        assertEquals("rebuild whole (no period declared)", plan.get("dim_team"), r.out());
+        final Set<String> down = downstream(specs(), Set.of("dim_team"));
+        assertTrue(down.contains("fct_opportunity") && down.contains("fct_team_scorecard"), down.toString());
+        final Map<String, String> rest = new LinkedHashMap<>(plan);
+        rest.remove("dim_team");
+        assertEquals(down, new TreeSet<>(rest.keySet()), r.out());
+        rest.forEach((table, what) -> assertEquals("bring up to date (downstream)", what, table));
+
+        final Result asOf = kamw("backfill", "dim_team", "--from", "2026-09-01", "--to", "2026-09-30", "--date", "2026-10-01", "--dry-run");
+        assertEquals(0, asOf.code(), asOf.err());
+        assertEquals(plan, backfillPlan(asOf, "backfill 2026-09-01 to 2026-09-30 as of 2026-10-01:"));
     }
 
     @Test

@@ -76,7 +76,7 @@ class DagGeneratorTest {
         final DagGenerator.Task nps = tasks.stream().filter(t -> t.id().equals("mart_nps")).findFirst().orElseThrow();
         assertTrue(nps.upstream().contains("close"), "the command runs before the table it names in before:");
         assertTrue(nps.upstream().contains("fct_survey_response"), "spec inputs stay: " + nps.upstream());
-        assertEquals(List.of("run", "mart_nps", "--date", "{{ ds }}"), nps.args());
+        assertEquals(List.of("run", "mart_nps", "--date", "{{ macros.ds_add(data_interval_end | ds, -1) }}"), nps.args());
     }
 
     @Test
@@ -143,7 +143,7 @@ class DagGeneratorTest {
         }
         final String common = files.get(DagGenerator.COMMON);
         for (final String helper : List.of("def spark_submit(dag, task_id, args, doc, owner=None):", "def bronze_task(dag, contract):",
-                "def table_task(dag, table, doc, owner=None):", "def command_task(dag, name, args):", "RUN_DATE = \"{{ ds }}\"",
+                "def table_task(dag, table, doc, owner=None):", "def command_task(dag, name, args):", "RUN_DATE = \"{{ macros.ds_add(data_interval_end | ds, -1) }}\"",
                 "java_class=JAVA_CLASS,", "application_args=[*KAMW_ARGS, *args],", "conf=SPARK_CONF,")) {
             assertTrue(common.contains(helper), helper + " is missing from " + DagGenerator.COMMON);
         }
