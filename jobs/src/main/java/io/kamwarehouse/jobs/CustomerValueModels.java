@@ -72,10 +72,12 @@ final class CustomerValueModels {
         final double horizon = settings.get("horizon_months");
         final CustomerLifetimeValue clv = CustomerLifetimeValue.withAnnualRate(CLV_MONTHS, settings.get("annual_discount_rate"),
                 unitsPerMonth);
-        // Only what the fits need comes to the driver: as-of date, segment and four numbers per customer.
+        // Only what the fits need comes to the driver: as-of date, segment and four numbers per customer, in one
+        // order whatever the order of the source's files (a fit sums in that order, and the same customers must give
+        // the same fit to the last digit, whether their table was written day by day or at once).
         final Dataset<Row> labelled = source.withColumn(SEGMENT, segmentLabel(params.segmentBy()));
-        final List<Row> compact = labelled.select(col("as_of_date"), col(SEGMENT), col("frequency"), col("recency"), col("t"),
-                col("monetary_value")).collectAsList();
+        final Column[] fitColumns = {col("as_of_date"), col(SEGMENT), col("frequency"), col("recency"), col("t"), col("monetary_value")};
+        final List<Row> compact = labelled.select(fitColumns).orderBy(fitColumns).collectAsList();
         // as-of -> segment -> row indexes
         final Map<Object, Map<String, List<Integer>>> groups = new LinkedHashMap<>();
         final double[][] xtm = new double[compact.size()][];

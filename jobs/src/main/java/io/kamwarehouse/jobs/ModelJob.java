@@ -74,7 +74,10 @@ public final class ModelJob implements TableJob {
         if (ModelParams.SBG.equals(params.modelKind())) {
             // Cohort tables are small (cohorts x periods x as-of dates): fitted and predicted on the driver.
             // The segment label comes from Spark, as for customer value, so both model kinds name segments alike.
-            final List<Row> labelled = source.select(col("*"), segmentLabel(params.segmentBy()).as(SEGMENT)).collectAsList();
+            // in one order whatever the order of the source's files: the same rows give the same fit
+            final Dataset<Row> withSegment = source.select(col("*"), segmentLabel(params.segmentBy()).as(SEGMENT));
+            final List<Row> labelled = withSegment.orderBy(java.util.Arrays.stream(withSegment.columns())
+                    .map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new)).collectAsList();
             final List<Row> rows = new ArrayList<>(labelled.size());
             final List<String> labels = new ArrayList<>(labelled.size());
             for (final Row r : labelled) {

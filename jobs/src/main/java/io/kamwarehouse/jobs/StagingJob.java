@@ -125,7 +125,15 @@ public final class StagingJob implements TableJob {
         }
         final Dataset<Row> target = wh.read(spec.name());
         if (!newFx.isEmpty()) {
-            final Dataset<Row> repair = plan.needingRates(target);
+            // the new rates' first day: an amount dated on or after it may have been converted with an earlier day's rate
+            java.time.LocalDate since = null;
+            for (final Row r : fxRows) {
+                if (newFx.containsKey(r.getString(6)) && !r.isNullAt(0)) {
+                    final java.time.LocalDate d = r.getDate(0).toLocalDate();
+                    since = since == null || d.isBefore(since) ? d : since;
+                }
+            }
+            final Dataset<Row> repair = plan.needingRates(target, since);
             if (incoming == null && repair.isEmpty()) {
                 // Rates arrive daily; when every amount already has one there is nothing to do.
                 ledger.record(spec.name(), fingerprint, recorded(bronze, newBatches, newFx), wh.version(spec.name()));
@@ -145,6 +153,11 @@ public final class StagingJob implements TableJob {
             final String what = describe(newBatches, rowsRead, newFx);
             if (inserts + updates == 0) {
                 ledger.record(spec.name(), fingerprint, recorded(bronze, newBatches, newFx), wh.version(spec.name()));
+                if (newBatches.isEmpty()) {
+                    // only amounts converted again, at the rates they already had
+                    return result(spec, RunRecord.SKIPPED, 0, 0, wh, inputs, newFx.size() + " new FX batch(es), but every "
+                            + "amount already has a rate and none converted again changed; no new batch in " + bronze);
+                }
                 return result(spec, RunRecord.SUCCEEDED, rowsRead, 0, wh, inputs,
                         what + ": nothing changed (identical or older versions), no new version");
             }
@@ -243,11 +256,22 @@ public final class StagingJob implements TableJob {
             return df.withColumn(REPAIR, lit(false));
         }
 
-        /** Rows of the table whose amounts found no rate (re-converted when new rates arrive). */
-        Dataset<Row> needingRates(final Dataset<Row> target) {
+        /**
+         * Rows of the table to convert again when new rates arrive: those whose amounts found no
+         * rate, and those dated on or after {@code since} (the first day the new rates give; null
+         * for none) in another currency than the reporting one, which took the latest earlier rate
+         * known then (an amount dated after the last rate takes the last one, so an open deal's
+         * amount follows the rates as they arrive, as a rebuild from all of bronze would convert it).
+         */
+        Dataset<Row> needingRates(final Dataset<Row> target, final java.time.LocalDate since) {
             Column missing = lit(false);
             for (final MoneyColumn m : params.money()) {
                 missing = missing.or(col(q(m.amount())).isNotNull().and(col(q(m.output())).isNull()));
+                if (since != null) {
+                    missing = missing.or(col(q(m.amount())).isNotNull()
+                            .and(expr(m.currency()).cast(DataTypes.StringType).notEqual(lit(reporting)))
+                            .and(expr(m.date()).cast(DataTypes.DateType).geq(lit(java.sql.Date.valueOf(since)))));
+                }
             }
             return target.where(missing).select(baseColumns()).withColumn(REPAIR, lit(true));
         }

@@ -1,15 +1,11 @@
 package io.kamwarehouse.cli;
 
+import io.kamwarehouse.cli.CliRun.Result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,8 +28,6 @@ class BonusCloseTest {
     static Path dir;
     private static RunContext ctx;
 
-    record Result(int code, String out, String err) {
-    }
 
     @BeforeAll
     static void warehouse() {
@@ -42,23 +36,7 @@ class BonusCloseTest {
     }
 
     private static Result kamw(final String... args) {
-        final List<String> all = new ArrayList<>(List.of("--warehouse", dir.toString(), "--schemas",
-                SharedSpark.schemasDir().toString(), "--master", "local[2]", "-q"));
-        all.addAll(List.of(args));
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.execute(all.toArray(new String[0]), System.out, System.err);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return CliRun.kamw(dir, args);
     }
 
     private static String runId(final Result r) {

@@ -253,8 +253,15 @@ class ModelJobTest {
 
     // ---------------------------------------------------------------------------- BG/NBD + Gamma-Gamma
 
+    /**
+     * The fixture's customers of a tier (all when null) as the job fits them: in its one order, by
+     * segment, frequency, recency, age and spend (a fit sums in that order).
+     */
     private static double[][] columns(final String tier) {
-        final List<Object[]> in = CUSTOMERS.stream().filter(c -> tier == null || c[0].equals(tier)).toList();
+        final java.util.Comparator<Object[]> order = java.util.Comparator.<Object[], String>comparing(c -> (String) c[0])
+                .thenComparing(c -> (Double) c[1]).thenComparing(c -> (Double) c[2]).thenComparing(c -> (Double) c[3])
+                .thenComparing(c -> c[4] == null ? Double.NEGATIVE_INFINITY : (Double) c[4]);
+        final List<Object[]> in = CUSTOMERS.stream().filter(c -> tier == null || c[0].equals(tier)).sorted(order).toList();
         final double[][] out = new double[4][in.size()];
         for (int i = 0; i < in.size(); i++) {
             for (int k = 0; k < 3; k++) {

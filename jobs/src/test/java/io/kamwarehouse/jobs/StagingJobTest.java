@@ -191,6 +191,15 @@ class StagingJobTest {
         assertEquals(RunRecord.SKIPPED, moreRates.status());
         assertTrue(moreRates.message().startsWith("1 new FX batch(es), but every amount already has a rate"), moreRates.message());
         assertEquals(repaired.outputVersion(), version("stg_crm__opportunities"));
+        // A rate for a later day: an amount dated after the last rate took the last one, and follows the new one
+        // (as a rebuild from all of bronze would convert it); amounts dated before it keep theirs.
+        deliver("finance.fx_rates", "rates_2026-11.csv", 4);
+        final JobResult later = stage("stg_crm__opportunities");
+        assertEquals(RunRecord.SUCCEEDED, later.status(), later.message());
+        assertEquals(1, later.rowsWritten(), later.message());
+        final Map<String, Row> followed = rows("stg_crm__opportunities");
+        assertEquals(new BigDecimal("73.00"), followed.get("O5").getAs("amount_rpt"), "closes 2026-12-31: the 2026-11-02 rate now");
+        assertEquals(new BigDecimal("7100.00"), followed.get("O1").getAs("amount_rpt"), "2026-10-02 keeps its day's rate");
 
         // The reporting currency is a setting; changing it rebuilds the table in the new currency.
         ctx.warehouse().spark().conf().set(WarehouseConfig.REPORTING_CURRENCY_CONF, "USD");
