@@ -45,7 +45,8 @@ import io.kamwarehouse.testing.SharedSpark;
  * an employee's new team, invoices and payments), then a drop of late rows: an activity of a month
  * closed weeks ago and a corrected invoice. Every table built by period checks itself against a
  * whole rebuild from the same inputs ({@link SqlJob#VERIFY_CONF}); at the end every table equals
- * the one of a warehouse that loaded all drops at once. A reach declared too narrow is caught.
+ * the one of a warehouse that loaded all drops at once, but for the type 2 dimensions and what
+ * reads them (their history depends on what was seen when). A reach declared too narrow is caught.
  */
 class IncrementalEqualsFullTest {
 
@@ -137,16 +138,24 @@ class IncrementalEqualsFullTest {
         final Pipeline.Result full = run(whole, lateDrop.minusDays(1), upstream);
         assertTrue(full.ok(), "the whole build failed: " + problems(full));
 
+        // A type 2 dimension keeps a version for each state it saw: loaded day by day it sees states a warehouse
+        // loading every drop at once never does, so it and the tables that read it are held to the check above (each
+        // build by period equals a whole rebuild from the same inputs), not to this one.
+        final java.util.Set<String> afterScd2 = new java.util.HashSet<>();
         final List<String> compared = new ArrayList<>();
         for (final TableSpec s : upstream.apply(specs.all())) {
+            if (s.job().equals(io.kamwarehouse.spec.Scd2Params.KIND) || s.inputs().stream().anyMatch(afterScd2::contains)) {
+                afterScd2.add(s.name());
+                continue;
+            }
             if (!whole.warehouse().exists(s.name())) {
                 continue;
             }
             assertSame(daily.warehouse(), whole.warehouse(), s.name());
             compared.add(s.name());
         }
-        assertTrue(compared.containsAll(byPeriod), "compared " + compared);
-        assertTrue(compared.size() > byPeriod.size(), "only the period tables were built: " + compared);
+        assertTrue(compared.contains("fct_account_tier"), "compared " + compared);
+        assertTrue(compared.stream().filter(t -> t.startsWith("stg_")).count() >= 10, "compared " + compared);
     }
 
     /** Runs the pipeline as of {@code asOf} (drops up to the day after), each period build checked against a whole one. */
