@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -23,7 +22,6 @@ import io.kamwarehouse.ingest.IngestService;
 import io.kamwarehouse.runtime.TableChecksums;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.spec.Period;
-import io.kamwarehouse.spec.SqlText;
 import io.kamwarehouse.spec.TableSpec;
 
 /**
@@ -38,7 +36,6 @@ final class PeriodPlan {
 
     /** Columns the change data feed adds to each row. */
     private static final Set<String> FEED_COLUMNS = Set.of("_change_type", "_commit_version", "_commit_timestamp");
-    private static final Pattern STAR = Pattern.compile("(?i)(select\\s+\\*|\\.\\*|,\\s*\\*\\s*(,|from))");
 
     /**
      * What to recompute: the whole table ({@code full}, with {@code why}) or the periods listed
@@ -95,8 +92,8 @@ final class PeriodPlan {
     /**
      * The columns of each input that the query reads (lower case), from its analysed plan: the
      * attributes of each input's relation that any operator or subquery of the plan refers to. An
-     * input missing from the answer could not be told apart in the plan (its columns are then taken
-     * from the query's words).
+     * input missing from the answer could not be told apart in the plan (every column of it is then
+     * compared).
      */
     static Map<String, Set<String>> columnsRead(final Dataset<Row> query, final java.util.Collection<String> inputs) {
         final Set<String> names = new TreeSet<>();
@@ -143,9 +140,12 @@ final class PeriodPlan {
         }
     }
 
-    /** What the build of {@code spec} from {@code q} must recompute, given its last build's {@code last} stamp. */
-    static Decision decide(final Warehouse wh, final TableSpec spec, final QueryInputs q, final BuildStamp last,
-            final List<String> reasons) {
+    /**
+     * What the build of {@code spec} from {@code q} (whose query is {@code query}) must recompute,
+     * given its last build's {@code last} stamp.
+     */
+    static Decision decide(final Warehouse wh, final TableSpec spec, final QueryInputs q, final Dataset<Row> query,
+            final BuildStamp last, final List<String> reasons) {
         final Period period = spec.period();
         if (last == null || last.logic() == null) {
             return Decision.full(wh.exists(spec.name()) ? "its last build recorded no input versions" : "first build");
@@ -169,7 +169,7 @@ final class PeriodPlan {
             reasons.add("as-of date " + last.asOf() + " -> " + q.asOf);
         }
         final List<Dataset<Row>> reached = new ArrayList<>();
-        final Map<String, Set<String>> read = columnsRead(q.query(wh.spark()), q.inputs.versions().keySet());
+        Map<String, Set<String>> read = null;
         for (final Map.Entry<String, Long> e : new java.util.TreeMap<>(q.inputs.versions()).entrySet()) {
             final String in = e.getKey();
             final long now = e.getValue();
@@ -197,7 +197,10 @@ final class PeriodPlan {
                         + IngestService.rootMessage(ex) + ")");
             }
             reasons.add(in + " v" + before + " -> v" + now);
-            reached.add(reached(changes, in, r, period, read.get(in), q.template));
+            if (read == null) {
+                read = columnsRead(query, q.inputs.versions().keySet());
+            }
+            reached.add(reached(changes, in, r, period, read.get(in)));
         }
         if (!reached.isEmpty()) {
             Dataset<Row> all = reached.get(0);
@@ -210,26 +213,34 @@ final class PeriodPlan {
             } catch (final Exception ex) {
                 return Decision.full("the changes of its inputs could not be read (" + IngestService.rootMessage(ex) + ")");
             }
-            for (final Row row : rows) {
-                final String in = row.getString(0);
-                final Period.Reach r = period.reach().get(in);
-                if (row.isNullAt(1)) {
-                    return Decision.full("a changed row of " + in + " has no " + r.date() + ", so its period is unknown");
-                }
-                final LocalDate from = row.getDate(1).toLocalDate();
-                final boolean open = r.until() != null && row.isNullAt(2);
-                LocalDate to = r.until() == null || open ? from : row.getDate(2).toLocalDate();
-                if (to.isBefore(from)) {
-                    to = from;
-                }
-                onward = add(period, periods, from, to, open ? withOnward(r) : r, onward);
-            }
+            return cover(rows, period, periods, onward);
         }
         return new Decision(false, null, Set.copyOf(periods), onward);
     }
 
-    private static Period.Reach withOnward(final Period.Reach r) {
-        return new Period.Reach(r.date(), r.until(), r.periodsAfter(), true);
+    /**
+     * The periods covered by {@code rows} of {@link #reached} ({@code input, p_from, p_until}), added
+     * to {@code periods} and {@code onward} (what other causes reached already); a whole rebuild when
+     * a row has no period.
+     */
+    static Decision cover(final List<Row> rows, final Period period, final Set<LocalDate> periods, final LocalDate onwardFrom) {
+        final Set<LocalDate> out = new TreeSet<>(periods);
+        LocalDate onward = onwardFrom;
+        for (final Row row : rows) {
+            final String in = row.getString(0);
+            final Period.Reach r = period.reach().get(in);
+            if (row.isNullAt(1)) {
+                return Decision.full("a changed row of " + in + " has no " + r.date() + ", so its period is unknown");
+            }
+            final LocalDate from = row.getDate(1).toLocalDate();
+            final boolean open = r.until() != null && row.isNullAt(2);
+            LocalDate to = r.until() == null || open ? from : row.getDate(2).toLocalDate();
+            if (to.isBefore(from)) {
+                to = from;
+            }
+            onward = add(period, out, from, to, open ? r.withOnward() : r, onward);
+        }
+        return new Decision(false, null, Set.copyOf(out), onward);
     }
 
     /** Adds the periods from {@code from} to {@code to} and the reach's after-periods; returns the new onward bound. */
@@ -250,8 +261,8 @@ final class PeriodPlan {
      * {@code (input, p_from, p_until)}.
      */
     static Dataset<Row> reached(final Dataset<Row> changes, final String input, final Period.Reach r, final Period period,
-            final Set<String> read, final String query) {
-        final List<String> columns = comparedColumns(changes, r, read, query);
+            final Set<String> read) {
+        final List<String> columns = comparedColumns(changes, r, read);
         // maps are compared as their sorted entries (a set operation cannot compare maps), doubles rounded
         final Column[] cols = columns.stream()
                 .map(c -> TableChecksums.comparable(col("`" + c + "`"), changes.schema().apply(c).dataType()).as(c))
@@ -265,7 +276,7 @@ final class PeriodPlan {
             return removed.unionAll(added).select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
                     lit(null).cast("date").as("p_until"));
         }
-        final Set<String> untilColumns = Period.columnsNamed(new Period.Reach(r.until(), null, 0, false));
+        final Set<String> untilColumns = r.untilColumns();
         final List<String> identity = columns.stream().filter(c -> !untilColumns.contains(c.toLowerCase(Locale.ROOT))).toList();
         if (identity.isEmpty()) {
             return removed.unionAll(added).select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
@@ -306,13 +317,11 @@ final class PeriodPlan {
 
     /**
      * The input's columns that decide whether a row changed: those the query reads ({@code read},
-     * from its analysed plan; when unknown, every column whose name is a word of the query, or all
-     * when it selects {@code *}) and those the reach names, leaving out run-time columns.
+     * from its analysed plan; every column when it is unknown) and those the reach names, leaving
+     * out run-time columns.
      */
-    static List<String> comparedColumns(final Dataset<Row> changes, final Period.Reach r, final Set<String> read,
-            final String query) {
-        final Set<String> named = read != null ? read : SqlText.identifiers(query);
-        final boolean star = read == null && STAR.matcher(query).find();
+    static List<String> comparedColumns(final Dataset<Row> changes, final Period.Reach r, final Set<String> read) {
+        final boolean all = read == null;
         final Set<String> reachColumns = Period.columnsNamed(r);
         final List<String> out = new ArrayList<>();
         for (final String c : Arrays.asList(changes.columns())) {
@@ -320,7 +329,7 @@ final class PeriodPlan {
             if (FEED_COLUMNS.contains(lc) || TableChecksums.RUN_TIME_COLUMNS.contains(lc)) {
                 continue;
             }
-            if (star || named.contains(lc) || reachColumns.contains(lc)) {
+            if (all || read.contains(lc) || reachColumns.contains(lc)) {
                 out.add(c);
             }
         }

@@ -68,16 +68,18 @@ public final class SqlJob implements TableJob {
                     "inputs and query unchanged since the last build");
         }
         final Period period = spec.period();
-        final PeriodPlan.Decision decision = period == null ? null : decide(wh, spec, q, options);
+        // analysed once: the plan tells which input columns the query reads, and the same frame is written
+        final Dataset<Row> query = q.query(spark);
+        final PeriodPlan.Decision decision = period == null ? null : decide(wh, spec, q, query, options);
         timer.lap("periods reached");
         if (decision == null || decision.full()) {
-            return full(wh, spec, params, q, decision == null ? null : decision.why());
+            return full(wh, spec, params, q, query, decision == null ? null : decision.why());
         }
         final String predicate = decision.predicate(period.column());
         final String path = wh.tablePath(spec.name());
         // the rows written are counted as they are written (Delta's metric of a replaceWhere counts the rows it copied too)
         final org.apache.spark.sql.Observation written = new org.apache.spark.sql.Observation("rows_written");
-        final Dataset<Row> out = q.query(spark).where(predicate).observe(written, count(lit(1)).as("n"));
+        final Dataset<Row> out = query.where(predicate).observe(written, count(lit(1)).as("n"));
         q.withFingerprint(spark, () -> out.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
                 .option("partitionOverwriteMode", "static").save(path));
         timer.lap("query+write periods");
@@ -90,7 +92,7 @@ public final class SqlJob implements TableJob {
         final String mismatch = verify(wh, spec, q, period);
         if (mismatch != null) {
             // the table is put right (rebuilt whole) and the build still fails: the declaration needs fixing
-            final JobResult repaired = full(wh, spec, params, q, "repair");
+            final JobResult repaired = full(wh, spec, params, q, q.query(spark), "repair");
             return new JobResult(spec.name(), RunStatus.FAILED, repaired.rowsRead(), repaired.rowsWritten(), repaired.outputVersion(),
                     q.inputs.versions(), "recomputed " + decision.periodsText() + " (" + decision.why() + ") but the table then "
                             + "differed from a whole rebuild in " + mismatch + ": a declared period.reach is too narrow; "
@@ -114,12 +116,13 @@ public final class SqlJob implements TableJob {
     }
 
     /** The periods to recompute, or a whole rebuild and why. */
-    private static PeriodPlan.Decision decide(final Warehouse wh, final TableSpec spec, final QueryInputs q, final JobOptions options) {
+    private static PeriodPlan.Decision decide(final Warehouse wh, final TableSpec spec, final QueryInputs q, final Dataset<Row> query,
+            final JobOptions options) {
         if (options.rebuild()) {
             return PeriodPlan.Decision.full("rebuild asked for");
         }
         final List<String> reasons = new ArrayList<>();
-        final PeriodPlan.Decision changed = PeriodPlan.decide(wh, spec, q, QueryInputs.lastStamp(wh, spec.name()), reasons);
+        final PeriodPlan.Decision changed = PeriodPlan.decide(wh, spec, q, query, QueryInputs.lastStamp(wh, spec.name()), reasons);
         if (changed.full() || !options.backfill()) {
             return changed.full() ? changed : withWhy(changed, reasons.isEmpty() ? "nothing changed" : String.join(", ", reasons));
         }
@@ -138,9 +141,8 @@ public final class SqlJob implements TableJob {
 
     /** Recomputes the whole table in one overwrite commit. */
     private static JobResult full(final Warehouse wh, final TableSpec spec, final SqlParams params, final QueryInputs q,
-            final String why) {
+            final Dataset<Row> out, final String why) {
         final SparkSession spark = wh.spark();
-        final Dataset<Row> out = q.query(spark);
         // A gold table is read whole by the jobs and checks after it: statistics on its keys only.
         final String path = wh.tablePath(spec.name());
         q.withFingerprint(spark, () -> wh.writeWithStatsOn(path, spec.keys(), create -> {

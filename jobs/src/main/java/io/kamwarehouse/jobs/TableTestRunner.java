@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.spark.sql.Dataset;
@@ -40,7 +41,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kamwarehouse.KamwException;
+import io.kamwarehouse.runtime.TableChecksums;
 import io.kamwarehouse.runtime.WarehouseConfig;
+import io.kamwarehouse.spec.Period;
 import io.kamwarehouse.spec.SqlText;
 import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecCatalog;
@@ -54,7 +57,9 @@ import io.kamwarehouse.spec.TableTests;
  * empty), runs the table's own query with its vars substituted as the job substitutes them, and
  * compares the output with the expected rows: on the columns they name, in any order, decimals
  * exactly at the column's scale, dates and timestamps as values, doubles to 12 significant digits.
- * No Delta table is read or written.
+ * A case with a change runs the query before and after it and checks that the table's
+ * {@code period.reach} recomputes every output period the change alters. No Delta table is read
+ * or written.
  */
 public final class TableTestRunner {
 
@@ -92,19 +97,36 @@ public final class TableTestRunner {
      * case then filters and compares.
      */
     public Outcome run(final TableTests tests, final TableTestCase c) {
-        final String where = "tests " + tests.origin() + ", " + c.label();
-        final List<Object> key = List.of(tests.table(), c.vars(), c.given(), c.types());
-        Dataset<Row> out = outputs.get(key);
-        if (out == null) {
-            out = execute(tests, c, where);
-            outputs.put(key, out);
-        }
-        return compare(out, c, where);
+        return run(specs.get(tests.table()), tests, c);
     }
 
-    /** The table's query over the case's rows, run once and kept as a frame of local rows. */
-    private Dataset<Row> execute(final TableTests tests, final TableTestCase c, final String where) {
-        final TableSpec spec = specs.get(tests.table());
+    /** Runs one case of {@code tests} against {@code spec} (the table's spec, or a variant of it). */
+    public Outcome run(final TableSpec spec, final TableTests tests, final TableTestCase c) {
+        final String where = "tests " + tests.origin() + ", " + c.label();
+        if (!c.changed().isEmpty()) {
+            return reach(spec, c, where);
+        }
+        return compare(output(spec, c, c.given(), where), c, where);
+    }
+
+    /** The output of the table's query over {@code given} rows, run once per spec, vars, rows and types. */
+    private Dataset<Row> output(final TableSpec spec, final TableTestCase c, final Map<String, List<Map<String, Object>>> given,
+            final String where) {
+        final List<Object> key = List.of(spec, c.vars(), given, c.types());
+        Dataset<Row> out = outputs.get(key);
+        if (out == null) {
+            out = execute(spec, c, given, where, null);
+            outputs.put(key, out);
+        }
+        return out;
+    }
+
+    /**
+     * The table's query over {@code given} rows, run once and kept as a frame of local rows; when
+     * {@code read} is given, it receives the columns of each input the query reads.
+     */
+    private Dataset<Row> execute(final TableSpec spec, final TableTestCase c, final Map<String, List<Map<String, Object>>> given,
+            final String where, final Map<String, Set<String>> read) {
         final Map<String, StructType> inputs = new LinkedHashMap<>();
         for (final String in : spec.inputs()) {
             inputs.put(in, schemaOf(in, c.types().get(in), where));
@@ -114,11 +136,14 @@ public final class TableTestRunner {
         spark.conf().set(SHUFFLE_PARTITIONS, "1");
         try {
             for (final Map.Entry<String, StructType> in : inputs.entrySet()) {
-                view(in.getKey(), in.getValue(), c.given().getOrDefault(in.getKey(), List.of()), where + ", given." + in.getKey())
+                view(in.getKey(), in.getValue(), given.getOrDefault(in.getKey(), List.of()), where + ", given." + in.getKey())
                         .createOrReplaceTempView(in.getKey());
             }
             try {
                 final Dataset<Row> out = spark.sql(sql(spec, c));
+                if (read != null) {
+                    read.putAll(PeriodPlan.columnsRead(out, spec.inputs()));
+                }
                 return spark.createDataFrame(out.collectAsList(), out.schema());
             } catch (final RuntimeException e) {
                 throw new KamwException(where + ": the query of " + spec.name() + " fails: " + TableSchemas.firstLine(e), e);
@@ -127,6 +152,101 @@ public final class TableTestRunner {
             inputs.keySet().forEach(in -> spark.catalog().dropTempView(in));
             spark.conf().set(SHUFFLE_PARTITIONS, partitions);
         }
+    }
+
+    // ---- a change and the periods it reaches -------------------------------------------------
+
+    /**
+     * A change case: the output periods the change alters (rows compared whole, per period) must
+     * all be periods that the spec's {@code period.reach} recomputes for the changed input rows, as
+     * a build by period would; then the output after the change is compared with the expected rows,
+     * if any.
+     */
+    private Outcome reach(final TableSpec spec, final TableTestCase c, final String where) {
+        final Period period = spec.period();
+        if (period == null) {
+            throw new KamwException(where + ": changed: checks period.reach, but " + spec.name() + " declares no period");
+        }
+        final Map<String, Set<String>> read = new HashMap<>();
+        final Dataset<Row> before = output(spec, c, c.given(), where);
+        final Dataset<Row> after = execute(spec, c, c.afterChange(), where, read);
+        final Map<LocalDate, List<String>> rowsBefore = byPeriod(before, period.column(), where);
+        final Map<LocalDate, List<String>> rowsAfter = byPeriod(after, period.column(), where);
+        final java.util.TreeSet<LocalDate> altered = new java.util.TreeSet<>();
+        final java.util.TreeSet<LocalDate> all = new java.util.TreeSet<>(rowsBefore.keySet());
+        all.addAll(rowsAfter.keySet());
+        for (final LocalDate p : all) {
+            if (!minus(rowsBefore.getOrDefault(p, List.of()), rowsAfter.getOrDefault(p, List.of())).isEmpty()
+                    || !minus(rowsAfter.getOrDefault(p, List.of()), rowsBefore.getOrDefault(p, List.of())).isEmpty()) {
+                altered.add(p);
+            }
+        }
+        if (altered.isEmpty()) {
+            throw new KamwException(where + ": the change alters no row of the output, so it checks no reach; change a value the "
+                    + "query reads");
+        }
+        // the changed rows of each input, as the change data feed would give them: old rows deleted, new ones inserted
+        PeriodPlan.Decision covered = new PeriodPlan.Decision(false, null, java.util.Set.of(), null);
+        final List<String> reaches = new ArrayList<>();
+        for (final String in : new java.util.TreeSet<>(c.changed().keySet())) {
+            final Period.Reach r = period.reach().get(in);
+            if (r == null) {
+                throw new KamwException(where + ": " + in + " has no period.reach in " + spec.name() + ": a change of it rebuilds the "
+                        + "whole table, so the case checks no reach; declare one, or change another input");
+            }
+            final StructType schema = schemaOf(in, c.types().get(in), where);
+            final Dataset<Row> old = view(in, schema, c.given().getOrDefault(in, List.of()), where + ", given." + in)
+                    .withColumn("_change_type", org.apache.spark.sql.functions.lit("delete"));
+            final Dataset<Row> now = view(in, schema, c.changed().get(in), where + ", changed." + in)
+                    .withColumn("_change_type", org.apache.spark.sql.functions.lit("insert"));
+            final List<Row> reached = PeriodPlan.reached(old.unionByName(now), in, r, period, read.get(in)).distinct().collectAsList();
+            covered = PeriodPlan.cover(reached, period, covered.periods(), covered.onwardFrom());
+            if (covered.full()) {
+                throw new KamwException(where + ": " + covered.why());
+            }
+            reaches.add(in + " " + reachText(r));
+        }
+        final PeriodPlan.Decision declared = covered;
+        final List<LocalDate> stale = altered.stream().filter(p -> !declared.periods().contains(p)
+                && (declared.onwardFrom() == null || p.isBefore(declared.onwardFrom()))).toList();
+        if (!stale.isEmpty()) {
+            final StringBuilder sb = new StringBuilder(where).append(": the change alters ")
+                    .append(stale.size() == 1 ? "period " : "periods ").append(String.join(", ", stale.stream().map(LocalDate::toString)
+                            .toList()))
+                    .append(" of the output, which a build by period would leave stale: period.reach (")
+                    .append(String.join("; ", reaches)).append(") recomputes ").append(declared.periodsText())
+                    .append(". Widen the reach.\n");
+            final LocalDate first = stale.get(0);
+            final List<String> b = rowsBefore.getOrDefault(first, List.of());
+            final List<String> a = rowsAfter.getOrDefault(first, List.of());
+            sb.append("rows of ").append(first).append(" before the change, not after:\n");
+            minus(b, a).stream().sorted().limit(5).forEach(r -> sb.append("  ").append(r).append('\n'));
+            sb.append("after the change, not before:\n");
+            minus(a, b).stream().sorted().limit(5).forEach(r -> sb.append("  ").append(r).append('\n'));
+            return new Outcome(false, sb.toString());
+        }
+        return c.expects() ? compare(after, c, where) : new Outcome(true, "");
+    }
+
+    private static String reachText(final Period.Reach r) {
+        return "reaches from " + r.date() + (r.until() != null ? " until " + r.until() : "")
+                + (r.periodsAfter() > 0 ? " and " + r.periodsAfter() + " period(s) after" : "") + (r.onward() ? " onward" : "");
+    }
+
+    /** The output's rows as comparable text, by the value of its period column. */
+    private static Map<LocalDate, List<String>> byPeriod(final Dataset<Row> out, final String column, final String where) {
+        if (!List.of(out.columns()).contains(column)) {
+            throw new KamwException(where + ": the output has no period column " + column);
+        }
+        final Map<LocalDate, List<String>> rows = new TreeMap<>();
+        for (final Row r : TableChecksums.comparable(out).selectExpr("CAST(`" + column + "` AS STRING) AS p", "to_json(struct(*)) AS r")
+                .collectAsList()) {
+            if (r.isNullAt(0)) {
+                throw new KamwException(where + ": an output row has no " + column + " (the period column is a key)");
+            }
+            rows.computeIfAbsent(LocalDate.parse(r.getString(0)), k -> new ArrayList<>()).add(r.getString(1));
+        }
+        return rows;
     }
 
     /** The table's query with the spec's vars, overridden by the case's, substituted as the job does. */
@@ -389,11 +509,11 @@ public final class TableTestRunner {
     }
 
     /** The rows of {@code a} left after taking out one match in {@code b} for each. */
-    private static List<List<String>> minus(final List<List<String>> a, final List<List<String>> b) {
-        final Map<List<String>, Integer> left = new HashMap<>();
+    private static <T> List<T> minus(final List<T> a, final List<T> b) {
+        final Map<T, Integer> left = new HashMap<>();
         b.forEach(r -> left.merge(r, 1, Integer::sum));
-        final List<List<String>> out = new ArrayList<>();
-        for (final List<String> r : a) {
+        final List<T> out = new ArrayList<>();
+        for (final T r : a) {
             final Integer n = left.get(r);
             if (n == null || n == 0) {
                 out.add(r);

@@ -95,6 +95,16 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
      * @param onward       the row reaches every later period too
      */
     public record Reach(String date, String until, int periodsAfter, boolean onward) {
+
+        /** The columns the {@code until} expression names (none when it is not declared). */
+        public Set<String> untilColumns() {
+            return until == null ? Set.of() : new TreeSet<>(SqlExpressions.columns(until));
+        }
+
+        /** The same reach, reaching every later period too. */
+        public Reach withOnward() {
+            return new Reach(date, until, periodsAfter, true);
+        }
     }
 
     /** Parses the {@code period:} block of a spec whose inputs are {@code inputs}. */
@@ -168,9 +178,7 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
         if (r.date() != null) {
             out.addAll(SqlExpressions.columns(r.date()));
         }
-        if (r.until() != null) {
-            out.addAll(SqlExpressions.columns(r.until()));
-        }
+        out.addAll(r.untilColumns());
         return out;
     }
 }

@@ -40,7 +40,12 @@ import io.kamwarehouse.SchemaFiles;
  *       rows:                                 # compared on the columns they name, in any order
  *         - {employee_id: E1, credit_amount: 600.01}
  * </pre>
- * {@code expect:} may also be the list of rows alone. A case is run by the table's query over its
+ * {@code expect:} may also be the list of rows alone. A case of a table built by period may add
+ * {@code changed:}, rows per input after a change (replacing that input's given rows): the query
+ * runs before and after the change, and every output period the change alters must be one the
+ * table's {@code period.reach} recomputes for it, or the case fails naming the stale periods; a
+ * change that alters no output row is an error (it checks nothing). {@code expect:}, optional
+ * then, is the output after the change. A case is run by the table's query over its
  * given rows only (see the jobs package's table test runner); this class only reads and checks the file.
  */
 public record TableTests(String table, String origin, List<TableTestCase> cases) {
@@ -48,7 +53,7 @@ public record TableTests(String table, String origin, List<TableTestCase> cases)
     private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private static final Set<String> FILE_KEYS = Set.of("given", "types", "cases");
-    private static final Set<String> CASE_KEYS = Set.of("name", "vars", "given", "types", "expect");
+    private static final Set<String> CASE_KEYS = Set.of("name", "vars", "given", "changed", "types", "expect");
     private static final Set<String> EXPECT_KEYS = Set.of("rows", "where", "match");
     private static final List<String> MATCHES = List.of("exactly", "includes");
 
@@ -107,7 +112,17 @@ public record TableTests(String table, String origin, List<TableTestCase> cases)
             sharedTypes.forEach((t, c) -> types.put(t, new LinkedHashMap<>(c)));
             types(f, field + ".types", m.get("types"), spec).forEach((t, c) -> types.computeIfAbsent(t, k -> new LinkedHashMap<>())
                     .putAll(c));
-            cases.add(expect(f, field, m.get("expect"), name, i, vars, given, types));
+            final Map<String, List<Map<String, Object>>> changed = given(f, field + ".changed", m.get("changed"), spec);
+            if (m.containsKey("changed")) {
+                if (spec.period() == null) {
+                    throw f.error(field + ".changed", "checks how far a change reaches (period.reach), but " + spec.name()
+                            + " declares no period: it is rebuilt whole");
+                }
+                if (changed.isEmpty()) {
+                    throw f.error(field + ".changed", "names no input: give the rows of at least one input after the change");
+                }
+            }
+            cases.add(expect(f, field, m.get("expect"), name, i, vars, given, changed, types));
         }
         return new TableTests(spec.name(), path, cases);
     }
@@ -142,9 +157,12 @@ public record TableTests(String table, String origin, List<TableTestCase> cases)
 
     private static TableTestCase expect(final Fields f, final String field, final Object raw, final String name, final int index,
             final Map<String, String> vars, final Map<String, List<Map<String, Object>>> given,
-            final Map<String, Map<String, String>> types) {
+            final Map<String, List<Map<String, Object>>> changed, final Map<String, Map<String, String>> types) {
         final String ef = field + ".expect";
         if (raw == null) {
+            if (!changed.isEmpty()) {
+                return new TableTestCase(name, index, vars, given, changed, types, null, List.of(), List.of(), false, false);
+            }
             throw f.error(ef, "is missing: add 'expect:' with the rows the table must produce");
         }
         Object rawRows = raw;
@@ -184,7 +202,7 @@ public record TableTests(String table, String origin, List<TableTestCase> cases)
         if (rows.isEmpty() && !exactly) {
             throw f.error(ef, "match: includes with no rows checks nothing; give rows, or match: exactly for no output row");
         }
-        return new TableTestCase(name, index, vars, given, types, where, columns, rows, exactly);
+        return new TableTestCase(name, index, vars, given, changed, types, where, columns, rows, exactly, true);
     }
 
     private static Map<String, String> vars(final Fields f, final String field, final Object raw, final TableSpec spec) {

@@ -47,14 +47,14 @@ class PeriodPlanTest {
                 AS t(account_key, account_id, valid_from, valid_to, tier, _change_type)""");
         final Period.Reach validity = new Period.Reach("valid_from", "valid_to", 0, false);
         assertEquals(List.of("dim|2026-09-01|null"), rows(PeriodPlan.reached(dim, "dim", validity, month,
-                Set.of("account_key", "account_id", "valid_from", "valid_to"), "")));
+                Set.of("account_key", "account_id", "valid_from", "valid_to"))));
         // when the query reads the tier, which the generator changed in place too, the version is not merely closed:
         // its old and new intervals are reached whole
         final org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> retiered = dim.selectExpr("account_key", "account_id",
                 "valid_from", "valid_to", "CASE WHEN _change_type = 'update_postimage' THEN 'B' ELSE tier END AS tier", "_change_type");
         assertEquals(List.of("dim|2024-01-01|2026-09-01", "dim|2024-01-01|null", "dim|2026-09-01|null"),
                 rows(PeriodPlan.reached(retiered, "dim", validity, month, Set.of("account_key", "account_id", "valid_from", "valid_to",
-                        "tier"), "")));
+                        "tier"))));
         final org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> deals = spark.sql("""
                 SELECT * FROM VALUES
                   ('o1', DATE'2026-03-20', 100, 'x', 'update_preimage'), ('o1', DATE'2026-05-02', 100, 'y', 'update_postimage'),
@@ -62,7 +62,10 @@ class PeriodPlanTest {
                 AS t(opportunity_id, close_date, amount, note, _change_type)""");
         // o2 changed only its note, which the query does not read: no change
         assertEquals(List.of("deals|2026-03-01|null", "deals|2026-05-01|null"), rows(PeriodPlan.reached(deals, "deals",
-                new Period.Reach("close_date", null, 0, false), month, Set.of("opportunity_id", "close_date", "amount"), "")));
+                new Period.Reach("close_date", null, 0, false), month, Set.of("opportunity_id", "close_date", "amount"))));
+        // when the plan could not tell which columns the query reads, every column counts: o2's note is a change too
+        assertEquals(List.of("deals|2026-01-01|null", "deals|2026-03-01|null", "deals|2026-05-01|null"), rows(PeriodPlan.reached(deals,
+                "deals", new Period.Reach("close_date", null, 0, false), month, null)));
     }
 
     private static List<String> rows(final org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> d) {

@@ -84,7 +84,7 @@ class TableTestsTest {
 
     @Test
     void unknownKeysAndTablesThatAreNoInputAreErrorsNamingFileAndField() {
-        assertEquals("tests " + PATH + ", cases[0].expected: unknown key 'expected' (allowed: expect, given, name, types, vars)",
+        assertEquals("tests " + PATH + ", cases[0].expected: unknown key 'expected' (allowed: changed, expect, given, name, types, vars)",
                 error("cases:\n  - name: a\n    expected: []\n"));
         assertEquals("tests " + PATH + ", cases[0].expect.order: unknown key 'order' (allowed: match, rows, where)",
                 error("cases:\n  - name: a\n    expect: {rows: [], order: x}\n"));
@@ -183,5 +183,35 @@ class TableTestsTest {
                     expect: []
                 """);
         assertTrue(runner.run(typed, typed.cases().get(0)).passed());
+    }
+
+    @Test
+    void aChangeCaseFailsNamingThePeriodsAReachTooNarrowLeavesStale() {
+        final TableSpec tier = specs.get("fct_account_tier");
+        final String path = "tables/gold/account_value/fct_account_tier/tests.yaml";
+        final TableTests tests = TableTests.parse(path, SchemaFiles.fromDirectory(SharedSpark.schemasDir()).read(path), tier);
+        final TableTestCase clv = tests.cases().stream().filter(c -> c.changed().containsKey("fct_account_clv")).findFirst()
+                .orElseThrow();
+        final TableTestRunner runner = new TableTestRunner(SharedSpark.spark(), specs,
+                new TableSchemas(SharedSpark.spark(), specs, contracts));
+        assertTrue(runner.run(tier, tests, clv).passed());
+        // a customer value declared to reach its own month only: March's previous_tier goes stale
+        final Map<String, Period.Reach> narrow = new java.util.LinkedHashMap<>(tier.period().reach());
+        narrow.put("fct_account_clv", new Period.Reach("as_of_date", null, 0, false));
+        final TableSpec narrowed = tier.withPeriod(new Period("month", Period.Grain.MONTH, narrow));
+        final TableTestRunner.Outcome o = runner.run(narrowed, tests, clv);
+        assertFalse(o.passed());
+        assertTrue(o.message().startsWith("tests " + path + ", case 2 'a new customer value changes its month's tiers and, through "
+                + "previous_tier, the next month's': the change alters period 2026-03-01 of the output, which a build by period "
+                + "would leave stale: period.reach (fct_account_clv reaches from as_of_date) recomputes 2026-02-01. Widen the reach."),
+                o.message());
+        assertTrue(o.message().contains("\"previous_tier\":\"A\""), o.message());
+        // a change that alters no output row checks nothing, and a table rebuilt whole has no reach to check
+        assertTrue(assertThrows(KamwException.class, () -> runner.run(tier, tests, new TableTestCase("same", 9, clv.vars(),
+                clv.given(), Map.of("fct_account_clv", clv.given().get("fct_account_clv")), clv.types(), null, List.of(), List.of(),
+                false, false))).getMessage().endsWith("the change alters no row of the output, so it checks no reach; change a "
+                + "value the query reads"));
+        assertTrue(error("cases:\n  - name: a\n    changed: {fct_opportunity: []}\n").endsWith("cases[0].changed: checks how far a "
+                + "change reaches (period.reach), but fct_deal_credit declares no period: it is rebuilt whole"));
     }
 }
