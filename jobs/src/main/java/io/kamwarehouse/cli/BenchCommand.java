@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark on a fresh warehouse: generate the sample extracts at a scale, run the full pipeline, "
                 + "then a plain Spark copy and a DuckDB copy of the same raw files, one aggregation in both engines, "
-                + "and one more day through the incremental pipeline.",
+                + "one more day through the incremental pipeline, and the pipeline once more with nothing new.",
             "Prints wall time, rows and peak memory per stage and per table, and the ratios against the targets; "
                 + "writes steps.csv, bench.json and report.txt under --out."})
 final class BenchCommand implements Callable<Integer> {

@@ -67,6 +67,9 @@ public final class StagingJob implements TableJob {
     /** Part of the fingerprint: bump when the job's output for the same input changes. */
     static final String LOGIC_VERSION = "staging-1";
 
+    /** Prefix of the stamp in a commit's user metadata: the fingerprint and the bronze and FX versions read. */
+    static final String STAMP_PREFIX = "kamw-staging:";
+    private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
     private static final String REPAIR = "_fx_repair";
     private static final String IS_NEW = "_is_new";
     private final StepTimer timer = new StepTimer();
@@ -86,7 +89,37 @@ public final class StagingJob implements TableJob {
         }
         final String reporting = WarehouseConfig.reportingCurrency(spark);
         final String fingerprint = fingerprint(contract, params, reporting);
+        // the versions this build reads: with the fingerprint, they stamp each commit it makes
+        final Map<String, Long> reads = new TreeMap<>();
+        reads.put(bronze, inputs.version(bronze));
+        if (!params.money().isEmpty() && inputs.exists(StagingParams.FX_RATES_TABLE)) {
+            reads.put(StagingParams.FX_RATES_TABLE, inputs.version(StagingParams.FX_RATES_TABLE));
+        }
+        final BuildStamp stamp = new BuildStamp(fingerprint, null, null, reads);
         timer.lap("exists+fingerprint");
+        if (!options.rebuild()) {
+            // nothing can be new when the table's last commit read these very versions: no bronze or ledger scan
+            final Warehouse.Commit last = wh.lastCommit(spec.name());
+            final BuildStamp before = last == null ? null : BuildStamp.parse(STAMP_PREFIX, last.userMetadata());
+            if (before != null && before.fingerprint().equals(fingerprint) && before.inputs().equals(reads)) {
+                return result(spec, RunRecord.SKIPPED, 0, 0, wh, inputs, "no new batch in " + bronze + " since the last merge ("
+                        + bronze + " still at v" + reads.get(bronze) + ")");
+            }
+        }
+        spark.conf().set(USER_METADATA_CONF, stamp.text(STAMP_PREFIX));
+        try {
+            return stage(ctx, spec, options, contract, inputs, fingerprint, reporting);
+        } finally {
+            spark.conf().unset(USER_METADATA_CONF);
+        }
+    }
+
+    private JobResult stage(final RunContext ctx, final TableSpec spec, final JobOptions options, final Contract contract,
+            final JobInputs inputs, final String fingerprint, final String reporting) {
+        final StagingParams params = spec.staging();
+        final Warehouse wh = ctx.warehouse();
+        final SparkSession spark = wh.spark();
+        final String bronze = contract.bronzeTable();
         final Dataset<Row> bronzeAll = inputs.read(bronze);
         final Map<String, Long> batches = batchRows(bronzeAll);
         timer.lap("bronze batches");

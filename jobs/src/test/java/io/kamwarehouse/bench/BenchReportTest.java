@@ -33,7 +33,8 @@ class BenchReportTest {
                 stage("baseline", "duckdb_copy", 10, 1_000_000, 9000),
                 stage("baseline", "spark_aggregate", 8, -1, 3000),
                 stage("baseline", "duckdb_aggregate", 2, -1, 1000),
-                stage("increment", "pipeline", 9, 10_000, 4000)), Map.of("scale", scale, "seed", 42L, "threads", 2));
+                stage("increment", "pipeline", 9, 10_000, 4000),
+                stage("again", "pipeline", 12, 0, 4000)), Map.of("scale", scale, "seed", 42L, "threads", 2));
     }
 
     private static Map<String, BenchReport.Ratio> ratios(final BenchReport r) {
@@ -52,6 +53,8 @@ class BenchReportTest {
         assertEquals(4.0, r.get("spark_aggregate_vs_duckdb_aggregate").value(), 1e-9);
         assertEquals(0.075, r.get("increment_vs_full").value(), 1e-9);
         assertEquals("missed", r.get("increment_vs_full").verdict());
+        assertEquals(12.0, r.get("nothing_new_seconds").value(), 1e-9);
+        assertEquals("missed", r.get("nothing_new_seconds").verdict());
         assertEquals(9000.0, r.get("peak_rss_mib").value(), 1e-9);
         assertEquals("missed", r.get("peak_rss_mib").verdict());
         // The 60-second target is the demo's (scale 1); at scale 100 the fresh-run time is informational.
@@ -82,10 +85,10 @@ class BenchReportTest {
         final String text = report(100).write(dir);
         final List<String> csv = Files.readAllLines(dir.resolve("steps.csv"), StandardCharsets.UTF_8);
         assertEquals("phase,stage,step,seconds,rows_in,rows_out,rows_per_second,peak_rss_mib,peak_heap_mib,status,note", csv.get(0));
-        assertEquals(9, csv.size());
+        assertEquals(10, csv.size());
         assertEquals("full,gold,fct_employee_kpi,30.00,400,1200,40,4100,-1,succeeded,\"job 20.00s, checks 10.00s (5)\"", csv.get(3));
         final JsonNode json = new ObjectMapper().readTree(dir.resolve("bench.json").toFile());
-        assertEquals(8, json.path("steps").size());
+        assertEquals(9, json.path("steps").size());
         assertEquals(3.0, json.path("ratios").get(0).path("value").asDouble(), 1e-9);
         assertEquals("missed", json.path("ratios").get(0).path("verdict").asText());
         assertEquals(text, Files.readString(dir.resolve("report.txt"), StandardCharsets.UTF_8));

@@ -135,10 +135,18 @@ class StagingJobTest {
         final long ledger = version(MergedBatches.TABLE);
         final JobResult again = stage("stg_crm__accounts");
         assertEquals(RunRecord.SKIPPED, again.status());
-        assertEquals("no new batch in raw_crm__accounts since the last merge", again.message());
+        // told from the table's last commit, which read bronze v0: neither bronze nor the ledger is scanned
+        assertEquals("no new batch in raw_crm__accounts since the last merge (raw_crm__accounts still at v0)", again.message());
         assertEquals(v, again.outputVersion());
         assertEquals(v, version("stg_crm__accounts"));
         assertEquals(ledger, version(MergedBatches.TABLE));
+        // a redelivery that changes nothing makes no commit, so the next run reads the ledger to know it is merged
+        deliver("crm.accounts", "batch1.csv", 2);
+        assertTrue(stage("stg_crm__accounts").message().contains("nothing changed"));
+        final JobResult third = stage("stg_crm__accounts");
+        assertEquals(RunRecord.SKIPPED, third.status());
+        assertEquals("no new batch in raw_crm__accounts since the last merge", third.message());
+        assertEquals(v, version("stg_crm__accounts"));
     }
 
     private Set<String> content(final String table) {
