@@ -76,14 +76,15 @@ public final class Scd2Job implements TableJob {
         final long read = q.rowsRead();
         final Timestamp now = Timestamp.from(Instant.now());
         final List<String> out = outputColumns(p, source);
-        if (!exists || options.rebuild()) {
+        if (!exists || options.rebuild() || p.history() == Scd2Params.History.SOURCE) {
             final Dataset<Row> versions = versions(p, collapse(p, source, null), now).select(cols(out));
             q.withFingerprint(spark, () -> versions.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                     .save(wh.tablePath(spec.name())));
             verify(wh, spec, p);
-            final long rows = wh.read(spec.name()).count();
+            final long rows = QueryInputs.lastOutputRows(wh, spec.name());
             return new JobResult(spec.name(), RunStatus.SUCCEEDED, read, rows, wh.version(spec.name()), q.inputs.versions(),
-                    String.format("%s: %,d versions of %,d keys", exists ? "rebuilt" : "first build", rows,
+                    String.format("%s: %,d versions of %,d keys", !exists ? "first build" : options.rebuild() ? "rebuilt"
+                            : "recomputed from the source's whole history", rows,
                             wh.read(spec.name()).where(col(Scd2Params.IS_CURRENT)).count()));
         }
 

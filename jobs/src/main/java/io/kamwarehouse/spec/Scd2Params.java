@@ -18,13 +18,28 @@ import java.util.Set;
  *   surrogate_key: account_key        # BIGINT: xxhash64(business key, valid_from)
  *   tracked: [tier, industry]         # a change opens a new version; other columns are updated in place (type 1)
  *   effective_from: effective_from    # when the version starts (date or timestamp column of the source)
+ *   history: source                   # source: the source query returns every version, and the table is recomputed
+ *                                     # from it whenever an input changes; table (the default): the source gives the
+ *                                     # current state, and the table keeps the history, merging in new versions
  * </pre>
  * The table has the surrogate key, the source columns but {@code effective_from}, then
  * {@value #VALID_FROM}, {@value #VALID_TO} (null while current), {@value #IS_CURRENT},
  * {@value #VERSION_HASH} and {@value #UPDATED_AT}.
  */
 public record Scd2Params(Map<String, String> vars, String source, List<String> businessKey, String surrogateKey,
-        List<String> tracked, String effectiveFrom) implements JobParams {
+        List<String> tracked, String effectiveFrom, History history) implements JobParams {
+
+    /** Where a dimension's history lives. */
+    public enum History {
+        /** The source query returns every version: the table is recomputed from it when an input changes. */
+        SOURCE,
+        /** The source gives the current state: the table keeps the history and merges in new versions. */
+        TABLE;
+
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public static final String KIND = "scd2";
     public static final String VALID_FROM = "valid_from";
@@ -36,7 +51,7 @@ public record Scd2Params(Map<String, String> vars, String source, List<String> b
     public static final List<String> ADDED = List.of(VALID_FROM, VALID_TO, IS_CURRENT, VERSION_HASH, UPDATED_AT);
 
     private static final Set<String> KEYS = Set.of("vars", "source", "business_key", "surrogate_key", "tracked",
-            "effective_from");
+            "effective_from", "history");
 
     public Scd2Params {
         vars = Map.copyOf(vars);
@@ -73,7 +88,17 @@ public record Scd2Params(Map<String, String> vars, String source, List<String> b
                 throw f.error(KIND, c + " is a column the job adds; rename it in the source");
             }
         }
-        return new Scd2Params(vars, source, key, surrogate, tracked, effective);
+        final String historyText = f.optionalString(m, "history", KIND + ".history");
+        final History history;
+        if (historyText == null) {
+            history = History.TABLE;
+        } else if (historyText.equals("source") || historyText.equals("table")) {
+            history = History.valueOf(historyText.toUpperCase(java.util.Locale.ROOT));
+        } else {
+            throw f.error(KIND + ".history", "'" + historyText + "' is not one of source (the source query returns every "
+                    + "version), table (the table keeps the history)");
+        }
+        return new Scd2Params(vars, source, key, surrogate, tracked, effective, history);
     }
 
     /** Checks every scd2 table gets: surrogate key and (business key, valid_from) unique, validity well formed. */

@@ -196,4 +196,33 @@ class Scd2JobTest {
         assertNull(ctx.warehouse().read("dim_thing").where("thing_id = 'T1' AND is_current AND valid_to IS NOT NULL")
                 .takeAsList(1).stream().findFirst().orElse(null));
     }
+
+    @Test
+    void withHistoryInTheSourceALateVersionIsTakenInAndTheOrderOfLoadsDoesNotMatter() {
+        spec = TableSpecCatalog.parse("tables/gold/test/dim_thing/table.yaml",
+                SPEC.replace("  effective_from: changed_at\n", "  effective_from: changed_at\n  history: source\n"));
+        source(v("T1", "Alpha", "B", "e1", "2026-01-01"), v("T1", "Alpha", "A", "e1", "2026-02-01"));
+        build(JobOptions.INCREMENTAL);
+        final long key = ctx.warehouse().read("dim_thing").where("thing_id = 'T1' AND valid_from = TIMESTAMP'2026-01-01 00:00:00'")
+                .first().getAs("thing_key");
+        // a version starting before the current one arrives late, with a new key
+        source(v("T1", "Alpha", "B", "e1", "2026-01-01"), v("T1", "Alpha", "S", "e9", "2026-01-15"),
+                v("T1", "Alpha", "A", "e1", "2026-02-01"), v("T2", "Beta", "A", "e2", "2026-01-20"));
+        final JobResult late = build(JobOptions.INCREMENTAL);
+        assertEquals(RunRecord.SUCCEEDED, late.status(), late.message());
+        assertEquals("recomputed from the source's whole history: 4 versions of 2 keys", late.message());
+        assertEquals(List.of("2026-01-01|2026-01-15|false|B|e1|Alpha", "2026-01-15|2026-02-01|false|S|e9|Alpha",
+                "2026-02-01|-|true|A|e1|Alpha"), table().get("T1").stream().map(Scd2JobTest::strip).toList());
+        assertValidity();
+        final Map<String, List<String>> dayByDay = table();
+        // the same final source built at once: the same versions with the same keys (a version's key is its start)
+        assertEquals(key, (long) ctx.warehouse().read("dim_thing").where("thing_id = 'T1' AND valid_from = TIMESTAMP'2026-01-01 "
+                + "00:00:00'").first().getAs("thing_key"));
+        assertEquals(RunRecord.SUCCEEDED, build(JobOptions.REBUILD).status());
+        assertEquals(dayByDay, table());
+        // nothing changed: nothing written
+        final long v = ctx.warehouse().version("dim_thing");
+        assertEquals(RunRecord.SKIPPED, build(JobOptions.INCREMENTAL).status());
+        assertEquals(v, ctx.warehouse().version("dim_thing"));
+    }
 }
