@@ -184,10 +184,6 @@ final class PeriodPlan {
                 return Decision.full("input " + in + " went back from v" + before + " to v" + now);
             }
             final Period.Reach r = period.reach().get(in);
-            if (r == null) {
-                return Decision.full("input " + in + " changed (v" + before + " -> v" + now + ") and period.reach does not declare "
-                        + "how far its changes reach");
-            }
             final Dataset<Row> changes;
             try {
                 changes = wh.readChanges(in, before + 1, now);
@@ -196,10 +192,25 @@ final class PeriodPlan {
                 return Decision.full("the change feed of " + in + " from v" + (before + 1) + " to v" + now + " is not available ("
                         + IngestService.rootMessage(ex) + ")");
             }
-            reasons.add(in + " v" + before + " -> v" + now);
             if (read == null) {
                 read = columnsRead(query, q.inputs.versions().keySet());
             }
+            if (r == null) {
+                // no declared reach: any row that changed rebuilds the whole table; a new version with the same rows does not
+                final boolean changed;
+                try {
+                    changed = !netted(changes, comparedColumns(changes, null, read.get(in))).isEmpty();
+                } catch (final Exception ex) {
+                    return Decision.full("the changes of " + in + " could not be read (" + IngestService.rootMessage(ex) + ")");
+                }
+                if (changed) {
+                    return Decision.full("input " + in + " changed (v" + before + " -> v" + now + ") and period.reach does not "
+                            + "declare how far its changes reach");
+                }
+                reasons.add(in + " v" + before + " -> v" + now + " with the same rows");
+                continue;
+            }
+            reasons.add(in + " v" + before + " -> v" + now);
             reached.add(reached(changes, in, r, period, read.get(in)));
         }
         if (!reached.isEmpty()) {
@@ -263,15 +274,9 @@ final class PeriodPlan {
     static Dataset<Row> reached(final Dataset<Row> changes, final String input, final Period.Reach r, final Period period,
             final Set<String> read) {
         final List<String> columns = comparedColumns(changes, r, read);
-        // maps are compared as their sorted entries (a set operation cannot compare maps), doubles rounded
-        final Column[] cols = columns.stream()
-                .map(c -> TableChecksums.comparable(col("`" + c + "`"), changes.schema().apply(c).dataType()).as(c))
-                .toArray(Column[]::new);
-        final Column type = col("_change_type");
-        final Dataset<Row> before = changes.where(type.isin("delete", "update_preimage")).select(cols);
-        final Dataset<Row> after = changes.where(type.isin("insert", "update_postimage")).select(cols);
-        final Dataset<Row> removed = before.exceptAll(after);
-        final Dataset<Row> added = after.exceptAll(before);
+        final Dataset<Row>[] diff = diff(changes, columns);
+        final Dataset<Row> removed = diff[0];
+        final Dataset<Row> added = diff[1];
         if (r.until() == null) {
             return removed.unionAll(added).select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
                     lit(null).cast("date").as("p_until"));
@@ -316,13 +321,35 @@ final class PeriodPlan {
     }
 
     /**
+     * The netted changes on {@code columns}: rows removed (old values no row has now) and rows
+     * added (new values no row had), as {@code [removed, added]}. Maps are compared as their sorted
+     * entries (a set operation cannot compare maps), doubles rounded.
+     */
+    @SuppressWarnings("unchecked")
+    static Dataset<Row>[] diff(final Dataset<Row> changes, final List<String> columns) {
+        final Column[] cols = columns.stream()
+                .map(c -> TableChecksums.comparable(col("`" + c + "`"), changes.schema().apply(c).dataType()).as(c))
+                .toArray(Column[]::new);
+        final Column type = col("_change_type");
+        final Dataset<Row> before = changes.where(type.isin("delete", "update_preimage")).select(cols);
+        final Dataset<Row> after = changes.where(type.isin("insert", "update_postimage")).select(cols);
+        return new Dataset[] {before.exceptAll(after), after.exceptAll(before)};
+    }
+
+    /** Every netted change on {@code columns}, removed and added rows together. */
+    static Dataset<Row> netted(final Dataset<Row> changes, final List<String> columns) {
+        final Dataset<Row>[] d = diff(changes, columns);
+        return d[0].unionAll(d[1]);
+    }
+
+    /**
      * The input's columns that decide whether a row changed: those the query reads ({@code read},
      * from its analysed plan; every column when it is unknown) and those the reach names, leaving
      * out run-time columns.
      */
     static List<String> comparedColumns(final Dataset<Row> changes, final Period.Reach r, final Set<String> read) {
         final boolean all = read == null;
-        final Set<String> reachColumns = Period.columnsNamed(r);
+        final Set<String> reachColumns = r == null ? Set.of() : Period.columnsNamed(r);
         final List<String> out = new ArrayList<>();
         for (final String c : Arrays.asList(changes.columns())) {
             final String lc = c.toLowerCase(Locale.ROOT);

@@ -75,6 +75,11 @@ public final class SqlJob implements TableJob {
         if (decision == null || decision.full()) {
             return full(wh, spec, params, q, query, decision == null ? null : decision.why());
         }
+        if (decision.nothing()) {
+            // no write, so no new version for the tables downstream; the next build reads the changes from the same versions
+            return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
+                    "no change of its inputs reaches a period (" + decision.why() + ")");
+        }
         final String predicate = decision.predicate(period.column());
         final String path = wh.tablePath(spec.name());
         // the rows written are counted as they are written (Delta's metric of a replaceWhere counts the rows it copied too)
@@ -84,10 +89,6 @@ public final class SqlJob implements TableJob {
                 .option("partitionOverwriteMode", "static").save(path));
         timer.lap("query+write periods");
         final long version = wh.version(spec.name());
-        if (decision.nothing()) {
-            return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, version, q.inputs.versions(),
-                    "no change of its inputs reaches a period (" + decision.why() + ")");
-        }
         final long rows = observed(written);
         final String mismatch = verify(wh, spec, q, period);
         if (mismatch != null) {

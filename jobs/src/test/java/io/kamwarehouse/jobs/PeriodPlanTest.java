@@ -1,6 +1,7 @@
 package io.kamwarehouse.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.util.List;
@@ -66,6 +67,20 @@ class PeriodPlanTest {
         // when the plan could not tell which columns the query reads, every column counts: o2's note is a change too
         assertEquals(List.of("deals|2026-01-01|null", "deals|2026-03-01|null", "deals|2026-05-01|null"), rows(PeriodPlan.reached(deals,
                 "deals", new Period.Reach("close_date", null, 0, false), month, null)));
+    }
+
+    @Test
+    void aTableRewrittenWithTheSameRowsHasNoNettedChange() {
+        final SparkSession spark = SharedSpark.spark();
+        // a rebuilt table: every row deleted and written back, one of them with a new value
+        final org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> changes = spark.sql("""
+                SELECT * FROM VALUES
+                  ('T1', 'North', 'delete'), ('T2', 'South', 'delete'),
+                  ('T1', 'North', 'insert'), ('T2', 'East', 'insert')
+                AS t(team_id, region, _change_type)""");
+        assertEquals(List.of("[T2,East]", "[T2,South]"), PeriodPlan.netted(changes, List.of("team_id", "region")).collectAsList()
+                .stream().map(Object::toString).sorted().toList());
+        assertTrue(PeriodPlan.netted(changes, List.of("team_id")).isEmpty(), "the region is not read: no change");
     }
 
     private static List<String> rows(final org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> d) {

@@ -1,0 +1,101 @@
+package io.kamwarehouse.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kamwarehouse.metadata.RunStatus;
+import io.kamwarehouse.runtime.RunContext;
+import io.kamwarehouse.spec.TableSpec;
+import io.kamwarehouse.spec.TableSpecCatalog;
+import io.kamwarehouse.testing.SharedSpark;
+
+/**
+ * A table built by period on Delta inputs: a change of an input with a reach recomputes its month;
+ * an input without a reach rewritten with the same rows is no change; one whose rows changed
+ * rebuilds the whole table.
+ */
+class SqlJobByPeriodTest {
+
+    private static final String SPEC = """
+            name: fct_sales_month
+            layer: gold
+            description: sales per region and month
+            grain: one row per region per month
+            keys: [region, month]
+            inputs: [stg_test__sales, stg_test__shops]
+            job: sql
+            period:
+              column: month
+              grain: month
+              reach:
+                stg_test__sales: sale_date
+            sql:
+              query: |
+                SELECT h.region, trunc(s.sale_date, 'MM') AS month, sum(s.amount) AS amount
+                FROM stg_test__sales s JOIN stg_test__shops h ON h.shop = s.shop
+                GROUP BY h.region, trunc(s.sale_date, 'MM')
+            schedule: daily
+            owner: test
+            checks:
+              - unique: [region, month]
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInputWithoutAReachRewrittenWithTheSameRowsIsNoChange() {
+        final RunContext ctx = SharedSpark.context(dir);
+        final TableSpec spec = TableSpecCatalog.parse("tables/gold/test/fct_sales_month/table.yaml", SPEC);
+        shops(ctx, "('S1', 'North'), ('S2', 'South')");
+        write(ctx, "stg_test__sales", "SELECT * FROM VALUES ('S1', DATE'2026-01-10', 100), ('S2', DATE'2026-02-05', 50) "
+                + "AS t(shop, sale_date, amount)", "overwrite");
+        assertEquals("recomputed: 2 rows (whole table: first build)", build(ctx, spec).message());
+
+        write(ctx, "stg_test__sales", "SELECT * FROM VALUES ('S1', DATE'2026-02-20', 10) AS t(shop, sale_date, amount)", "append");
+        final JobResult day = build(ctx, spec);
+        assertEquals(RunStatus.SUCCEEDED, day.status(), day.message());
+        assertTrue(day.message().startsWith("recomputed 2026-02-01 (stg_test__sales v0 -> v1): 2 rows"), day.message());
+        assertEquals(List.of("North|2026-01-01|100", "North|2026-02-01|10", "South|2026-02-01|50"), rows(ctx));
+
+        // the shops rewritten as they were (an upstream rebuild): nothing reaches a period
+        shops(ctx, "('S2', 'South'), ('S1', 'North')");
+        final long v = ctx.warehouse().version("fct_sales_month");
+        final JobResult same = build(ctx, spec);
+        assertEquals(RunStatus.SKIPPED, same.status(), same.message());
+        assertEquals("no change of its inputs reaches a period (stg_test__shops v0 -> v1 with the same rows)", same.message());
+        assertEquals(v, ctx.warehouse().version("fct_sales_month"), "nothing written: no new version for the tables downstream");
+
+        // a shop moved to another region: no reach is declared for it, so the whole table is recomputed (the changes are
+        // read from the version the last write read, as nothing was written since)
+        shops(ctx, "('S1', 'North'), ('S2', 'North')");
+        final JobResult moved = build(ctx, spec);
+        assertEquals(RunStatus.SUCCEEDED, moved.status(), moved.message());
+        assertEquals("recomputed: 2 rows (whole table: input stg_test__shops changed (v0 -> v2) and period.reach does not declare "
+                + "how far its changes reach)", moved.message());
+        assertEquals(List.of("North|2026-01-01|100", "North|2026-02-01|60"), rows(ctx));
+    }
+
+    private static JobResult build(final RunContext ctx, final TableSpec spec) {
+        return new SqlJob().run(ctx, spec, JobOptions.INCREMENTAL);
+    }
+
+    private static void shops(final RunContext ctx, final String values) {
+        write(ctx, "stg_test__shops", "SELECT * FROM VALUES " + values + " AS t(shop, region)", "overwrite");
+    }
+
+    private static void write(final RunContext ctx, final String table, final String sql, final String mode) {
+        ctx.warehouse().spark().sql(sql).write().format("delta").mode(mode).save(ctx.warehouse().tablePath(table));
+    }
+
+    private static List<String> rows(final RunContext ctx) {
+        return ctx.warehouse().read("fct_sales_month").collectAsList().stream()
+                .map(r -> r.getString(0) + "|" + r.get(1) + "|" + r.get(2)).sorted().toList();
+    }
+}
