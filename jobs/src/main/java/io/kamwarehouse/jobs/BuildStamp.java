@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 record BuildStamp(String fingerprint, String logic, String asOf, Map<String, Long> inputs) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Delta's session setting: the user metadata of every commit made while it is set. */
+    private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
 
     BuildStamp {
         inputs = Map.copyOf(inputs);
@@ -37,6 +39,17 @@ record BuildStamp(String fingerprint, String logic, String asOf, Map<String, Lon
         final ObjectNode in = o.putObject("inputs");
         new TreeMap<>(inputs).forEach(in::put);
         return prefix + fingerprint + " " + o;
+    }
+
+    /** Runs {@code work} with {@code userMetadata} as the user metadata of every Delta commit it makes. */
+    static <T> T committing(final org.apache.spark.sql.SparkSession spark, final String userMetadata,
+            final java.util.function.Supplier<T> work) {
+        spark.conf().set(USER_METADATA_CONF, userMetadata);
+        try {
+            return work.get();
+        } finally {
+            spark.conf().unset(USER_METADATA_CONF);
+        }
     }
 
     /** The stamp in a commit's user metadata, or null when it holds none. */

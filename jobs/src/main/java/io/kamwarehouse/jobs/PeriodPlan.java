@@ -274,9 +274,9 @@ final class PeriodPlan {
     static Dataset<Row> reached(final Dataset<Row> changes, final String input, final Period.Reach r, final Period period,
             final Set<String> read) {
         final List<String> columns = comparedColumns(changes, r, read);
-        final Dataset<Row>[] diff = diff(changes, columns);
-        final Dataset<Row> removed = diff[0];
-        final Dataset<Row> added = diff[1];
+        final Netted diff = diff(changes, columns);
+        final Dataset<Row> removed = diff.removed();
+        final Dataset<Row> added = diff.added();
         if (r.until() == null) {
             return removed.unionAll(added).select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
                     lit(null).cast("date").as("p_until"));
@@ -320,26 +320,28 @@ final class PeriodPlan {
                 .select(col("input"), expr(g.truncSql("f")).as("p_from"), expr(g.truncSql("t")).as("p_until"));
     }
 
+    /** The netted changes of an input: rows removed (old values no row has now) and rows added (new values no row had). */
+    record Netted(Dataset<Row> removed, Dataset<Row> added) {
+    }
+
     /**
-     * The netted changes on {@code columns}: rows removed (old values no row has now) and rows
-     * added (new values no row had), as {@code [removed, added]}. Maps are compared as their sorted
-     * entries (a set operation cannot compare maps), doubles rounded.
+     * The netted changes on {@code columns}. Maps are compared as their sorted entries (a set
+     * operation cannot compare maps), doubles rounded.
      */
-    @SuppressWarnings("unchecked")
-    static Dataset<Row>[] diff(final Dataset<Row> changes, final List<String> columns) {
+    static Netted diff(final Dataset<Row> changes, final List<String> columns) {
         final Column[] cols = columns.stream()
                 .map(c -> TableChecksums.comparable(col("`" + c + "`"), changes.schema().apply(c).dataType()).as(c))
                 .toArray(Column[]::new);
         final Column type = col("_change_type");
         final Dataset<Row> before = changes.where(type.isin("delete", "update_preimage")).select(cols);
         final Dataset<Row> after = changes.where(type.isin("insert", "update_postimage")).select(cols);
-        return new Dataset[] {before.exceptAll(after), after.exceptAll(before)};
+        return new Netted(before.exceptAll(after), after.exceptAll(before));
     }
 
     /** Every netted change on {@code columns}, removed and added rows together. */
     static Dataset<Row> netted(final Dataset<Row> changes, final List<String> columns) {
-        final Dataset<Row>[] d = diff(changes, columns);
-        return d[0].unionAll(d[1]);
+        final Netted d = diff(changes, columns);
+        return d.removed().unionAll(d.added());
     }
 
     /**

@@ -26,7 +26,6 @@ final class QueryInputs {
 
     /** Delta commit user metadata prefix that carries the fingerprint of what a gold table was built from. */
     static final String FINGERPRINT_PREFIX = "kamw-inputs:";
-    private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
 
     final JobInputs inputs;
     final String sql;
@@ -35,17 +34,13 @@ final class QueryInputs {
     final String logic;
     /** The as-of date the query was given, or null when it does not use one. */
     final String asOf;
-    /** The text of the query as written (before substitution), for the columns it names. */
-    final String template;
 
-    private QueryInputs(final JobInputs inputs, final String sql, final String fingerprint, final String logic, final String asOf,
-            final String template) {
+    private QueryInputs(final JobInputs inputs, final String sql, final String fingerprint, final String logic, final String asOf) {
         this.inputs = inputs;
         this.sql = sql;
         this.fingerprint = fingerprint;
         this.logic = logic;
         this.asOf = asOf;
-        this.template = template;
     }
 
     /**
@@ -78,7 +73,7 @@ final class QueryInputs {
         final boolean usesAsOf = SqlText.varsUsed(query).contains(SqlText.AS_OF_DATE);
         final String logic = sha(logicVersion + "\n" + SqlText.substitute(query, SqlText.resolve(vars, conf,
                 new SqlText.BuiltIns(builtIns.reportingCurrency(), () -> AS_OF_STAND_IN), query)));
-        return new QueryInputs(inputs, sql, fp, logic, usesAsOf ? values.get(SqlText.AS_OF_DATE) : null, query);
+        return new QueryInputs(inputs, sql, fp, logic, usesAsOf ? values.get(SqlText.AS_OF_DATE) : null);
     }
 
     /** The as-of date written into the logic fingerprint in place of the run's (which has a reach of its own). */
@@ -100,7 +95,7 @@ final class QueryInputs {
      */
     static QueryInputs forFingerprint(final JobInputs inputs, final String text) {
         final String fp = sha(text);
-        return new QueryInputs(inputs, null, fp, null, null, null);
+        return new QueryInputs(inputs, null, fp, null, null);
     }
 
     /** True when the table was last written from exactly these inputs and this query. */
@@ -117,12 +112,10 @@ final class QueryInputs {
 
     /** Runs a write with this build's stamp (fingerprint, logic, as-of date, input versions) as the commit's user metadata. */
     void withFingerprint(final SparkSession spark, final Runnable write) {
-        spark.conf().set(USER_METADATA_CONF, logic == null ? FINGERPRINT_PREFIX + fingerprint : stamp().text(FINGERPRINT_PREFIX));
-        try {
+        BuildStamp.committing(spark, logic == null ? FINGERPRINT_PREFIX + fingerprint : stamp().text(FINGERPRINT_PREFIX), () -> {
             write.run();
-        } finally {
-            spark.conf().unset(USER_METADATA_CONF);
-        }
+            return null;
+        });
     }
 
     /**

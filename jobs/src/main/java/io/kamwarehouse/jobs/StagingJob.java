@@ -69,7 +69,6 @@ public final class StagingJob implements TableJob {
 
     /** Prefix of the stamp in a commit's user metadata: the fingerprint and the bronze and FX versions read. */
     static final String STAMP_PREFIX = "kamw-staging:";
-    private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
     private static final String REPAIR = "_fx_repair";
     private static final String IS_NEW = "_is_new";
     private final StepTimer timer = new StepTimer();
@@ -106,12 +105,8 @@ public final class StagingJob implements TableJob {
                         + bronze + " still at v" + reads.get(bronze) + ")");
             }
         }
-        spark.conf().set(USER_METADATA_CONF, stamp.text(STAMP_PREFIX));
-        try {
-            return stage(ctx, spec, options, contract, inputs, fingerprint, reporting);
-        } finally {
-            spark.conf().unset(USER_METADATA_CONF);
-        }
+        return BuildStamp.committing(spark, stamp.text(STAMP_PREFIX), () -> stage(ctx, spec, options, contract, inputs, fingerprint,
+                reporting));
     }
 
     private JobResult stage(final RunContext ctx, final TableSpec spec, final JobOptions options, final Contract contract,

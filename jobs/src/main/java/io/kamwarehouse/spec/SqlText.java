@@ -55,21 +55,6 @@ public final class SqlText {
     private SqlText() {
     }
 
-    private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
-    /**
-     * Every word of a SQL text that could name a column, lower case: a superset of the columns it
-     * reads (keywords, functions and aliases come along, which only makes a caller keep more).
-     */
-    public static Set<String> identifiers(final String text) {
-        final Set<String> out = new TreeSet<>();
-        final Matcher m = WORD.matcher(text);
-        while (m.find()) {
-            out.add(m.group().toLowerCase(java.util.Locale.ROOT));
-        }
-        return out;
-    }
-
     /** The var names a text uses. */
     public static Set<String> varsUsed(final String text) {
         final Set<String> out = new TreeSet<>();
