@@ -25,8 +25,21 @@ rates AS (
   FROM as_of a JOIN stg_finance__costs c ON c.cost_month <= a.as_of_date
   GROUP BY a.as_of_date, c.account_id),
 overall AS (
-  SELECT as_of_date, sum(margin) / nullif(sum(revenue), 0) AS rate FROM rates GROUP BY as_of_date)
-SELECT s.account_id, s.as_of_date, s.is_latest, coalesce(acc.tier, 'unknown') AS crm_tier, acc.industry,
+  SELECT as_of_date, sum(margin) / nullif(sum(revenue), 0) AS rate FROM rates GROUP BY as_of_date),
+versions AS (
+  -- every version of an account the CRM delivered (bronze keeps them all), as dim_account takes them
+  SELECT account_id, v_ts, max_by(struct(tier, industry), _ingested_at) AS v
+  FROM (SELECT account_id, tier, industry, coalesce(updated_at, CAST(_drop_date AS TIMESTAMP)) AS v_ts, _ingested_at
+        FROM raw_crm__accounts)
+  GROUP BY account_id, v_ts),
+as_at AS (
+  -- the version in force at the end of the as-of date; before the account's first version, that version
+  SELECT s.account_id, s.as_of_date,
+         coalesce(max_by(v.v, v.v_ts) FILTER (WHERE v.v_ts < CAST(date_add(s.as_of_date, 1) AS TIMESTAMP)),
+                  min_by(v.v, v.v_ts)) AS v
+  FROM (SELECT account_id, as_of_date FROM summary) s JOIN versions v ON v.account_id = s.account_id
+  GROUP BY s.account_id, s.as_of_date)
+SELECT s.account_id, s.as_of_date, s.is_latest, coalesce(acc.v.tier, 'unknown') AS crm_tier, acc.v.industry AS industry,
        s.first_deal_date, s.last_deal_date, CAST(s.frequency AS INT) AS frequency,
        CAST(datediff(s.last_deal_date, s.first_deal_date) AS DOUBLE) / 7 AS recency,
        CAST(datediff(s.as_of_date, s.first_deal_date) AS DOUBLE) / 7 AS t,
@@ -35,6 +48,6 @@ SELECT s.account_id, s.as_of_date, s.is_latest, coalesce(acc.tier, 'unknown') AS
        CAST(CASE WHEN s.frequency > 0 THEN s.repeat_amount / s.frequency * coalesce(r.margin / nullif(r.revenue, 0), o.rate) END
             AS DECIMAL(18,2)) AS monetary_value
 FROM summary s
-LEFT JOIN stg_crm__accounts acc ON acc.account_id = s.account_id
+LEFT JOIN as_at acc ON acc.account_id = s.account_id AND acc.as_of_date = s.as_of_date
 LEFT JOIN rates r ON r.as_of_date = s.as_of_date AND r.account_id = s.account_id
 LEFT JOIN overall o ON o.as_of_date = s.as_of_date

@@ -27,6 +27,7 @@ import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.Warehouse;
 import io.kamwarehouse.spec.ModelParams;
+import io.kamwarehouse.spec.Period;
 import io.kamwarehouse.spec.SqlText;
 import io.kamwarehouse.spec.TableSpec;
 import scala.jdk.javaapi.CollectionConverters;
@@ -60,7 +61,7 @@ public final class ModelJob implements TableJob {
                 QueryInputs.builtIns(wh), spec, params);
         final QueryInputs q = QueryInputs.prepare(wh, spec, params.source(), params.vars(),
                 LOGIC_VERSION + "\n" + params.modelKind() + "\n" + params.segmentBy() + "\n" + new TreeMap<>(settings));
-        if (!options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
+        if (!options.rebuild() && !options.backfill() && q.unchangedSinceLastBuild(wh, spec.name())) {
             return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
                     "inputs, source and settings unchanged since the last build");
         }
@@ -95,14 +96,24 @@ public final class ModelJob implements TableJob {
             summary = out.summary();
         } else {
             // One row per customer and as-of date grows with the book: only the fits run on the driver (over
-            // compact arrays), the predictions run in Spark against the fitted parameters.
+            // compact arrays), the predictions run in Spark against the fitted parameters. Fits are per as-of
+            // date, so a table built by period (as-of month) refits only the periods its inputs' changes reach.
+            final Period period = spec.period();
+            final PeriodPlan.Decision decision = period == null ? null : PeriodPlan.plan(wh, spec, q, source, options);
+            if (decision != null && decision.nothing()) {
+                return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
+                        "no change of its inputs reaches a period (" + decision.why() + ")");
+            }
+            if (decision != null && !decision.full()) {
+                return byPeriod(wh, spec, params, settings, q, source, decision);
+            }
             final Dataset<Row> cached = source.persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 final CustomerValueModels.Predicted out = CustomerValueModels.predict(spark, spec, params, settings, cached);
                 q.withFingerprint(spark, () -> out.rows().write().format("delta").mode("overwrite")
                         .option("overwriteSchema", "true").save(wh.tablePath(spec.name())));
                 read = out.read();
-                summary = out.summary();
+                summary = out.summary() + (decision == null ? "" : " (whole table: " + decision.why() + ")");
             } finally {
                 cached.unpersist();
             }
@@ -110,6 +121,72 @@ public final class ModelJob implements TableJob {
         final long written = QueryInputs.lastOutputRows(wh, spec.name());
         return new JobResult(spec.name(), RunRecord.SUCCEEDED, read, written, wh.version(spec.name()),
                 q.inputs.versions(), String.format(Locale.ROOT, "recomputed: %,d rows; %s", written, summary));
+    }
+
+    /**
+     * Refits the as-of periods {@code decision} names and replaces exactly those in one commit; with
+     * {@link SqlJob#VERIFY_CONF} on, then compares the table with the whole table fitted anew.
+     */
+    private static JobResult byPeriod(final Warehouse wh, final TableSpec spec, final ModelParams params,
+            final Map<String, Double> settings, final QueryInputs q, final Dataset<Row> source, final PeriodPlan.Decision decision) {
+        final SparkSession spark = wh.spark();
+        final Period period = spec.period();
+        final String predicate = decision.predicate(period.column(), period.grain());
+        final Dataset<Row> cached = source.where(predicate).persist(StorageLevel.MEMORY_AND_DISK());
+        final CustomerValueModels.Predicted out;
+        final org.apache.spark.sql.Observation written = new org.apache.spark.sql.Observation("rows_written");
+        try {
+            out = CustomerValueModels.predict(spark, spec, params, settings, cached);
+            final Dataset<Row> rows = out.rows().observe(written, org.apache.spark.sql.functions.count(lit(1)).as("n"));
+            q.withFingerprint(spark, () -> rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
+                    .option("partitionOverwriteMode", "static").save(wh.tablePath(spec.name())));
+        } finally {
+            cached.unpersist();
+        }
+        final long rows = SqlJob.observed(written);
+        final String recomputed = "recomputed " + decision.periodsText() + " (" + decision.why() + ")";
+        final String mismatch = SqlJob.verifying(wh) ? SqlJob.differences(wh.read(spec.name()), whole(wh, spec, params, settings, q),
+                period) : null;
+        if (mismatch != null) {
+            // the table is put right (rebuilt whole) and the build still fails: the declaration needs fixing
+            final Dataset<Row> all = whole(wh, spec, params, settings, q);
+            q.withFingerprint(spark, () -> all.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+                    .save(wh.tablePath(spec.name())));
+            return new JobResult(spec.name(), RunRecord.FAILED, out.read(), QueryInputs.lastOutputRows(wh, spec.name()),
+                    wh.version(spec.name()), q.inputs.versions(), recomputed + " but the table then differed from a whole rebuild in "
+                            + mismatch + ": a declared period.reach is too narrow; rebuilt whole");
+        }
+        return new JobResult(spec.name(), RunRecord.SUCCEEDED, out.read(), rows, wh.version(spec.name()), q.inputs.versions(),
+                String.format(Locale.ROOT, "%s: %,d rows; %s", recomputed, rows, out.summary()), predicate);
+    }
+
+    /** The whole table fitted anew from the inputs {@code q} pinned (to check a build by period against). */
+    private static Dataset<Row> whole(final Warehouse wh, final TableSpec spec, final ModelParams params,
+            final Map<String, Double> settings, final QueryInputs q) {
+        final Dataset<Row> source = q.query(wh.spark()).persist(StorageLevel.MEMORY_AND_DISK());
+        final List<Row> rows;
+        final StructType schema;
+        try {
+            final Dataset<Row> predicted = CustomerValueModels.predict(wh.spark(), spec, params, settings, source).rows();
+            schema = predicted.schema();
+            rows = predicted.collectAsList();
+        } finally {
+            source.unpersist();
+        }
+        return wh.spark().createDataFrame(rows, schema);
+    }
+
+    /**
+     * The periods in which the model table {@code spec}, built by period, differs from the whole
+     * table fitted anew from its inputs' current versions, or null when it does not.
+     */
+    static String differenceFromWhole(final Warehouse wh, final TableSpec spec) {
+        final ModelParams params = spec.params(ModelParams.class);
+        final Map<String, Double> settings = settings(CollectionConverters.asJava(wh.spark().conf().getAll()),
+                QueryInputs.builtIns(wh), spec, params);
+        final QueryInputs q = QueryInputs.prepare(wh, spec, params.source(), params.vars(),
+                LOGIC_VERSION + "\n" + params.modelKind() + "\n" + params.segmentBy() + "\n" + new TreeMap<>(settings));
+        return SqlJob.differences(wh.read(spec.name()), whole(wh, spec, params, settings, q), spec.period());
     }
 
     /**

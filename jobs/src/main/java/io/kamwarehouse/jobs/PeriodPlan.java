@@ -51,23 +51,49 @@ final class PeriodPlan {
             return !full && periods.isEmpty() && onwardFrom == null;
         }
 
-        /** A SQL predicate on the period column selecting the periods to replace. */
-        String predicate(final String column) {
+        /**
+         * A SQL predicate on the period column selecting the periods to replace: a range per run of
+         * consecutive periods, so the column may hold any date within its period (a month's first
+         * day, or its last as an as-of date does) and Delta can skip files on its statistics.
+         */
+        String predicate(final String column, final Period.Grain grain) {
             final String c = "`" + column + "`";
             final List<String> parts = new ArrayList<>();
-            final Set<LocalDate> listed = new TreeSet<>();
-            for (final LocalDate p : periods) {
-                if (onwardFrom == null || p.isBefore(onwardFrom)) {
-                    listed.add(p);
+            LocalDate from = null;
+            LocalDate to = null;
+            for (final LocalDate p : new TreeSet<>(periods)) {
+                if (onwardFrom != null && !p.isBefore(onwardFrom)) {
+                    break;
                 }
+                if (from != null && p.equals(to)) {
+                    to = grain.plus(p, 1);
+                    continue;
+                }
+                if (from != null) {
+                    parts.add(range(c, from, to));
+                }
+                from = p;
+                to = grain.plus(p, 1);
             }
-            if (!listed.isEmpty()) {
-                parts.add(c + " IN (" + String.join(", ", listed.stream().map(d -> "DATE'" + d + "'").toList()) + ")");
+            if (from != null) {
+                if (onwardFrom != null && to.equals(onwardFrom)) {
+                    onwardFromText(parts, c, from);
+                    return String.join(" OR ", parts);
+                }
+                parts.add(range(c, from, to));
             }
             if (onwardFrom != null) {
-                parts.add(c + " >= DATE'" + onwardFrom + "'");
+                onwardFromText(parts, c, onwardFrom);
             }
             return parts.isEmpty() ? "false" : String.join(" OR ", parts);
+        }
+
+        private static void onwardFromText(final List<String> parts, final String c, final LocalDate from) {
+            parts.add(c + " >= DATE'" + from + "'");
+        }
+
+        private static String range(final String c, final LocalDate from, final LocalDate to) {
+            return "(" + c + " >= DATE'" + from + "' AND " + c + " < DATE'" + to + "')";
         }
 
         /** The periods in a few words: {@code 2026-09-01, 2026-10-01 and from 2026-11-01 on}. */
@@ -138,6 +164,53 @@ final class PeriodPlan {
         for (final org.apache.spark.sql.catalyst.plans.logical.LogicalPlan c : scala.jdk.javaapi.CollectionConverters.asJava(p.children())) {
             visit(c, inputs, outputs, referenced);
         }
+    }
+
+    /**
+     * The periods a build of {@code spec} recomputes, or a whole rebuild and why: the periods its
+     * inputs' changes reach ({@link #decide}), those of a backfill's date range, and, when that
+     * reaches past the table's last period, every period from that last one on: a new last period
+     * can change the one before it (a latest flag, the last complete month) and the periods between.
+     */
+    static Decision plan(final Warehouse wh, final TableSpec spec, final QueryInputs q, final Dataset<Row> query,
+            final JobOptions options) {
+        if (options.rebuild()) {
+            return Decision.full("rebuild asked for");
+        }
+        final List<String> reasons = new ArrayList<>();
+        final Decision changed = decide(wh, spec, q, query, QueryInputs.lastStamp(wh, spec.name()), reasons);
+        if (changed.full()) {
+            return changed;
+        }
+        final Period.Grain grain = spec.period().grain();
+        final Set<LocalDate> periods = new TreeSet<>(changed.periods());
+        if (options.backfill()) {
+            for (LocalDate p = grain.start(options.from()); !p.isAfter(options.to()); p = grain.plus(p, 1)) {
+                periods.add(p);
+            }
+            reasons.add(0, "backfill " + options.from() + " to " + options.to());
+        }
+        final Decision d = new Decision(false, reasons.isEmpty() ? "nothing changed" : String.join(", ", reasons), periods,
+                changed.onwardFrom());
+        return d.nothing() ? d : fromLastPeriod(d, lastPeriod(wh.read(spec.name()), spec.period()));
+    }
+
+    /** The start of the last period a table holds, or null when it holds none. */
+    static LocalDate lastPeriod(final Dataset<Row> table, final Period period) {
+        final Row r = table.agg(functions.max(col("`" + period.column() + "`")).cast("date")).first();
+        return r.isNullAt(0) ? null : period.grain().start(r.getDate(0).toLocalDate());
+    }
+
+    /** {@code d}, recomputing from {@code last} on when it reaches a period after {@code last}. */
+    static Decision fromLastPeriod(final Decision d, final LocalDate last) {
+        if (d.full() || last == null) {
+            return d;
+        }
+        final boolean past = (d.onwardFrom() != null) || d.periods().stream().anyMatch(p -> p.isAfter(last));
+        if (!past || (d.onwardFrom() != null && !d.onwardFrom().isAfter(last))) {
+            return d;
+        }
+        return new Decision(false, d.why(), d.periods(), last);
     }
 
     /**

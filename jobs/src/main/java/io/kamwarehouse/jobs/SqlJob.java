@@ -70,7 +70,7 @@ public final class SqlJob implements TableJob {
         final Period period = spec.period();
         // analysed once: the plan tells which input columns the query reads, and the same frame is written
         final Dataset<Row> query = q.query(spark);
-        final PeriodPlan.Decision decision = period == null ? null : decide(wh, spec, q, query, options);
+        final PeriodPlan.Decision decision = period == null ? null : PeriodPlan.plan(wh, spec, q, query, options);
         timer.lap("periods reached");
         if (decision == null || decision.full()) {
             return full(wh, spec, params, q, query, decision == null ? null : decision.why());
@@ -80,7 +80,7 @@ public final class SqlJob implements TableJob {
             return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
                     "no change of its inputs reaches a period (" + decision.why() + ")");
         }
-        final String predicate = decision.predicate(period.column());
+        final String predicate = decision.predicate(period.column(), period.grain());
         final String path = wh.tablePath(spec.name());
         // the rows written are counted as they are written (Delta's metric of a replaceWhere counts the rows it copied too)
         final org.apache.spark.sql.Observation written = new org.apache.spark.sql.Observation("rows_written");
@@ -104,7 +104,7 @@ public final class SqlJob implements TableJob {
     }
 
     /** The row count an observation took while its frame was written; -1 when it did not come within a minute. */
-    private static long observed(final org.apache.spark.sql.Observation o) {
+    static long observed(final org.apache.spark.sql.Observation o) {
         try {
             final Row r = scala.concurrent.Await.result(o.future(), scala.concurrent.duration.Duration.create(60, "s"));
             return r.isNullAt(0) ? 0 : r.getLong(0);
@@ -114,30 +114,6 @@ public final class SqlJob implements TableJob {
         } catch (final Exception e) {
             return -1;
         }
-    }
-
-    /** The periods to recompute, or a whole rebuild and why. */
-    private static PeriodPlan.Decision decide(final Warehouse wh, final TableSpec spec, final QueryInputs q, final Dataset<Row> query,
-            final JobOptions options) {
-        if (options.rebuild()) {
-            return PeriodPlan.Decision.full("rebuild asked for");
-        }
-        final List<String> reasons = new ArrayList<>();
-        final PeriodPlan.Decision changed = PeriodPlan.decide(wh, spec, q, query, QueryInputs.lastStamp(wh, spec.name()), reasons);
-        if (changed.full() || !options.backfill()) {
-            return changed.full() ? changed : withWhy(changed, reasons.isEmpty() ? "nothing changed" : String.join(", ", reasons));
-        }
-        final Period.Grain grain = spec.period().grain();
-        final Set<LocalDate> periods = new TreeSet<>(changed.periods());
-        for (LocalDate p = grain.start(options.from()); !p.isAfter(options.to()); p = grain.plus(p, 1)) {
-            periods.add(p);
-        }
-        reasons.add(0, "backfill " + options.from() + " to " + options.to());
-        return new PeriodPlan.Decision(false, String.join(", ", reasons), periods, changed.onwardFrom());
-    }
-
-    private static PeriodPlan.Decision withWhy(final PeriodPlan.Decision d, final String why) {
-        return new PeriodPlan.Decision(false, why, d.periods(), d.onwardFrom());
     }
 
     /** Recomputes the whole table in one overwrite commit. */
@@ -165,10 +141,12 @@ public final class SqlJob implements TableJob {
      * same inputs (row count or content checksum per period), or null when it does not.
      */
     static String verify(final Warehouse wh, final TableSpec spec, final QueryInputs q, final Period period) {
-        if (!"true".equalsIgnoreCase(wh.spark().conf().get(VERIFY_CONF, "false"))) {
-            return null;
-        }
-        return differences(wh, spec, q, period);
+        return verifying(wh) ? differences(wh.read(spec.name()), q.query(wh.spark()), period) : null;
+    }
+
+    /** Whether builds by period are checked against a whole rebuild ({@link #VERIFY_CONF}). */
+    static boolean verifying(final Warehouse wh) {
+        return "true".equalsIgnoreCase(wh.spark().conf().get(VERIFY_CONF, "false"));
     }
 
     /**
@@ -176,13 +154,18 @@ public final class SqlJob implements TableJob {
      * its inputs' current versions, or null when it does not (for {@code kamw bench}'s equality check).
      */
     public static String differenceFromWhole(final Warehouse wh, final TableSpec spec) {
+        if (spec.params() instanceof io.kamwarehouse.spec.ModelParams) {
+            return ModelJob.differenceFromWhole(wh, spec);
+        }
         final SqlParams params = spec.params(SqlParams.class);
-        return differences(wh, spec, QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION), spec.period());
+        final QueryInputs q = QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION);
+        return differences(wh.read(spec.name()), q.query(wh.spark()), spec.period());
     }
 
-    private static String differences(final Warehouse wh, final TableSpec spec, final QueryInputs q, final Period period) {
-        final Map<String, String> table = perPeriod(wh.read(spec.name()), period.column());
-        final Map<String, String> whole = perPeriod(q.query(wh.spark()), period.column());
+    /** The periods in which {@code table} and {@code whole} differ (row count or content checksum), or null. */
+    static String differences(final Dataset<Row> tableRows, final Dataset<Row> wholeRows, final Period period) {
+        final Map<String, String> table = perPeriod(tableRows, period.column());
+        final Map<String, String> whole = perPeriod(wholeRows, period.column());
         final Set<String> all = new TreeSet<>(table.keySet());
         all.addAll(whole.keySet());
         final List<String> differ = all.stream().filter(p -> !java.util.Objects.equals(table.get(p), whole.get(p))).toList();

@@ -170,8 +170,8 @@ public final class TableTestRunner {
         final Map<String, Set<String>> read = new HashMap<>();
         final Dataset<Row> before = output(spec, c, c.given(), where);
         final Dataset<Row> after = execute(spec, c, c.afterChange(), where, read);
-        final Map<LocalDate, List<String>> rowsBefore = byPeriod(before, period.column(), where);
-        final Map<LocalDate, List<String>> rowsAfter = byPeriod(after, period.column(), where);
+        final Map<LocalDate, List<String>> rowsBefore = byPeriod(before, period, where);
+        final Map<LocalDate, List<String>> rowsAfter = byPeriod(after, period, where);
         final java.util.TreeSet<LocalDate> altered = new java.util.TreeSet<>();
         final java.util.TreeSet<LocalDate> all = new java.util.TreeSet<>(rowsBefore.keySet());
         all.addAll(rowsAfter.keySet());
@@ -206,7 +206,9 @@ public final class TableTestRunner {
             }
             reaches.add(in + " " + reachText(r));
         }
-        final PeriodPlan.Decision declared = covered;
+        // as a build does: reaching past the last period recomputes from that period on
+        final PeriodPlan.Decision declared = PeriodPlan.fromLastPeriod(covered,
+                rowsBefore.isEmpty() ? null : new java.util.TreeSet<>(rowsBefore.keySet()).last());
         final List<LocalDate> stale = altered.stream().filter(p -> !declared.periods().contains(p)
                 && (declared.onwardFrom() == null || p.isBefore(declared.onwardFrom()))).toList();
         if (!stale.isEmpty()) {
@@ -234,7 +236,8 @@ public final class TableTestRunner {
     }
 
     /** The output's rows as comparable text, by the value of its period column. */
-    private static Map<LocalDate, List<String>> byPeriod(final Dataset<Row> out, final String column, final String where) {
+    private static Map<LocalDate, List<String>> byPeriod(final Dataset<Row> out, final Period period, final String where) {
+        final String column = period.column();
         if (!List.of(out.columns()).contains(column)) {
             throw new KamwException(where + ": the output has no period column " + column);
         }
@@ -244,7 +247,7 @@ public final class TableTestRunner {
             if (r.isNullAt(0)) {
                 throw new KamwException(where + ": an output row has no " + column + " (the period column is a key)");
             }
-            rows.computeIfAbsent(LocalDate.parse(r.getString(0)), k -> new ArrayList<>()).add(r.getString(1));
+            rows.computeIfAbsent(period.grain().start(LocalDate.parse(r.getString(0))), k -> new ArrayList<>()).add(r.getString(1));
         }
         return rows;
     }

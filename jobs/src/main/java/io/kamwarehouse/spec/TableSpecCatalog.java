@@ -217,8 +217,10 @@ public final class TableSpecCatalog {
         }
         Period period = null;
         if (m.get("period") != null) {
-            if (!SqlParams.KIND.equals(job)) {
-                throw f.error("period", "only a sql job's table is built by period; a " + job + " job's table is rebuilt whole");
+            final boolean fitsPerAsOf = params instanceof ModelParams mp && !ModelParams.SBG.equals(mp.modelKind());
+            if (!SqlParams.KIND.equals(job) && !fitsPerAsOf) {
+                throw f.error("period", "only a sql job's table, or a customer-value model's (fitted per as-of date), is built by "
+                        + "period; a " + job + " job's table is rebuilt whole");
             }
             period = Period.parse(f, m.get("period"), inputs);
             if (!keys.contains(period.column())) {

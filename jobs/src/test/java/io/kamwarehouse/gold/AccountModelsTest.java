@@ -49,6 +49,14 @@ class AccountModelsTest {
                 + " ('A2', 'B', 'retail', DATE'2025-06-01'), ('R1', 'A', 'energy', DATE'2023-01-01'),"
                 + " ('R2', 'A', 'energy', DATE'2023-01-01'), ('R3', 'B', 'retail', DATE'2023-01-01')"
                 + " AS t(account_id, tier, industry, created_date)");
+        // every version the CRM delivered: A1 was tier A until the CRM made it S on 10 February 2026 (delivered in the
+        // next day's drop); A2 has one version, delivered after the as-of dates (it holds before its first version too)
+        table(c, "raw_crm__accounts", "SELECT account_id, tier, industry, CAST(updated_at AS TIMESTAMP) AS updated_at,"
+                + " _drop_date, CAST(_ingested_at AS TIMESTAMP) AS _ingested_at FROM VALUES"
+                + " ('A1', 'A', 'manufacturing', '2025-06-01 09:00:00', DATE'2025-06-02', '2025-06-02 06:00:00'),"
+                + " ('A1', 'S', 'manufacturing', '2026-02-10 15:30:00', DATE'2026-02-11', '2026-02-11 06:00:00'),"
+                + " ('A2', 'B', 'retail', '2026-05-01 09:00:00', DATE'2026-05-02', '2026-05-02 06:00:00')"
+                + " AS t(account_id, tier, industry, updated_at, _drop_date, _ingested_at)");
     }
 
     @BeforeAll
@@ -82,7 +90,7 @@ class AccountModelsTest {
                 + " ('C8', 'R3', DATE'2026-06-01', DATE'2027-05-31', CAST(NULL AS DATE), 'draft')"
                 + " AS t(contract_id, account_id, start_date, end_date, signed_date, status)");
         final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
-        built = PipelineFixture.build(ctx, specs, java.util.Set.of("stg_crm__accounts", "stg_crm__opportunities",
+        built = PipelineFixture.build(ctx, specs, java.util.Set.of("stg_crm__accounts", "raw_crm__accounts", "stg_crm__opportunities",
                 "stg_finance__costs", "stg_crm__activities", "stg_finance__contracts"), "mart_model_fit",
                 "fct_contract_expected_lifetime");
     }
@@ -110,6 +118,11 @@ class AccountModelsTest {
         assertEquals(3.0, january.<Double>getAs("t"), 1e-12);
         assertEquals(0, new BigDecimal("0.4000").compareTo(january.getAs("margin_rate")), "January alone: 400 / 1,000");
         assertNull(january.getAs("monetary_value"));
+        // the CRM tier of each as-of date is the version in force then: A1 was A at the end of January, S from 10 February
+        assertEquals("A", january.getAs("crm_tier"));
+        assertEquals("S", clv("A1", "2026-02-28").getAs("crm_tier"));
+        assertEquals("B", clv("A2", "2026-02-28").getAs("crm_tier"), "before its first delivered version, that version");
+        assertEquals("retail", clv("A2", "2026-02-28").getAs("industry"));
         // A2 has no cost records: the rate of all accounts to date, 0.30
         assertEquals(0, new BigDecimal("0.3000").compareTo(clv("A2", "2026-03-31").getAs("margin_rate")));
         assertEquals(58 / 7.0, clv("A2", "2026-03-31").<Double>getAs("t"), 1e-12);

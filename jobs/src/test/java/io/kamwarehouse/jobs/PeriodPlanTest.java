@@ -89,12 +89,24 @@ class PeriodPlanTest {
 
     @Test
     void aDecisionReplacesTheListedPeriodsAndEveryOneFromItsOnwardBound() {
+        final Period.Grain month = Period.Grain.MONTH;
         final PeriodPlan.Decision d = new PeriodPlan.Decision(false, "x",
                 Set.of(LocalDate.of(2026, 3, 1), LocalDate.of(2026, 5, 1), LocalDate.of(2026, 9, 1)), LocalDate.of(2026, 8, 1));
-        assertEquals("`month` IN (DATE'2026-03-01', DATE'2026-05-01') OR `month` >= DATE'2026-08-01'", d.predicate("month"));
+        // a range per period: the column may hold any day of its period (an as-of date is a month's last day)
+        assertEquals("(`month` >= DATE'2026-03-01' AND `month` < DATE'2026-04-01') OR (`month` >= DATE'2026-05-01' AND "
+                + "`month` < DATE'2026-06-01') OR `month` >= DATE'2026-08-01'", d.predicate("month", month));
         assertEquals("2026-03-01, 2026-05-01, every period from 2026-08-01 on", d.periodsText());
+        // consecutive periods are one range, and a run that reaches the onward bound joins it
+        final PeriodPlan.Decision runs = new PeriodPlan.Decision(false, "x", Set.of(LocalDate.of(2026, 1, 1),
+                LocalDate.of(2026, 2, 1), LocalDate.of(2026, 3, 1), LocalDate.of(2026, 6, 1), LocalDate.of(2026, 7, 1)),
+                LocalDate.of(2026, 8, 1));
+        assertEquals("(`as_of_date` >= DATE'2026-01-01' AND `as_of_date` < DATE'2026-04-01') OR `as_of_date` >= DATE'2026-06-01'",
+                runs.predicate("as_of_date", month));
+        final PeriodPlan.Decision listed = new PeriodPlan.Decision(false, "x", Set.of(LocalDate.of(2025, 10, 1),
+                LocalDate.of(2026, 1, 1)), null);
+        assertEquals("(`q` >= DATE'2025-10-01' AND `q` < DATE'2026-04-01')", listed.predicate("q", Period.Grain.QUARTER));
         final PeriodPlan.Decision none = new PeriodPlan.Decision(false, "x", Set.of(), null);
-        assertEquals("false", none.predicate("month"));
+        assertEquals("false", none.predicate("month", month));
         assertEquals(true, none.nothing());
     }
 }
