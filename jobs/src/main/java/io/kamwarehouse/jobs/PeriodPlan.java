@@ -190,7 +190,7 @@ final class PeriodPlan {
             }
             reasons.add(0, "backfill " + options.from() + " to " + options.to());
         }
-        final Decision d = new Decision(false, reasons.isEmpty() ? "nothing changed" : String.join(", ", reasons), periods,
+        final Decision d = new Decision(false, reasons.isEmpty() ? "nothing changed" : String.join("; ", reasons), periods,
                 changed.onwardFrom());
         return d.nothing() ? d : fromLastPeriod(d, lastPeriod(wh.read(spec.name()), spec.period()));
     }
@@ -242,6 +242,7 @@ final class PeriodPlan {
             reasons.add("as-of date " + last.asOf() + " -> " + q.asOf);
         }
         final List<Dataset<Row>> reached = new ArrayList<>();
+        final Map<String, Integer> reasonAt = new java.util.HashMap<>();
         Map<String, Set<String>> read = null;
         for (final Map.Entry<String, Long> e : new java.util.TreeMap<>(q.inputs.versions()).entrySet()) {
             final String in = e.getKey();
@@ -283,6 +284,7 @@ final class PeriodPlan {
                 reasons.add(in + " v" + before + " -> v" + now + " with the same rows");
                 continue;
             }
+            reasonAt.put(in, reasons.size());
             reasons.add(in + " v" + before + " -> v" + now);
             reached.add(reached(changes, in, r, period, read.get(in)));
         }
@@ -297,6 +299,16 @@ final class PeriodPlan {
             } catch (final Exception ex) {
                 return Decision.full("the changes of its inputs could not be read (" + IngestService.rootMessage(ex) + ")");
             }
+            // each input's own reach in its reason, so the run log tells which change reached how far
+            final Map<String, List<Row>> byInput = new java.util.TreeMap<>();
+            rows.forEach(row -> byInput.computeIfAbsent(row.getString(0), k -> new ArrayList<>()).add(row));
+            byInput.forEach((in, its) -> {
+                final Decision one = cover(its, period, Set.of(), null);
+                final Integer at = reasonAt.get(in);
+                if (!one.full() && at != null) {
+                    reasons.set(at, reasons.get(at) + ": " + one.periodsText());
+                }
+            });
             return cover(rows, period, periods, onward);
         }
         return new Decision(false, null, Set.copyOf(periods), onward);

@@ -61,7 +61,7 @@ class SqlJobByPeriodTest {
         write(ctx, "stg_test__sales", "SELECT * FROM VALUES ('S1', DATE'2026-02-20', 10) AS t(shop, sale_date, amount)", "append");
         final JobResult day = build(ctx, spec);
         assertEquals(RunStatus.SUCCEEDED, day.status(), day.message());
-        assertTrue(day.message().startsWith("recomputed 2026-02-01 (stg_test__sales v0 -> v1): 2 rows"), day.message());
+        assertTrue(day.message().startsWith("recomputed 2026-02-01 (stg_test__sales v0 -> v1: 2026-02-01): 2 rows"), day.message());
         assertEquals(List.of("North|2026-01-01|100", "North|2026-02-01|10", "South|2026-02-01|50"), rows(ctx));
 
         // the shops rewritten as they were (an upstream rebuild): nothing reaches a period
