@@ -360,19 +360,17 @@ final class PeriodPlan {
             final Set<String> read) {
         final List<String> columns = comparedColumns(changes, r, read);
         final Netted diff = diff(changes, columns);
-        final Dataset<Row> removed = diff.removed();
-        final Dataset<Row> added = diff.added();
         if (r.until() == null) {
-            return removed.unionAll(added).select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
+            return diff.both().select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
                     lit(null).cast("date").as("p_until"));
         }
         final Set<String> untilColumns = r.untilColumns();
         final List<String> identity = columns.stream().filter(c -> !untilColumns.contains(c.toLowerCase(Locale.ROOT))).toList();
         if (identity.isEmpty()) {
-            return removed.unionAll(added).select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
+            return diff.both().select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
                     expr(period.grain().truncSql(r.until())).as("p_until"));
         }
-        return validityChanges(removed, added, identity, input, r, period);
+        return validityChanges(diff.removed(), diff.added(), identity, input, r, period);
     }
 
     /**
@@ -406,27 +404,49 @@ final class PeriodPlan {
     }
 
     /** The netted changes of an input: rows removed (old values no row has now) and rows added (new values no row had). */
-    record Netted(Dataset<Row> removed, Dataset<Row> added) {
+    record Netted(Dataset<Row> all) {
+
+        /** Rows with old values no row has now. */
+        Dataset<Row> removed() {
+            return all.where(col(NET).lt(0)).drop(NET);
+        }
+
+        /** Rows with new values no row had. */
+        Dataset<Row> added() {
+            return all.where(col(NET).gt(0)).drop(NET);
+        }
+
+        /** Removed and added rows together. */
+        Dataset<Row> both() {
+            return all.drop(NET);
+        }
     }
 
+    private static final String NET = "_net_change";
+
     /**
-     * The netted changes on {@code columns}. Maps are compared as their sorted entries (a set
-     * operation cannot compare maps), doubles rounded.
+     * The netted changes on {@code columns}, each distinct row once: one aggregation over the feed
+     * that adds the rows written and subtracts the rows taken away (a set difference each way would
+     * read the feed four times). Maps are compared as their sorted entries (they cannot be grouped),
+     * doubles rounded.
      */
     static Netted diff(final Dataset<Row> changes, final List<String> columns) {
         final Column[] cols = columns.stream()
                 .map(c -> TableChecksums.comparable(col("`" + c + "`"), changes.schema().apply(c).dataType()).as(c))
                 .toArray(Column[]::new);
         final Column type = col("_change_type");
-        final Dataset<Row> before = changes.where(type.isin("delete", "update_preimage")).select(cols);
-        final Dataset<Row> after = changes.where(type.isin("insert", "update_postimage")).select(cols);
-        return new Netted(before.exceptAll(after), after.exceptAll(before));
+        final Column sign = functions.when(type.isin("insert", "update_postimage"), lit(1L))
+                .when(type.isin("delete", "update_preimage"), lit(-1L)).otherwise(lit(0L));
+        final Column[] selected = Arrays.copyOf(cols, cols.length + 1);
+        selected[cols.length] = sign.as(NET);
+        final Column[] keys = columns.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new);
+        return new Netted(changes.select(selected).groupBy(keys).agg(functions.sum(col(NET)).as(NET))
+                .where(col(NET).notEqual(0)));
     }
 
     /** Every netted change on {@code columns}, removed and added rows together. */
     static Dataset<Row> netted(final Dataset<Row> changes, final List<String> columns) {
-        final Netted d = diff(changes, columns);
-        return d.removed().unionAll(d.added());
+        return diff(changes, columns).both();
     }
 
     /**
