@@ -1,7 +1,5 @@
 package io.kamwarehouse.jobs;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,16 +46,40 @@ public final class MergedBatches {
         this.warehouse = warehouse;
     }
 
+    /**
+     * The ledger's rows as last read or written by this process, per ledger path, with the version
+     * they are of: every silver step of a run asks the ledger, and reading the table again (its
+     * log and a small file per merge) cost about half a second a step. A version written by
+     * another process since is read again.
+     */
+    private record Known(String stamp, List<String[]> rows) {
+    }
+
+    private static final Map<String, Known> KNOWN = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Input table to the batch ids a table has merged under a fingerprint. */
     public Map<String, Set<String>> merged(final String table, final String fingerprint) {
         final Map<String, Set<String>> out = new HashMap<>();
-        if (!warehouse.exists(TABLE)) {
+        final String stamp = warehouse.versionStamp(TABLE);
+        if (stamp == null) {
             return out;
         }
-        for (final Row r : warehouse.read(TABLE)
-                .where(col("table_name").equalTo(table).and(col("fingerprint").equalTo(fingerprint)))
-                .select("input_table", "batch_id").collectAsList()) {
-            out.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1));
+        final long version = version(stamp);
+        final String path = warehouse.tablePath(TABLE);
+        Known known = KNOWN.get(path);
+        if (known == null || !known.stamp().equals(stamp)) {
+            final List<String[]> rows = new ArrayList<>();
+            for (final Row r : warehouse.spark().read().format("delta").option("versionAsOf", version).load(path)
+                    .select("table_name", "fingerprint", "input_table", "batch_id").collectAsList()) {
+                rows.add(new String[] {r.getString(0), r.getString(1), r.getString(2), r.getString(3)});
+            }
+            known = new Known(stamp, List.copyOf(rows));
+            KNOWN.put(path, known);
+        }
+        for (final String[] r : known.rows()) {
+            if (r[0].equals(table) && r[1].equals(fingerprint)) {
+                out.computeIfAbsent(r[2], k -> new HashSet<>()).add(r[3]);
+            }
         }
         return out;
     }
@@ -72,7 +94,23 @@ public final class MergedBatches {
         if (rows.isEmpty()) {
             return;
         }
-        warehouse.spark().createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
-                .save(warehouse.tablePath(TABLE));
+        final String path = warehouse.tablePath(TABLE);
+        final String before = warehouse.versionStamp(TABLE);
+        warehouse.spark().createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append).save(path);
+        final Known known = KNOWN.get(path);
+        final String after = warehouse.versionStamp(TABLE);
+        if (known != null && before != null && known.stamp().equals(before) && after != null
+                && version(after) == version(before) + 1) {
+            // nobody else wrote in between: what is known, plus these rows, is the new version
+            final List<String[]> all = new ArrayList<>(known.rows());
+            rows.forEach(r -> all.add(new String[] {r.getString(0), r.getString(4), r.getString(1), r.getString(2)}));
+            KNOWN.put(path, new Known(after, List.copyOf(all)));
+        } else {
+            KNOWN.remove(path);
+        }
+    }
+
+    private static long version(final String stamp) {
+        return Long.parseLong(stamp.substring(0, stamp.indexOf('@')));
     }
 }

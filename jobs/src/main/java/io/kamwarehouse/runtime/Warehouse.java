@@ -142,6 +142,16 @@ public final class Warehouse {
     }
 
     /**
+     * The table's version with the time its commit file was written, {@code 12@1767200000000}, or
+     * null when the table does not exist: two tables at one path (one deleted, another written)
+     * can share a version number, not both.
+     */
+    public String versionStamp(final String table) {
+        final FileStatus newest = newestCommit(table);
+        return newest == null ? null : commitVersion(newest) + "@" + newest.getModificationTime();
+    }
+
+    /**
      * The newest commit file in the table's {@code _delta_log} (its name is the version), or null
      * when the table does not exist; listing the log needs no Spark job.
      */
