@@ -44,9 +44,9 @@ with DAG(
 
     # Inputs built by another DAG: read at their latest build, not waited for.
     # fct_account_clv reads stg_crm__opportunities (schedule: daily)
-    # fct_account_clv reads stg_crm__accounts (schedule: daily)
     # fct_account_clv reads stg_finance__costs (schedule: daily)
     # fct_account_clv reads stg_crm__activities (schedule: daily)
+    # fct_account_clv reads stg_crm__accounts (schedule: daily)
     # fct_account_tier reads stg_crm__accounts (schedule: daily)
     # fct_account_tier reads stg_crm__contacts (schedule: daily)
     # fct_account_tier reads stg_crm__activities (schedule: daily)
