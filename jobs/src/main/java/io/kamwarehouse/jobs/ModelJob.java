@@ -59,8 +59,7 @@ public final class ModelJob implements TableJob {
         }
         final Map<String, Double> settings = settings(CollectionConverters.asJava(wh.spark().conf().getAll()),
                 QueryInputs.builtIns(wh), spec, params);
-        final QueryInputs q = QueryInputs.prepare(wh, spec, params.source(), params.vars(),
-                LOGIC_VERSION + "\n" + params.modelKind() + "\n" + params.segmentBy() + "\n" + new TreeMap<>(settings));
+        final QueryInputs q = inputs(wh, spec, params, settings);
         if (!options.rebuild() && !options.backfill() && q.unchangedSinceLastBuild(wh, spec.name())) {
             return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
                     "inputs, source and settings unchanged since the last build");
@@ -145,11 +144,10 @@ public final class ModelJob implements TableJob {
         }
         final long rows = SqlJob.observed(written);
         final String recomputed = "recomputed " + decision.periodsText() + " (" + decision.why() + ")";
-        final String mismatch = SqlJob.verifying(wh) ? SqlJob.differences(wh.read(spec.name()), whole(wh, spec, params, settings, q),
-                period) : null;
+        final Dataset<Row> all = SqlJob.verifying(wh) ? whole(wh, spec, params, settings, q) : null;
+        final String mismatch = all == null ? null : SqlJob.differences(wh.read(spec.name()), all, period);
         if (mismatch != null) {
-            // the table is put right (rebuilt whole) and the build still fails: the declaration needs fixing
-            final Dataset<Row> all = whole(wh, spec, params, settings, q);
+            // the table is put right with the whole table just fitted, and the build still fails: the declaration needs fixing
             q.withFingerprint(spark, () -> all.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                     .save(wh.tablePath(spec.name())));
             return new JobResult(spec.name(), RunRecord.FAILED, out.read(), QueryInputs.lastOutputRows(wh, spec.name()),
@@ -184,9 +182,15 @@ public final class ModelJob implements TableJob {
         final ModelParams params = spec.params(ModelParams.class);
         final Map<String, Double> settings = settings(CollectionConverters.asJava(wh.spark().conf().getAll()),
                 QueryInputs.builtIns(wh), spec, params);
-        final QueryInputs q = QueryInputs.prepare(wh, spec, params.source(), params.vars(),
+        return SqlJob.differences(wh.read(spec.name()), whole(wh, spec, params, settings, inputs(wh, spec, params, settings)),
+                spec.period());
+    }
+
+    /** The inputs pinned and the fingerprint of a build: the source, its vars, the model kind, segments and settings. */
+    private static QueryInputs inputs(final Warehouse wh, final TableSpec spec, final ModelParams params,
+            final Map<String, Double> settings) {
+        return QueryInputs.prepare(wh, spec, params.source(), params.vars(),
                 LOGIC_VERSION + "\n" + params.modelKind() + "\n" + params.segmentBy() + "\n" + new TreeMap<>(settings));
-        return SqlJob.differences(wh.read(spec.name()), whole(wh, spec, params, settings, q), spec.period());
     }
 
     /**
