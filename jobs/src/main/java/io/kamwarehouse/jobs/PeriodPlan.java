@@ -359,7 +359,7 @@ final class PeriodPlan {
     static Dataset<Row> reached(final Dataset<Row> changes, final String input, final Period.Reach r, final Period period,
             final Set<String> read) {
         final List<String> columns = comparedColumns(changes, r, read);
-        final Netted diff = diff(changes, columns);
+        final Netted diff = diff(compared(changes, r), columns);
         if (r.until() == null) {
             return diff.both().select(lit(input).as("input"), expr(period.grain().truncSql(r.date())).as("p_from"),
                     lit(null).cast("date").as("p_until"));
@@ -401,6 +401,22 @@ final class PeriodPlan {
                 .otherwise(functions.when(col("o.present").isNotNull(), col("o.u")).otherwise(col("n.u")));
         return paired.select(lit(input).as("input"), from.as("f"), until.as("t"))
                 .select(col("input"), expr(g.truncSql("f")).as("p_from"), expr(g.truncSql("t")).as("p_until"));
+    }
+
+    /**
+     * The changes with each column the reach's {@code compare} names replaced by its expression's
+     * value, so a change counts only where what the query uses of the column changed.
+     */
+    static Dataset<Row> compared(final Dataset<Row> changes, final Period.Reach r) {
+        if (r.compare().isEmpty()) {
+            return changes;
+        }
+        final List<Column> cols = new ArrayList<>();
+        for (final String c : changes.columns()) {
+            final String e = r.compare().get(c.toLowerCase(Locale.ROOT));
+            cols.add(e == null ? col("`" + c + "`") : expr(e).as(c));
+        }
+        return changes.select(cols.toArray(Column[]::new));
     }
 
     /** The netted changes of an input: rows removed (old values no row has now) and rows added (new values no row had). */

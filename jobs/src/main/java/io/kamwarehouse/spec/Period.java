@@ -38,7 +38,7 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
     public static final String AS_OF = SqlText.AS_OF_DATE;
 
     private static final Set<String> KEYS = Set.of("column", "grain", "reach");
-    private static final Set<String> REACH_KEYS = Set.of("date", "until", "periods_after", "onward");
+    private static final Set<String> REACH_KEYS = Set.of("date", "until", "periods_after", "onward", "compare");
 
     public Period {
         reach = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reach));
@@ -93,8 +93,20 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
      *                     not declared; a null value of it reaches onward
      * @param periodsAfter periods after the last one reached that the row also reaches (a trailing window)
      * @param onward       the row reaches every later period too
+     * @param compare      per input column, the SQL expression of it that the query uses: a change of the
+     *                     column counts only when the expression's value changes (an invoice's status read
+     *                     only to leave out void invoices); empty when every value counts
      */
-    public record Reach(String date, String until, int periodsAfter, boolean onward) {
+    public record Reach(String date, String until, int periodsAfter, boolean onward, Map<String, String> compare) {
+
+        public Reach {
+            compare = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(compare == null ? Map.of() : compare));
+        }
+
+        /** A reach whose changes count on every value. */
+        public Reach(final String date, final String until, final int periodsAfter, final boolean onward) {
+            this(date, until, periodsAfter, onward, Map.of());
+        }
 
         /** The columns the {@code until} expression names (none when it is not declared). */
         public Set<String> untilColumns() {
@@ -103,7 +115,7 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
 
         /** The same reach, reaching every later period too. */
         public Reach withOnward() {
-            return new Reach(date, until, periodsAfter, true);
+            return new Reach(date, until, periodsAfter, true, compare);
         }
     }
 
@@ -158,9 +170,35 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
         if (onward != null && !(onward instanceof Boolean)) {
             throw f.error(field + ".onward", "must be true or false");
         }
-        return new Reach(date == null ? null : expression(f, field + ".date", date),
+        final Reach r = new Reach(date == null ? null : expression(f, field + ".date", date),
                 until == null ? null : expression(f, field + ".until", until), after == null ? 0 : (Integer) after,
-                Boolean.TRUE.equals(onward));
+                Boolean.TRUE.equals(onward), compare(f, field + ".compare", m.get("compare"), asOf));
+        final Set<String> named = columnsNamed(r);
+        for (final String c : r.compare().keySet()) {
+            if (named.contains(c.toLowerCase(Locale.ROOT))) {
+                throw f.error(field + ".compare." + c, "names a column the reach's date or until reads: compare only columns the "
+                        + "periods do not come from");
+            }
+        }
+        return r;
+    }
+
+    private static Map<String, String> compare(final SpecFields f, final String field, final Object v, final boolean asOf) {
+        if (v == null) {
+            return Map.of();
+        }
+        if (asOf) {
+            throw f.error(field, "the as-of date has no columns to compare");
+        }
+        final Map<String, String> out = new LinkedHashMap<>();
+        for (final Map.Entry<String, Object> e : f.mapping(v, field).entrySet()) {
+            SpecFields.checkColumnName(f, field, e.getKey());
+            if (!(e.getValue() instanceof String s) || s.isBlank()) {
+                throw f.error(field + "." + e.getKey(), "must be a SQL expression of the column, e.g. \"coalesce(status, '') = 'void'\"");
+            }
+            out.put(e.getKey().toLowerCase(Locale.ROOT), expression(f, field + "." + e.getKey(), s));
+        }
+        return out;
     }
 
     private static String expression(final SpecFields f, final String field, final String text) {

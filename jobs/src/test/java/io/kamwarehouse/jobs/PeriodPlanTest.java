@@ -70,6 +70,33 @@ class PeriodPlanTest {
     }
 
     @Test
+    void aComparedColumnChangesOnlyWhenWhatTheQueryUsesOfItChanges() {
+        final SparkSession spark = SharedSpark.spark();
+        final Period month = new Period("month", Period.Grain.MONTH, Map.of());
+        final Period.Reach invoices = new Period.Reach("due_date", null, 0, true, Map.of("status", "coalesce(status, '') = 'void'"));
+        // i1 (due in 2023) settled: issued -> paid; i2 voided; i3 issued -> partially_paid -> paid over two versions
+        final org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> changes = spark.sql("""
+                SELECT * FROM VALUES
+                  ('i1', DATE'2023-03-31', 100, 'issued', 'update_preimage'), ('i1', DATE'2023-03-31', 100, 'paid', 'update_postimage'),
+                  ('i2', DATE'2026-08-31', 200, 'issued', 'update_preimage'), ('i2', DATE'2026-08-31', 200, 'void', 'update_postimage'),
+                  ('i3', DATE'2024-01-31', 300, NULL, 'update_preimage'), ('i3', DATE'2024-01-31', 300, 'partially_paid', 'update_postimage'),
+                  ('i3', DATE'2024-01-31', 300, 'partially_paid', 'update_preimage'), ('i3', DATE'2024-01-31', 300, 'paid', 'update_postimage')
+                AS t(invoice_id, due_date, amount, status, _change_type)""");
+        final Set<String> read = Set.of("invoice_id", "due_date", "amount", "status");
+        // only the voided invoice reaches: from its due month on
+        assertEquals(List.of("inv|2026-08-01|null"), rows(PeriodPlan.reached(changes, "inv", invoices, month, read)));
+        // without compare every status change reaches from its due date
+        assertEquals(List.of("inv|2023-03-01|null", "inv|2024-01-01|null", "inv|2026-08-01|null"),
+                rows(PeriodPlan.reached(changes, "inv", new Period.Reach("due_date", null, 0, true), month, read)));
+        // an amount corrected on a settled invoice still reaches
+        final org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> corrected = spark.sql("""
+                SELECT * FROM VALUES
+                  ('i1', DATE'2023-03-31', 100, 'issued', 'update_preimage'), ('i1', DATE'2023-03-31', 90, 'paid', 'update_postimage')
+                AS t(invoice_id, due_date, amount, status, _change_type)""");
+        assertEquals(List.of("inv|2023-03-01|null"), rows(PeriodPlan.reached(corrected, "inv", invoices, month, read)));
+    }
+
+    @Test
     void aTableRewrittenWithTheSameRowsHasNoNettedChange() {
         final SparkSession spark = SharedSpark.spark();
         // a rebuilt table: every row deleted and written back, one of them with a new value

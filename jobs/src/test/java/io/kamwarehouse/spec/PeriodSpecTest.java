@@ -52,6 +52,14 @@ class PeriodSpecTest {
         assertEquals(new Period.Reach("created_date", "closed_date", 2, false), p.reach().get("stg_crm__accounts"));
         assertEquals(new Period.Reach(null, null, 0, true), p.reach().get("as_of_date"));
         assertNull(parse("").period(), "no period: the table is rebuilt whole");
+        final Period compared = parse("""
+                period:
+                  column: month
+                  grain: month
+                  reach:
+                    stg_crm__accounts: {date: created_date, onward: true, compare: {status: "coalesce(status, '') = 'closed'"}}""").period();
+        assertEquals(java.util.Map.of("status", "coalesce(status, '') = 'closed'"), compared.reach().get("stg_crm__accounts").compare());
+        assertTrue(compared.reach().get("stg_crm__accounts").withOnward().compare().containsKey("status"));
     }
 
     @Test
@@ -69,6 +77,13 @@ class PeriodSpecTest {
         assertTrue(error("period: {column: month, grain: month, reach: {as_of_date: {date: d}}}")
                 .contains("period.reach.as_of_date: the as-of date's reach is the periods between the old and the new as-of date"));
         assertTrue(error("period: {column: month, grain: month, lookback: 2}").contains("lookback"));
+        assertTrue(error("period: {column: month, grain: month, reach: {stg_crm__accounts: {date: created_date, compare: {created_date: "
+                + "\"created_date > DATE'2020-01-01'\"}}}}").contains("period.reach.stg_crm__accounts.compare.created_date: names a column "
+                + "the reach's date or until reads"));
+        assertTrue(error("period: {column: month, grain: month, reach: {stg_crm__accounts: {date: created_date, compare: {status: 3}}}}")
+                .contains("period.reach.stg_crm__accounts.compare.status: must be a SQL expression of the column"));
+        assertTrue(error("period: {column: month, grain: month, reach: {as_of_date: {compare: {status: x}}}}")
+                .contains("period.reach.as_of_date.compare: the as-of date has no columns to compare"));
     }
 
     @Test
