@@ -146,12 +146,14 @@ dated AS (
   FROM fct_contract_renewal r JOIN book b ON b.account_id = r.account_id AND b.month = r.end_month
   WHERE r.is_renewal_due = 1
 ),
+-- each row carries its period's end: the final join matches on it, so a build by period (on period_end) reaches
+-- only the periods it replaces
 in_periods AS (
-  SELECT p.period_type, p.period, d.*
+  SELECT p.period_type, p.period, p.period_end, d.*
   FROM dated d JOIN plan_periods p ON d.event_date BETWEEN p.period_start AND p.period_end
   UNION ALL
   -- a quarter's review counts for every period overlapping the quarter
-  SELECT p.period_type, p.period, r.reviewee_employee_id, 'peer_review', 'stg_survey__peer_reviews', r.review_id, NULL,
+  SELECT p.period_type, p.period, p.period_end, r.reviewee_employee_id, 'peer_review', 'stg_survey__peer_reviews', r.review_id, NULL,
          make_date(CAST(substr(r.period, 1, 4) AS INT), 3 * CAST(substr(r.period, 7, 1) AS INT) - 2, 1),
          CAST((r.collaboration_score + r.knowledge_sharing_score) / 2 AS DECIMAL(24, 6)), 1, NULL,
          concat(r.period, ' by ', r.reviewer_employee_id)
@@ -162,7 +164,7 @@ in_periods AS (
   WHERE r.period RLIKE '^[0-9]{4}-Q[1-4]$'
   UNION ALL
   -- decision-chain coverage: the book as it stands in the period's last month
-  SELECT p.period_type, p.period, b.employee_id, 'decision_chain_coverage', 'fct_account_month',
+  SELECT p.period_type, p.period, p.period_end, b.employee_id, 'decision_chain_coverage', 'fct_account_month',
          concat(b.account_id, '/', date_format(b.month, 'yyyy-MM')), b.account_id, b.month,
          CASE WHEN coalesce(f.decision_maker_count, 0) > 0 THEN 1 ELSE 0 END, 1, b.book_basis,
          concat(coalesce(f.decision_maker_count, 0), ' decision makers among ', coalesce(f.active_contact_count, 0), ' contacts')
@@ -177,14 +179,14 @@ strategic_candidates AS (
   GROUP BY 1, 2, 3, 4, 5, 6
 ),
 strategic_won AS (
-  SELECT c.period_type, c.period, c.employee_id, c.account_id, count(o.opportunity_id) AS won_deals
+  SELECT c.period_type, c.period, c.period_end, c.employee_id, c.account_id, count(o.opportunity_id) AS won_deals
   FROM strategic_candidates c
   LEFT JOIN fct_opportunity o
     ON o.account_id = c.account_id AND o.is_won AND o.close_date BETWEEN c.period_start AND c.period_end
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3, 4, 5
 ),
 strategic_revenue AS (
-  SELECT c.period_type, c.period, c.employee_id, c.account_id,
+  SELECT c.period_type, c.period, c.period_end, c.employee_id, c.account_id,
          coalesce(sum(CASE WHEN f.month >= c.period_start THEN f.revenue_amount_rpt END), 0) AS revenue,
          coalesce(sum(CASE WHEN f.month < c.period_start THEN f.revenue_amount_rpt END), 0) AS revenue_year_before
   FROM strategic_candidates c
@@ -192,19 +194,19 @@ strategic_revenue AS (
     ON f.account_id = c.account_id
    AND (f.month BETWEEN c.period_start AND c.period_end
         OR f.month BETWEEN add_months(c.period_start, -12) AND add_months(c.period_end, -12))
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3, 4, 5
 ),
 strategic AS (
   SELECT c.period_type, c.period, c.employee_id, c.account_id, c.book_basis, c.period_end, w.won_deals, r.revenue,
          r.revenue_year_before
   FROM strategic_candidates c
-  JOIN strategic_won w USING (period_type, period, employee_id, account_id)
-  JOIN strategic_revenue r USING (period_type, period, employee_id, account_id)
+  JOIN strategic_won w USING (period_type, period, period_end, employee_id, account_id)
+  JOIN strategic_revenue r USING (period_type, period, period_end, employee_id, account_id)
 ),
 evidence AS (
   SELECT * FROM in_periods
   UNION ALL
-  SELECT period_type, period, employee_id, 'strategic_accounts', 'dim_account', account_id, account_id, period_end,
+  SELECT period_type, period, period_end, employee_id, 'strategic_accounts', 'dim_account', account_id, account_id, period_end,
          CASE WHEN won_deals > 0 OR revenue > revenue_year_before THEN 1 ELSE 0 END, 1, book_basis,
          concat(won_deals, ' deals won, revenue ', CAST(revenue AS STRING), ' against ', CAST(revenue_year_before AS STRING))
   FROM strategic
@@ -214,4 +216,6 @@ SELECT f.employee_id, f.period_type, f.period, f.period_start, f.period_end, f.k
        CAST(e.numerator AS DECIMAL(24, 6)) AS numerator, CAST(e.denominator AS DECIMAL(24, 6)) AS denominator,
        e.book_basis, e.detail, f.plan_version, f.plan_hash
 FROM frame f
-JOIN evidence e ON e.employee_id = f.employee_id AND e.period_type = f.period_type AND e.period = f.period AND e.kpi = f.kpi
+JOIN evidence e
+  ON e.employee_id = f.employee_id AND e.period_type = f.period_type AND e.period = f.period AND e.period_end = f.period_end
+ AND e.kpi = f.kpi

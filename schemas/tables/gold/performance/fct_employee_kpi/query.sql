@@ -68,14 +68,16 @@ kinds AS (
     ('nps_owned', 'nps'), ('account_growth', 'growth')
     AS t(kpi, kind)
 ),
+-- period_end goes along in every grouping, window and join below (a period's end is fixed by its type and name), so
+-- a build by period (on period_end) reads and computes only the periods it replaces
 evidence AS (
-  SELECT employee_id, period_type, period, kpi, count(*) AS evidence_rows,
+  SELECT employee_id, period_type, period, period_end, kpi, count(*) AS evidence_rows,
          CAST(sum(numerator) AS DECIMAL(24, 6)) AS numerator, CAST(sum(denominator) AS DECIMAL(24, 6)) AS denominator
   FROM bdg_kpi_evidence
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3, 4, 5
 ),
 targets AS (
-  SELECT f.employee_id, f.period_type, f.period, f.kpi,
+  SELECT f.employee_id, f.period_type, f.period, f.period_end, f.kpi,
          sum(CASE WHEN t.metric IN ('bookings', 'collections', 'renewals') THEN t.target_value_rpt ELSE t.target_value END)
            AS target
   FROM frame f
@@ -83,7 +85,7 @@ targets AS (
     ON t.employee_id = f.employee_id AND t.metric = f.target_metric
    AND trunc(t.period_month, 'MM') BETWEEN f.period_start AND f.period_end
   WHERE f.target_source = 'targets'
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3, 4, 5
 ),
 measured AS (
   SELECT f.*, k.kind,
@@ -97,9 +99,11 @@ measured AS (
   FROM frame f
   LEFT JOIN kinds k ON k.kpi = f.kpi
   LEFT JOIN evidence e
-    ON e.employee_id = f.employee_id AND e.period_type = f.period_type AND e.period = f.period AND e.kpi = f.kpi
+    ON e.employee_id = f.employee_id AND e.period_type = f.period_type AND e.period = f.period AND e.period_end = f.period_end
+   AND e.kpi = f.kpi
   LEFT JOIN targets t
-    ON t.employee_id = f.employee_id AND t.period_type = f.period_type AND t.period = f.period AND t.kpi = f.kpi
+    ON t.employee_id = f.employee_id AND t.period_type = f.period_type AND t.period = f.period AND t.period_end = f.period_end
+   AND t.kpi = f.kpi
 ),
 valued AS (
   SELECT m.*,
@@ -118,21 +122,23 @@ attained AS (
            greatest(CAST(0 AS DECIMAL(12, 6)), least(cap,
              CASE WHEN kpi = 'nps_owned' THEN (value + 100) / (target + 100) ELSE value / target END)) END AS attainment_raw,
          sum(CASE WHEN has_data THEN kpi_weight END)
-           OVER (PARTITION BY employee_id, period_type, period, dimension) AS dimension_weight_with_data,
-         count_if(NOT has_data) OVER (PARTITION BY employee_id, period_type, period, dimension) AS kpis_without_data_in_dimension
+           OVER (PARTITION BY employee_id, period_type, period, period_end, dimension) AS dimension_weight_with_data,
+         count_if(NOT has_data) OVER (PARTITION BY employee_id, period_type, period, period_end, dimension)
+           AS kpis_without_data_in_dimension
   FROM valued v
 ),
 dimensions AS (
-  SELECT employee_id, period_type, period, dimension, max(dimension_weight) AS dimension_weight,
+  SELECT employee_id, period_type, period, period_end, dimension, max(dimension_weight) AS dimension_weight,
          max(dimension_weight_with_data) IS NOT NULL AS dimension_has_data
   FROM attained
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3, 4, 5
 ),
 dimension_totals AS (
-  SELECT employee_id, period_type, period, sum(CASE WHEN dimension_has_data THEN dimension_weight END) AS weight_with_data,
+  SELECT employee_id, period_type, period, period_end, sum(CASE WHEN dimension_has_data THEN dimension_weight END)
+           AS weight_with_data,
          count_if(NOT dimension_has_data) AS dimensions_without_data
   FROM dimensions
-  GROUP BY 1, 2, 3
+  GROUP BY 1, 2, 3, 4
 ),
 weighted AS (
   SELECT a.*, d.dimension_has_data, t.dimensions_without_data,
@@ -140,8 +146,8 @@ weighted AS (
          CAST(CASE WHEN d.dimension_has_data THEN a.dimension_weight / t.weight_with_data END AS DECIMAL(12, 8))
            AS effective_dimension_weight
   FROM attained a
-  JOIN dimensions d USING (employee_id, period_type, period, dimension)
-  JOIN dimension_totals t USING (employee_id, period_type, period)
+  JOIN dimensions d USING (employee_id, period_type, period, period_end, dimension)
+  JOIN dimension_totals t USING (employee_id, period_type, period, period_end)
 )
 SELECT employee_id, employee_key, period_type, period, period_start, period_end, role, team_id, career_stage, kpi, dimension,
        target_source, target_metric,

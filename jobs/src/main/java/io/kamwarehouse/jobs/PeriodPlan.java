@@ -339,7 +339,11 @@ final class PeriodPlan {
         return new Decision(false, null, Set.copyOf(out), onward);
     }
 
-    /** Adds the periods from {@code from} to {@code to} and the reach's after-periods; returns the new onward bound. */
+    /**
+     * Adds the periods from {@code from} to {@code to}, the reach's after-periods and the periods
+     * holding their rollups' rows; returns the new onward bound (a rollup of a period from it on
+     * ends from it on too).
+     */
     private static LocalDate add(final Period period, final Set<LocalDate> periods, final LocalDate from, final LocalDate to,
             final Period.Reach r, final LocalDate onward) {
         final LocalDate last = period.grain().plus(to, r.periodsAfter());
@@ -348,6 +352,7 @@ final class PeriodPlan {
         }
         for (LocalDate p = from; !p.isAfter(last); p = period.grain().plus(p, 1)) {
             periods.add(p);
+            periods.addAll(r.rollupPeriods(period.grain(), p));
         }
         return onward;
     }

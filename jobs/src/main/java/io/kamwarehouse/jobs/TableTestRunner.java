@@ -232,7 +232,9 @@ public final class TableTestRunner {
 
     private static String reachText(final Period.Reach r) {
         return "reaches from " + r.date() + (r.until() != null ? " until " + r.until() : "")
-                + (r.periodsAfter() > 0 ? " and " + r.periodsAfter() + " period(s) after" : "") + (r.onward() ? " onward" : "");
+                + (r.periodsAfter() > 0 ? " and " + r.periodsAfter() + " period(s) after" : "") + (r.onward() ? " onward" : "")
+                + (r.rollups().isEmpty() ? "" : " with its " + String.join(" and ", r.rollups().stream().map(Period.Grain::text).toList())
+                        + " rows");
     }
 
     /** The output's rows as comparable text, by the value of its period column. */

@@ -24,6 +24,11 @@ import java.util.TreeSet;
  *     stg_finance__invoices: {date: invoice_date, onward: true} # ... and every later one (a balance, a running total)
  *     dim_account: {date: valid_from, until: valid_to}          # the periods of its validity interval (open: onward)
  *     as_of_date: {}                                            # a new as-of date reaches the periods between the old and the new
+ *     stg_finance__contracts: {date: start_date, compare: {status: "status = 'cancelled'"}}
+ *                                 # a status change counts only when it cancels or uncancels a contract
+ *     stg_crm__contacts: {date: created_date, rollups: [quarter, year]}
+ *                                 # ... and the quarter and year rows kept beside the month rows, under the period
+ *                                 #     column at their end (a table of month, quarter and year rows by period_end)
  * </pre>
  * A row that changed reaches from both its old and its new values. An input left out of
  * {@code reach} (a config or plan table, say) rebuilds the whole table when it changes.
@@ -38,7 +43,7 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
     public static final String AS_OF = SqlText.AS_OF_DATE;
 
     private static final Set<String> KEYS = Set.of("column", "grain", "reach");
-    private static final Set<String> REACH_KEYS = Set.of("date", "until", "periods_after", "onward", "compare");
+    private static final Set<String> REACH_KEYS = Set.of("date", "until", "periods_after", "onward", "compare", "rollups");
 
     public Period {
         reach = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reach));
@@ -96,16 +101,39 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
      * @param compare      per input column, the SQL expression of it that the query uses: a change of the
      *                     column counts only when the expression's value changes (an invoice's status read
      *                     only to leave out void invoices); empty when every value counts
+     * @param rollups      longer periods whose rows the table keeps beside those of its grain, under the
+     *                     period column at their last day (a quarter's row at the end of its last month): a
+     *                     reached period also reaches the period holding the end of each rollup around it
      */
-    public record Reach(String date, String until, int periodsAfter, boolean onward, Map<String, String> compare) {
+    public record Reach(String date, String until, int periodsAfter, boolean onward, Map<String, String> compare,
+            List<Grain> rollups) {
 
         public Reach {
             compare = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(compare == null ? Map.of() : compare));
+            rollups = rollups == null ? List.of() : List.copyOf(rollups);
         }
 
         /** A reach whose changes count on every value. */
         public Reach(final String date, final String until, final int periodsAfter, final boolean onward) {
-            this(date, until, periodsAfter, onward, Map.of());
+            this(date, until, periodsAfter, onward, Map.of(), List.of());
+        }
+
+        /** A reach whose changes count on what {@code compare} takes of its columns. */
+        public Reach(final String date, final String until, final int periodsAfter, final boolean onward,
+                final Map<String, String> compare) {
+            this(date, until, periodsAfter, onward, compare, List.of());
+        }
+
+        /**
+         * The period (of {@code grain}) holding the last day of each rollup period around {@code p}:
+         * where that rollup's row lies under the period column.
+         */
+        public List<LocalDate> rollupPeriods(final Grain grain, final LocalDate p) {
+            final List<LocalDate> out = new java.util.ArrayList<>();
+            for (final Grain r : rollups) {
+                out.add(grain.start(r.plus(r.start(p), 1).minusDays(1)));
+            }
+            return out;
         }
 
         /** The columns the {@code until} expression names (none when it is not declared). */
@@ -115,7 +143,7 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
 
         /** The same reach, reaching every later period too. */
         public Reach withOnward() {
-            return new Reach(date, until, periodsAfter, true, compare);
+            return new Reach(date, until, periodsAfter, true, compare, rollups);
         }
     }
 
@@ -141,13 +169,13 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
                     throw f.error(field, "'" + input + "' is not an input of this table (inputs: " + String.join(", ", inputs)
                             + ") nor " + AS_OF);
                 }
-                reach.put(input, reach(f, field, e.getValue(), input.equals(AS_OF)));
+                reach.put(input, reach(f, field, e.getValue(), input.equals(AS_OF), grain));
             }
         }
         return new Period(column, grain, reach);
     }
 
-    private static Reach reach(final SpecFields f, final String field, final Object v, final boolean asOf) {
+    private static Reach reach(final SpecFields f, final String field, final Object v, final boolean asOf, final Grain grain) {
         if (v instanceof String s && !asOf) {
             return new Reach(expression(f, field, s), null, 0, false);
         }
@@ -157,7 +185,7 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
         final String until = f.optionalString(m, "until", field + ".until");
         if (asOf && (date != null || until != null)) {
             throw f.error(field, "the as-of date's reach is the periods between the old and the new as-of date: give only "
-                    + "periods_after or onward");
+                    + "periods_after, onward or rollups");
         }
         if (!asOf && date == null) {
             throw f.error(field, "needs date: the column (or expression) whose period a changed row reaches, e.g. {date: activity_date}");
@@ -172,7 +200,8 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
         }
         final Reach r = new Reach(date == null ? null : expression(f, field + ".date", date),
                 until == null ? null : expression(f, field + ".until", until), after == null ? 0 : (Integer) after,
-                Boolean.TRUE.equals(onward), compare(f, field + ".compare", m.get("compare"), asOf));
+                Boolean.TRUE.equals(onward), compare(f, field + ".compare", m.get("compare"), asOf),
+                rollups(f, field + ".rollups", m, grain));
         final Set<String> named = columnsNamed(r);
         for (final String c : r.compare().keySet()) {
             if (named.contains(c.toLowerCase(Locale.ROOT))) {
@@ -181,6 +210,24 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
             }
         }
         return r;
+    }
+
+    private static List<Grain> rollups(final SpecFields f, final String field, final Map<String, Object> m, final Grain grain) {
+        final List<Grain> out = new java.util.ArrayList<>();
+        for (final String text : f.stringList(m, "rollups", field, false)) {
+            final Grain r;
+            try {
+                r = Grain.valueOf(text.toUpperCase(Locale.ROOT));
+            } catch (final IllegalArgumentException e) {
+                throw f.error(field, "'" + text + "' is not one of month, quarter, year");
+            }
+            if (r.ordinal() <= grain.ordinal()) {
+                throw f.error(field, "'" + text + "' is not longer than the table's grain (" + grain.text() + "): a rollup is a "
+                        + "longer period whose rows the table keeps beside those of its grain");
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     private static Map<String, String> compare(final SpecFields f, final String field, final Object v, final boolean asOf) {
