@@ -1,24 +1,22 @@
--- period_end goes along in every grouping, join and window (a period's end is fixed by its type and name), so a build
--- by period (on period_end) reads and computes only the periods it replaces
 WITH dims AS (
-  SELECT employee_id, period_type, period, period_end, dimension, max(effective_dimension_weight) AS effective_dimension_weight,
+  SELECT employee_id, period_type, period, dimension, max(effective_dimension_weight) AS effective_dimension_weight,
          -- least() skips nulls: a dimension without data must stay null
          CASE WHEN count_if(has_data) > 0
               THEN least(CAST(100 AS DECIMAL(24, 8)), sum(CASE WHEN has_data THEN attainment * 100 * effective_kpi_weight END))
               END AS dimension_score
   FROM fct_employee_kpi
-  GROUP BY 1, 2, 3, 4, 5
+  GROUP BY 1, 2, 3, 4
 ),
 per_employee AS (
-  SELECT k.employee_id, k.period_type, k.period, k.period_end,
+  SELECT k.employee_id, k.period_type, k.period,
          any_value(k.employee_key) AS employee_key, any_value(k.period_start) AS period_start,
-         any_value(k.role) AS role, any_value(k.team_id) AS team_id,
+         any_value(k.period_end) AS period_end, any_value(k.role) AS role, any_value(k.team_id) AS team_id,
          any_value(k.career_stage) AS career_stage, any_value(k.plan_version) AS plan_version,
          any_value(k.plan_hash) AS plan_hash,
          count(*) AS kpi_count, count_if(k.has_data) AS kpis_with_data, count_if(k.is_reweighted) AS kpis_reweighted,
          CAST(sum(k.points) AS DECIMAL(12, 6)) AS points_total
   FROM fct_employee_kpi k
-  GROUP BY 1, 2, 3, 4
+  GROUP BY 1, 2, 3
 ),
 scored AS (
   SELECT e.*,
@@ -31,13 +29,13 @@ scored AS (
                    THEN greatest(0, least(100, sum(d.dimension_score * d.effective_dimension_weight))) END AS DECIMAL(5, 2))
            AS composite_score
   FROM per_employee e
-  JOIN dims d USING (employee_id, period_type, period, period_end)
+  JOIN dims d USING (employee_id, period_type, period)
   GROUP BY ALL
 )
 SELECT employee_id, employee_key, period_type, period, period_start, period_end, role, team_id, career_stage,
        business_results_score, collaboration_score, customer_value_score, composite_score,
        CASE WHEN composite_score IS NOT NULL THEN
-         dense_rank() OVER (PARTITION BY team_id, period_type, period, period_end, composite_score IS NULL ORDER BY composite_score DESC)
+         dense_rank() OVER (PARTITION BY team_id, period_type, period, composite_score IS NULL ORDER BY composite_score DESC)
        END AS rank_in_team,
        kpi_count, kpis_with_data, kpi_count - kpis_with_data AS kpis_without_data, kpis_reweighted, dimensions_with_data,
        points_total,
