@@ -159,9 +159,11 @@ class CliTest {
         final Map<String, String> plan = backfillPlan(r, "backfill 2026-09-01 to 2026-09-30:");
         assertEquals("recompute the months from 2026-09-01 to 2026-09-01 (and any its inputs' changes reach)",
                 plan.get("fct_account_month"), r.out());
-        assertEquals("bring up to date (downstream)", plan.get("bdg_kpi_evidence"), "bdg_kpi_evidence reads fct_account_month: " + r.out());
+        // fct_bonus has no period: it reads fct_employee_scorecard, downstream of fct_employee_kpi, and comes after it
+        assertEquals("bring up to date (downstream)", plan.get("fct_bonus"), "fct_bonus reads fct_employee_scorecard: " + r.out());
         final List<String> order = new ArrayList<>(plan.keySet());
         assertTrue(order.indexOf("fct_account_month") < order.indexOf("bdg_kpi_evidence"), "a table after its inputs: " + order);
+        assertTrue(order.indexOf("fct_employee_scorecard") < order.indexOf("fct_bonus"), "a table after its inputs: " + order);
 
         final TableSpecCatalog specs = specs();
         final Set<String> byPeriod = specs.all().stream().filter(s -> s.period() != null).map(TableSpec::name)
