@@ -118,12 +118,6 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
             this(date, until, periodsAfter, onward, Map.of(), List.of());
         }
 
-        /** A reach whose changes count on what {@code compare} takes of its columns. */
-        public Reach(final String date, final String until, final int periodsAfter, final boolean onward,
-                final Map<String, String> compare) {
-            this(date, until, periodsAfter, onward, compare, List.of());
-        }
-
         /**
          * The period (of {@code grain}) holding the last day of each rollup period around {@code p}:
          * where that rollup's row lies under the period column.
@@ -153,13 +147,7 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
         f.unknownKeys("period", m.keySet(), KEYS);
         final String column = f.requiredString(m, "column", "period.column");
         SpecFields.checkColumnName(f, "period.column", column);
-        final String grainText = f.requiredString(m, "grain", "period.grain");
-        final Grain grain;
-        try {
-            grain = Grain.valueOf(grainText.toUpperCase(Locale.ROOT));
-        } catch (final IllegalArgumentException e) {
-            throw f.error("period.grain", "'" + grainText + "' is not one of day, month, quarter, year");
-        }
+        final Grain grain = grainNamed(f, "period.grain", f.requiredString(m, "grain", "period.grain"), "day, month, quarter, year");
         final Map<String, Reach> reach = new LinkedHashMap<>();
         if (m.get("reach") != null) {
             for (final Map.Entry<String, Object> e : f.mapping(m.get("reach"), "period.reach").entrySet()) {
@@ -204,7 +192,7 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
                 rollups(f, field + ".rollups", m, grain));
         final Set<String> named = columnsNamed(r);
         for (final String c : r.compare().keySet()) {
-            if (named.contains(c.toLowerCase(Locale.ROOT))) {
+            if (named.contains(c)) {
                 throw f.error(field + ".compare." + c, "names a column the reach's date or until reads: compare only columns the "
                         + "periods do not come from");
             }
@@ -215,12 +203,7 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
     private static List<Grain> rollups(final SpecFields f, final String field, final Map<String, Object> m, final Grain grain) {
         final List<Grain> out = new java.util.ArrayList<>();
         for (final String text : f.stringList(m, "rollups", field, false)) {
-            final Grain r;
-            try {
-                r = Grain.valueOf(text.toUpperCase(Locale.ROOT));
-            } catch (final IllegalArgumentException e) {
-                throw f.error(field, "'" + text + "' is not one of month, quarter, year");
-            }
+            final Grain r = grainNamed(f, field, text, "month, quarter, year");
             if (r.ordinal() <= grain.ordinal()) {
                 throw f.error(field, "'" + text + "' is not longer than the table's grain (" + grain.text() + "): a rollup is a "
                         + "longer period whose rows the table keeps beside those of its grain");
@@ -228,6 +211,14 @@ public record Period(String column, Grain grain, Map<String, Reach> reach) {
             out.add(r);
         }
         return out;
+    }
+
+    private static Grain grainNamed(final SpecFields f, final String field, final String text, final String choices) {
+        try {
+            return Grain.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (final IllegalArgumentException e) {
+            throw f.error(field, "'" + text + "' is not one of " + choices);
+        }
     }
 
     private static Map<String, String> compare(final SpecFields f, final String field, final Object v, final boolean asOf) {

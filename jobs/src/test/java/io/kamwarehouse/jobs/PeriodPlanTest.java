@@ -73,7 +73,8 @@ class PeriodPlanTest {
     void aComparedColumnChangesOnlyWhenWhatTheQueryUsesOfItChanges() {
         final SparkSession spark = SharedSpark.spark();
         final Period month = new Period("month", Period.Grain.MONTH, Map.of());
-        final Period.Reach invoices = new Period.Reach("due_date", null, 0, true, Map.of("status", "coalesce(status, '') = 'void'"));
+        final Period.Reach invoices = new Period.Reach("due_date", null, 0, true, Map.of("status", "coalesce(status, '') = 'void'"),
+                List.of());
         // i1 (due in 2023) settled: issued -> paid; i2 voided; i3 issued -> partially_paid -> paid over two versions
         final org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> changes = spark.sql("""
                 SELECT * FROM VALUES

@@ -60,6 +60,19 @@ class PeriodSpecTest {
                     stg_crm__accounts: {date: created_date, onward: true, compare: {status: "coalesce(status, '') = 'closed'"}}""").period();
         assertEquals(java.util.Map.of("status", "coalesce(status, '') = 'closed'"), compared.reach().get("stg_crm__accounts").compare());
         assertTrue(compared.reach().get("stg_crm__accounts").withOnward().compare().containsKey("status"));
+        final Period rolled = parse("""
+                period:
+                  column: month
+                  grain: month
+                  reach:
+                    stg_crm__activities: {date: activity_date, rollups: [quarter, year]}
+                    as_of_date: {rollups: [year]}""").period();
+        final Period.Reach activities = rolled.reach().get("stg_crm__activities");
+        assertEquals(java.util.List.of(Period.Grain.QUARTER, Period.Grain.YEAR), activities.rollups());
+        // a change in February 2026 also reaches the months holding the first quarter's rows and the year's
+        assertEquals(java.util.List.of(LocalDate.of(2026, 3, 1), LocalDate.of(2026, 12, 1)),
+                activities.rollupPeriods(Period.Grain.MONTH, LocalDate.of(2026, 2, 1)));
+        assertEquals(java.util.List.of(Period.Grain.YEAR), rolled.reach().get("as_of_date").rollups());
     }
 
     @Test
@@ -84,6 +97,10 @@ class PeriodSpecTest {
                 .contains("period.reach.stg_crm__accounts.compare.status: must be a SQL expression of the column"));
         assertTrue(error("period: {column: month, grain: month, reach: {as_of_date: {compare: {status: x}}}}")
                 .contains("period.reach.as_of_date.compare: the as-of date has no columns to compare"));
+        assertTrue(error("period: {column: month, grain: month, reach: {stg_crm__activities: {date: d, rollups: [week]}}}")
+                .contains("period.reach.stg_crm__activities.rollups: 'week' is not one of month, quarter, year"));
+        assertTrue(error("period: {column: month, grain: quarter, reach: {stg_crm__activities: {date: d, rollups: [month]}}}")
+                .contains("period.reach.stg_crm__activities.rollups: 'month' is not longer than the table's grain (quarter)"));
     }
 
     @Test
