@@ -70,40 +70,141 @@ public final class TableRunner {
         return build(specs, s -> options);
     }
 
-    /** Builds the given specs (already in dependency order), each with its own options. */
+    /** Spark conf: how many tables a run builds at once ({@value #DEFAULT_CONCURRENCY} unless set; 1 builds one by one). */
+    public static final String CONCURRENCY_CONF = "kamw.build.concurrency";
+    /** Tables built at once by default: while one step's query runs, the next one is planned and its log read. */
+    public static final int DEFAULT_CONCURRENCY = 2;
+
+    /**
+     * Builds the given specs (already in dependency order), each with its own options. Up to
+     * {@value #CONCURRENCY_CONF} tables are built at once, each on a session of its own, a table as
+     * soon as every table it depends on in this run is done; tables start in the given order. A
+     * progress line and a run log row are written, and the listener called, as each table
+     * finishes; the result is in that order too.
+     */
     public List<Built> build(final List<TableSpec> specs, final java.util.function.Function<TableSpec, JobOptions> optionsOf) {
-        final List<Built> out = new ArrayList<>();
+        final int threads = Math.max(1, Math.min(concurrency(), specs.size()));
+        // A table waits for the tables it depends on that come before it in the given order: its inputs, and
+        // the targets of its relationship checks (two tables can check against each other; the later one
+        // checks against the earlier one's build of this run, as one by one).
+        final Map<String, Integer> position = new HashMap<>();
+        specs.forEach(s -> position.putIfAbsent(s.name(), position.size()));
+        final Map<String, Built> done = new java.util.LinkedHashMap<>();
         final Map<String, String> stopped = new HashMap<>();
         final List<RunRecord> records = new ArrayList<>();
-        int n = 0;
+        final List<TableSpec> waiting = new java.util.LinkedList<>(specs);
+        final java.util.Deque<RunContext> sessions = new java.util.ArrayDeque<>();
+        final Map<RunContext, String> pools = new java.util.IdentityHashMap<>();
+        final java.util.concurrent.ExecutorService pool = threads == 1 ? null
+                : java.util.concurrent.Executors.newFixedThreadPool(threads, daemon());
+        final java.util.concurrent.CompletionService<Step> running = pool == null ? null
+                : new java.util.concurrent.ExecutorCompletionService<>(pool);
+        int busy = 0;
         try {
-            for (final TableSpec spec : specs) {
-                n++;
-                final String label = "[" + n + "/" + specs.size() + "] build " + spec.name();
-                final Instant start = Instant.now();
-                final String upstream = spec.inputs().stream().filter(stopped::containsKey).findFirst().orElse(null);
-                Built built;
-                if (upstream != null) {
-                    built = new Built(spec.name(), null, List.of(), RunStatus.BLOCKED,
-                            "not built: its input " + upstream + " " + stopped.get(upstream) + " in this run");
-                } else {
-                    built = buildOne(spec, optionsOf.apply(spec));
+            while (!waiting.isEmpty() || busy > 0) {
+                for (final java.util.Iterator<TableSpec> it = waiting.iterator(); it.hasNext() && busy < threads;) {
+                    final TableSpec spec = it.next();
+                    final int at = position.get(spec.name());
+                    if (!spec.dependencies().stream().filter(d -> position.getOrDefault(d, at) < at).allMatch(done::containsKey)) {
+                        continue;
+                    }
+                    it.remove();
+                    final Instant start = Instant.now();
+                    final String upstream = spec.inputs().stream().filter(stopped::containsKey).findFirst().orElse(null);
+                    if (upstream != null) {
+                        finish(new Step(spec, new Built(spec.name(), null, List.of(), RunStatus.BLOCKED,
+                                "not built: its input " + upstream + " " + stopped.get(upstream) + " in this run"), start, null),
+                                specs.size(), done, stopped, records);
+                    } else if (pool == null) {
+                        finish(new Step(spec, buildOne(ctx, spec, optionsOf.apply(spec)), start, null), specs.size(), done,
+                                stopped, records);
+                    } else {
+                        final RunContext session = sessions.isEmpty() ? ctx.onOwnSession() : sessions.pop();
+                        final String poolName = pools.computeIfAbsent(session, x -> "build-" + (pools.size() + 1));
+                        running.submit(() -> {
+                            session.warehouse().spark().sparkContext().setLocalProperty("spark.scheduler.pool", poolName);
+                            return new Step(spec, buildOne(session, spec, optionsOf.apply(spec)), start, session);
+                        });
+                        busy++;
+                    }
                 }
-                if (!built.status().ok()) {
-                    stopped.put(spec.name(), built.status().text().replace('_', ' '));
+                if (busy == 0) {
+                    if (!waiting.isEmpty()) {
+                        // cannot happen with specs in dependency order; say so rather than wait for ever
+                        throw new IllegalStateException("tables " + waiting.stream().map(TableSpec::name).toList()
+                                + " wait for tables that are not being built");
+                    }
+                    break;
                 }
-                ctx.progress().say(label + ": " + describe(built));
-                records.add(record(spec, built, start));
-                out.add(built);
-                afterEach.accept(built);
+                final Step step = take(running);
+                busy--;
+                sessions.push(step.session());
+                finish(step, specs.size(), done, stopped, records);
             }
         } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
             ctx.runLog().append(records);
         }
-        return out;
+        return List.copyOf(done.values());
     }
 
-    private Built buildOne(final TableSpec spec, final JobOptions options) {
+    /** One table step as it finished, with the session it ran on (null on the caller's). */
+    private record Step(TableSpec spec, Built built, Instant start, RunContext session) {
+    }
+
+    private static Step take(final java.util.concurrent.CompletionService<Step> running) {
+        try {
+            return running.take().get();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while tables were being built", e);
+        } catch (final java.util.concurrent.ExecutionException e) {
+            // buildOne records every exception as a failed step; what reaches here is an Error (out of memory)
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void finish(final Step step, final int total, final Map<String, Built> done, final Map<String, String> stopped,
+            final List<RunRecord> records) {
+        final Built built = step.built();
+        if (!built.status().ok()) {
+            stopped.put(step.spec().name(), built.status().text().replace('_', ' '));
+        }
+        done.put(step.spec().name(), built);
+        ctx.progress().say("[" + done.size() + "/" + total + "] build " + step.spec().name() + ": " + describe(built));
+        records.add(record(step.spec(), built, step.start()));
+        afterEach.accept(built);
+    }
+
+    private int concurrency() {
+        final String v = ctx.warehouse().spark().conf().get(CONCURRENCY_CONF, String.valueOf(DEFAULT_CONCURRENCY)).trim();
+        try {
+            final int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (final NumberFormatException e) {
+            // below
+        }
+        throw new io.kamwarehouse.KamwException("--conf " + CONCURRENCY_CONF + "=" + v
+                + " is not a number of tables to build at once: give 1 or more (1 builds them one by one)");
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon() {
+        final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            final Thread t = new Thread(r, "kamw-build-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static Built buildOne(final RunContext ctx, final TableSpec spec, final JobOptions options) {
         final JobResult result;
         final long jobStart = System.nanoTime();
         try {

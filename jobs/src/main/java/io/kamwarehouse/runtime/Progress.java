@@ -22,7 +22,7 @@ public final class Progress {
         return new Progress(System.err, true);
     }
 
-    public void say(final String message) {
+    public synchronized void say(final String message) {
         if (!quiet) {
             final Duration d = Duration.between(start, Instant.now());
             String jobs = "";

@@ -20,12 +20,30 @@ public final class RunContext {
 
     public RunContext(final Warehouse warehouse, final SchemaFiles schemas, final ContractCatalog contracts,
             final Progress progress) {
+        this(warehouse, schemas, contracts, new RunLog(warehouse.spark(), warehouse.tablePath(RunLog.TABLE)), progress,
+                newRunId());
+    }
+
+    private RunContext(final Warehouse warehouse, final SchemaFiles schemas, final ContractCatalog contracts,
+            final RunLog runLog, final Progress progress, final String pipelineRunId) {
         this.warehouse = warehouse;
         this.schemas = schemas;
         this.contracts = contracts;
-        this.runLog = new RunLog(warehouse.spark(), warehouse.tablePath(RunLog.TABLE));
+        this.runLog = runLog;
         this.progress = progress;
-        this.pipelineRunId = newRunId();
+        this.pipelineRunId = pipelineRunId;
+    }
+
+    /**
+     * The same run on a session of its own: a step built beside others (see
+     * {@code TableRunner}) sets session settings and registers its inputs as temporary views,
+     * which must not reach a step running at the same time. The new session shares the Spark
+     * context, its cached data and every setting this run's session has; the run id, run log and
+     * progress are the same.
+     */
+    public RunContext onOwnSession() {
+        return new RunContext(new Warehouse(SparkSessions.childOf(warehouse.spark()), warehouse.config()), schemas,
+                contracts, runLog, progress, pipelineRunId);
     }
 
     /** A run id that sorts by time: {@code 20261122T160501-1a2b3c4d}. */

@@ -37,6 +37,9 @@ public final class SparkSessions {
                 .config("spark.databricks.delta.properties.defaults.enableChangeDataFeed",
                         conf.get("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true"))
                 .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+                // tables built side by side (kamw.build.concurrency) share the cores fairly: a step's small
+                // jobs are not queued behind another step's large one
+                .config("spark.scheduler.mode", conf.get("spark.scheduler.mode", "FAIR"))
                 // GBK (and other Java charsets) for Chinese CSV exports; Spark 4 otherwise allows only UTF-x and Latin-1.
                 .config("spark.sql.legacy.javaCharsets", "true");
         if (local || isLocalMaster(conf.get("spark.master", ""))) {
@@ -63,6 +66,26 @@ public final class SparkSessions {
         spark.sparkContext().setLogLevel(conf.get("kamw.log.level", "WARN"));
         JobCounter.register(spark);
         return spark;
+    }
+
+    /**
+     * A new session on {@code parent}'s Spark context with every setting {@code parent} has now,
+     * those set after it started included: its own settings and temporary views from here on.
+     */
+    public static SparkSession childOf(final SparkSession parent) {
+        final SparkSession child = parent.newSession();
+        final Map<String, String> has = scala.jdk.javaapi.CollectionConverters.asJava(child.conf().getAll());
+        for (final Map.Entry<String, String> e : scala.jdk.javaapi.CollectionConverters.asJava(parent.conf().getAll())
+                .entrySet()) {
+            if (!e.getValue().equals(has.get(e.getKey()))) {
+                try {
+                    child.conf().set(e.getKey(), e.getValue());
+                } catch (final RuntimeException notSettable) {
+                    // a static or core setting: the shared Spark context already has it
+                }
+            }
+        }
+        return child;
     }
 
     private static boolean isLocalMaster(final String master) {
