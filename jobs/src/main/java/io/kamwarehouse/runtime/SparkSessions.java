@@ -37,6 +37,10 @@ public final class SparkSessions {
                 .config("spark.databricks.delta.properties.defaults.enableChangeDataFeed",
                         conf.get("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true"))
                 .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+                // Spark compiles the generated code of every query it runs and keeps 100 compiled classes; a
+                // run's ~80 steps and their checks, and Delta's own queries over each table's log, need many
+                // more, and compiling them again was a fifth of a run's CPU time
+                .config("spark.sql.codegen.cache.maxEntries", conf.get("spark.sql.codegen.cache.maxEntries", "4000"))
                 // tables built side by side (kamw.build.concurrency) share the cores fairly: a step's small
                 // jobs are not queued behind another step's large one
                 .config("spark.scheduler.mode", conf.get("spark.scheduler.mode", "FAIR"))
