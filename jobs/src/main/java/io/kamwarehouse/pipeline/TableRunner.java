@@ -23,8 +23,9 @@ import io.kamwarehouse.spec.TableSpec;
 
 /**
  * Builds tables from their specs, in dependency order, and runs each table's data checks after
- * its job. A job that fails, or a blocking check that fails, stops the tables downstream of it in
- * this run. Every build is one row in the run log, whatever its outcome.
+ * its job; tables whose inputs are built are built at once, up to {@value #CONCURRENCY_CONF}.
+ * A job that fails, or a blocking check that fails, stops the tables downstream of it in this
+ * run. Every build is one row in the run log, whatever its outcome.
  */
 public final class TableRunner {
 
