@@ -10,7 +10,8 @@ plans AS (
   FROM cfg_scoring_plan
 ),
 bounds AS (
-  SELECT greatest(trunc(min(p.effective_from), 'MM'), max(a.data_from)) AS first_month,
+  -- a build by period starts at the year of the first period it replaces (a year's rows are its months' rows)
+  SELECT greatest(trunc(min(p.effective_from), 'MM'), max(a.data_from), trunc(DATE'${periods_from}', 'YEAR')) AS first_month,
          trunc(max(a.as_of_date), 'MM') AS last_month
   FROM plans p CROSS JOIN params a
 ),

@@ -87,6 +87,17 @@ public final class MergedBatches {
     /** Records batches (input table to batch id to rows) as merged into a table at a version: one commit. */
     public void record(final String table, final String fingerprint, final Map<String, Map<String, Long>> batches,
             final long outputVersion) {
+        // silver tables built at once record into the one ledger: one append at a time, so the first two do not
+        // both create it (Delta refuses the second) and each knows whether another wrote between its reads
+        synchronized (LEDGER_WRITES) {
+            append(table, fingerprint, batches, outputVersion);
+        }
+    }
+
+    private static final Object LEDGER_WRITES = new Object();
+
+    private void append(final String table, final String fingerprint, final Map<String, Map<String, Long>> batches,
+            final long outputVersion) {
         final Timestamp now = Timestamp.from(Instant.now());
         final List<Row> rows = new ArrayList<>();
         batches.forEach((input, ids) -> ids.forEach((id, n) ->

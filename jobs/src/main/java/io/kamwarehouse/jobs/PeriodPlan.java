@@ -51,6 +51,12 @@ final class PeriodPlan {
             return !full && periods.isEmpty() && onwardFrom == null;
         }
 
+        /** The first day of the earliest period replaced (of a build that replaces some). */
+        LocalDate first() {
+            final LocalDate listed = periods.stream().min(LocalDate::compareTo).orElse(null);
+            return listed == null || onwardFrom != null && onwardFrom.isBefore(listed) ? onwardFrom : listed;
+        }
+
         /**
          * A SQL predicate on the period column selecting the periods to replace: a range per run of
          * consecutive periods, so the column may hold any date within its period (a month's first

@@ -29,15 +29,19 @@ final class QueryInputs {
 
     final JobInputs inputs;
     final String sql;
+    /** The query with {@code ${periods_from}} left to fill, or null when it does not use it. */
+    private final String byPeriod;
     final String fingerprint;
     /** A fingerprint of the query with every var but the as-of date substituted: what changes only with the logic. */
     final String logic;
     /** The as-of date the query was given, or null when it does not use one. */
     final String asOf;
 
-    private QueryInputs(final JobInputs inputs, final String sql, final String fingerprint, final String logic, final String asOf) {
+    private QueryInputs(final JobInputs inputs, final String sql, final String fingerprint, final String logic, final String asOf,
+            final String byPeriod) {
         this.inputs = inputs;
         this.sql = sql;
+        this.byPeriod = byPeriod;
         this.fingerprint = fingerprint;
         this.logic = logic;
         this.asOf = asOf;
@@ -67,13 +71,18 @@ final class QueryInputs {
         final SqlText.BuiltIns builtIns = builtIns(wh);
         final Map<String, String> values = SqlText.resolve(vars, conf, builtIns, query);
         final String sql = SqlText.substitute(query, values);
+        // a build by period substitutes the first period it replaces; every other use (the fingerprint included)
+        // sees the whole table's value
+        final Map<String, String> open = new java.util.LinkedHashMap<>(values);
+        open.computeIfPresent(SqlText.PERIODS_FROM, (k, v) -> "${" + SqlText.PERIODS_FROM + "}");
+        final String byPeriod = open.containsKey(SqlText.PERIODS_FROM) ? SqlText.substitute(query, open) : null;
         // the substituted query holds every var's value, the built-in as-of date and currency too, so
         // a new as-of date or currency changes the fingerprint and rebuilds the table
         final String fp = sha(logicVersion + "\n" + sql + "\n" + new TreeMap<>(inputs.versions()));
         final boolean usesAsOf = SqlText.varsUsed(query).contains(SqlText.AS_OF_DATE);
         final String logic = sha(logicVersion + "\n" + SqlText.substitute(query, SqlText.resolve(vars, conf,
                 new SqlText.BuiltIns(builtIns.reportingCurrency(), () -> AS_OF_STAND_IN), query)));
-        return new QueryInputs(inputs, sql, fp, logic, usesAsOf ? values.get(SqlText.AS_OF_DATE) : null);
+        return new QueryInputs(inputs, sql, fp, logic, usesAsOf ? values.get(SqlText.AS_OF_DATE) : null, byPeriod);
     }
 
     /** The as-of date written into the logic fingerprint in place of the run's (which has a reach of its own). */
@@ -95,7 +104,7 @@ final class QueryInputs {
      */
     static QueryInputs forFingerprint(final JobInputs inputs, final String text) {
         final String fp = sha(text);
-        return new QueryInputs(inputs, null, fp, null, null);
+        return new QueryInputs(inputs, null, fp, null, null, null);
     }
 
     /** True when the table was last written from exactly these inputs and this query. */
@@ -133,6 +142,17 @@ final class QueryInputs {
 
     Dataset<Row> query(final SparkSession spark) {
         return spark.sql(sql);
+    }
+
+    /** True when the query uses {@code ${periods_from}}: a build by period runs it with its first period. */
+    boolean usesPeriodsFrom() {
+        return byPeriod != null;
+    }
+
+    /** The query as a build by period runs it: {@code ${periods_from}} is the first day of its earliest period. */
+    Dataset<Row> query(final SparkSession spark, final java.time.LocalDate periodsFrom) {
+        return byPeriod == null ? query(spark)
+                : spark.sql(byPeriod.replace("${" + SqlText.PERIODS_FROM + "}", periodsFrom.toString()));
     }
 
     /** Rows the table's last commit wrote (from Delta's operation metrics, read from the log); -1 when unknown. */

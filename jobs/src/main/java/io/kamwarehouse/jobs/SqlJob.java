@@ -84,7 +84,8 @@ public final class SqlJob implements TableJob {
         final String path = wh.tablePath(spec.name());
         // the rows written are counted as they are written (Delta's metric of a replaceWhere counts the rows it copied too)
         final org.apache.spark.sql.Observation written = new org.apache.spark.sql.Observation("rows_written");
-        final Dataset<Row> out = query.where(predicate).observe(written, count(lit(1)).as("n"));
+        final Dataset<Row> out = (q.usesPeriodsFrom() ? q.query(spark, decision.first()) : query).where(predicate)
+                .observe(written, count(lit(1)).as("n"));
         q.withFingerprint(spark, () -> out.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
                 .option("partitionOverwriteMode", "static").save(path));
         timer.lap("query+write periods");

@@ -33,8 +33,19 @@ public final class SqlText {
     public static final String REPORTING_CURRENCY = "reporting_currency";
     /** The run's as-of date as {@code yyyy-MM-dd}, for a date literal: {@code DATE'${as_of_date}'}. */
     public static final String AS_OF_DATE = "as_of_date";
+    /**
+     * In a table built by period, the first day of the earliest period the build replaces, as
+     * {@code yyyy-MM-dd} ({@value #WHOLE_TABLE_FROM} when it builds the whole table): a query may
+     * leave out input rows that can only reach earlier periods, e.g.
+     * {@code WHERE month >= trunc(DATE'${periods_from}', 'YEAR')} where a year's rows need its
+     * months. Only rows of the replaced periods are written either way, and the tests and
+     * {@code kamw bench} compare such a build with the whole table.
+     */
+    public static final String PERIODS_FROM = "periods_from";
+    /** The value of {@value #PERIODS_FROM} whenever a query is not run for a build by period. */
+    public static final String WHOLE_TABLE_FROM = "0001-01-01";
     /** Vars every query may use without declaring them; their values are decided once per run. */
-    public static final Set<String> BUILT_IN = Set.of(REPORTING_CURRENCY, AS_OF_DATE);
+    public static final Set<String> BUILT_IN = Set.of(REPORTING_CURRENCY, AS_OF_DATE, PERIODS_FROM);
 
     /**
      * The values of the built-in vars for a build. The as-of date is asked for only when a text
@@ -103,6 +114,9 @@ public final class SqlText {
         }
         if (used.contains(AS_OF_DATE)) {
             out.put(AS_OF_DATE, builtIns.asOfDate().get().toString());
+        }
+        if (used.contains(PERIODS_FROM)) {
+            out.put(PERIODS_FROM, WHOLE_TABLE_FROM);
         }
         return out;
     }

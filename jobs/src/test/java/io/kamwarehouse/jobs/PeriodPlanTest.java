@@ -136,5 +136,11 @@ class PeriodPlanTest {
         final PeriodPlan.Decision none = new PeriodPlan.Decision(false, "x", Set.of(), null);
         assertEquals("false", none.predicate("month", month));
         assertEquals(true, none.nothing());
+        // ${periods_from}: the first day of the earliest period replaced, listed or onward
+        assertEquals(LocalDate.of(2026, 3, 1), d.first());
+        assertEquals(LocalDate.of(2025, 10, 1), listed.first());
+        assertEquals(LocalDate.of(2026, 2, 1), new PeriodPlan.Decision(false, "x", Set.of(LocalDate.of(2026, 5, 1)),
+                LocalDate.of(2026, 2, 1)).first());
+        assertEquals(LocalDate.of(2026, 2, 1), new PeriodPlan.Decision(false, "x", Set.of(), LocalDate.of(2026, 2, 1)).first());
     }
 }
