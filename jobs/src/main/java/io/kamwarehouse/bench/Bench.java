@@ -99,6 +99,8 @@ public final class Bench {
         final ContractCatalog contracts = ContractCatalog.load(files);
         final SparkSession spark = SparkSessions.getOrCreate(cfg);
         final Warehouse warehouse = new Warehouse(spark, cfg);
+        facts.put("build_concurrency", spark.conf().get(io.kamwarehouse.pipeline.TableRunner.CONCURRENCY_CONF,
+                String.valueOf(io.kamwarehouse.pipeline.TableRunner.DEFAULT_CONCURRENCY)));
         add(new Measure("full", "spark_start", Measure.WHOLE_STAGE, seconds(startSpark), -1, -1, memory.peakRssMib(),
                 memory.peakHeapMib(), RunStatus.SUCCEEDED.text(), "SparkSession with Delta, " + cfg.master()));
 
