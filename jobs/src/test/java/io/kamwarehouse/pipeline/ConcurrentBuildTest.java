@@ -61,16 +61,7 @@ class ConcurrentBuildTest {
     /** A warehouse in {@code root} with the shipped contracts, the teams silver spec and five gold tables. */
     private RunContext warehouse(final Path root) throws Exception {
         final Path schemas = root.resolve("schemas");
-        try (var sources = Files.walk(SharedSpark.schemasDir().resolve("sources"))) {
-            for (final Path from : (Iterable<Path>) sources::iterator) {
-                final Path to = schemas.resolve(SharedSpark.schemasDir().relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to);
-                }
-            }
-        }
+        SharedSpark.copySourceContracts(schemas);
         final String silver = "tables/silver/crm/stg_crm__teams";
         Files.createDirectories(schemas.resolve(silver));
         Files.copy(SharedSpark.schemasDir().resolve(silver + "/table.yaml"), schemas.resolve(silver + "/table.yaml"));

@@ -43,16 +43,7 @@ class PipelineHooksTest {
     void listenersHearIngestOnceThenEveryTableStepInOrder() throws Exception {
         // The shipped contracts, and two silver specs: one whose extract arrives, one whose does not.
         final Path schemas = dir.resolve("schemas");
-        try (var sources = Files.walk(SharedSpark.schemasDir().resolve("sources"))) {
-            for (final Path from : (Iterable<Path>) sources::iterator) {
-                final Path to = schemas.resolve(SharedSpark.schemasDir().relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to);
-                }
-            }
-        }
+        SharedSpark.copySourceContracts(schemas);
         for (final String spec : List.of("stg_crm__teams", "stg_crm__employees")) {
             final String folder = "tables/silver/crm/" + spec;
             Files.createDirectories(schemas.resolve(folder));

@@ -37,6 +37,20 @@ public final class SharedSpark {
         return Paths.get("").toAbsolutePath().getParent().resolve("schemas");
     }
 
+    /** Copies the repository's source contracts into {@code schemas}/sources, for a test's own set of table specs. */
+    public static void copySourceContracts(final Path schemas) throws java.io.IOException {
+        try (var sources = java.nio.file.Files.walk(schemasDir().resolve("sources"))) {
+            for (final Path from : (Iterable<Path>) sources::iterator) {
+                final Path to = schemas.resolve(schemasDir().relativize(from).toString());
+                if (java.nio.file.Files.isDirectory(from)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(from, to);
+                }
+            }
+        }
+    }
+
     /** A warehouse configuration rooted in a test folder, using the repository's contracts. */
     public static WarehouseConfig config(final Path warehouse) {
         return WarehouseConfig.resolve(warehouse.toString(), warehouse.resolve("landing").toString(),
