@@ -116,18 +116,29 @@ class ConcurrentBuildTest {
         return out;
     }
 
-    @Test
-    void tablesWhoseInputsAreBuiltRunSideBySideAndComeOutAsBuiltOneByOne() throws Exception {
-        final RunContext ctx = warehouse(dir.resolve("two"));
+    /** A pipeline run with the scheduler pools its Spark jobs ran in. */
+    private record Run(Pipeline.Result result, Set<String> pools) {
+    }
+
+    /** Runs the pipeline with {@code concurrency} tables at a time, noting the pools of its jobs. */
+    private static Run pipeline(final RunContext ctx, final int concurrency) throws Exception {
         final SparkSession spark = ctx.warehouse().spark();
         final Pipeline.Result[] result = new Pipeline.Result[1];
-        final Set<String> pools;
-        spark.conf().set(TableRunner.CONCURRENCY_CONF, "2");
+        spark.conf().set(TableRunner.CONCURRENCY_CONF, String.valueOf(concurrency));
         try {
-            pools = poolsDuring(spark, () -> result[0] = new Pipeline(ctx).run(Optional.empty()));
+            final Set<String> pools = poolsDuring(spark, () -> result[0] = new Pipeline(ctx).run(Optional.empty()));
+            return new Run(result[0], pools);
         } finally {
             spark.conf().unset(TableRunner.CONCURRENCY_CONF);
         }
+    }
+
+    @Test
+    void tablesWhoseInputsAreBuiltRunSideBySideAndComeOutAsBuiltOneByOne() throws Exception {
+        final RunContext ctx = warehouse(dir.resolve("two"));
+        final Run two = pipeline(ctx, 2);
+        final Pipeline.Result[] result = {two.result()};
+        final Set<String> pools = two.pools();
 
         final Map<String, TableRunner.Built> built = new HashMap<>();
         result[0].built().forEach(b -> built.put(b.table(), b));
@@ -159,14 +170,9 @@ class ConcurrentBuildTest {
 
         // One by one: the same tables, the same rows, and no step on a session of its own.
         final RunContext single = warehouse(dir.resolve("one"));
-        final Pipeline.Result[] one = new Pipeline.Result[1];
-        final Set<String> singlePools;
-        spark.conf().set(TableRunner.CONCURRENCY_CONF, "1");
-        try {
-            singlePools = poolsDuring(spark, () -> one[0] = new Pipeline(single).run(Optional.empty()));
-        } finally {
-            spark.conf().unset(TableRunner.CONCURRENCY_CONF);
-        }
+        final Run byOne = pipeline(single, 1);
+        final Pipeline.Result[] one = {byOne.result()};
+        final Set<String> singlePools = byOne.pools();
         assertTrue(singlePools.stream().noneMatch(p -> p.startsWith("build-")), singlePools.toString());
         final Map<String, String> statuses = new HashMap<>();
         one[0].built().forEach(b -> statuses.put(b.table(), b.status().text()));
