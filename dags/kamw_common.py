@@ -85,6 +85,17 @@ def table_task(dag, table, doc, owner=None):
     return spark_submit(dag, table, ["run", table, "--date", RUN_DATE], doc, owner)
 
 
+def group_task(dag, name, select, doc, exclude=(), owner=None):
+    """The task `name`: builds the group of tables the selectors pick (kamw pipeline --select), each
+    after what it depends on, in one spark-submit, as of the run's date. A table whose job or error
+    check fails fails the task once the tables that do not depend on it are built; a retry rebuilds
+    only what did not finish (a table whose inputs have not changed since its build is skipped)."""
+    args = ["pipeline", "--select", *select]
+    if exclude:
+        args += ["--exclude", *exclude]
+    return spark_submit(dag, name, [*args, "--date", RUN_DATE], doc, owner)
+
+
 def command_task(dag, name, args):
     """The task `name`: runs a kamw command that is not a table's build (the commands of dags.yaml)."""
     return spark_submit(dag, name, list(args), "Runs `kamw %s`." % " ".join(args[:2]))

@@ -4,7 +4,7 @@
 One task per table: it builds the table and runs the table's data checks, and fails when an error
 check fails, so the tables downstream of it wait (the default all_success trigger rule).
 
-Each task comes from a helper of kamw_common (bronze_task, table_task, command_task) that sets the
+Each task comes from a helper of kamw_common (bronze_task, table_task, group_task, command_task) that sets the
 spark-submit arguments every task shares.
 """
 

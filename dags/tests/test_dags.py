@@ -74,9 +74,9 @@ def specs():
     sets' schemas/examples/<example>/<layer>/<table>/table.yaml (marked with _example: the example)."""
     out = {}
     for path, spec in load_yaml("tables/*/*/*/table.yaml"):
-        out[spec["name"]] = dict(spec, _example=None)
+        out[spec["name"]] = dict(spec, _example=None, _domain=path.split(os.sep)[2])
     for path, spec in load_yaml("examples/*/*/*/table.yaml"):
-        out[spec["name"]] = dict(spec, _example=path.split(os.sep)[1])
+        out[spec["name"]] = dict(spec, _example=path.split(os.sep)[1], _domain=path.split(os.sep)[1])
     return out
 
 
@@ -95,6 +95,81 @@ def dependencies(spec):
         if "relationship" in check:
             deps.append(check["relationship"]["to"].split(".")[0])
     return {d for d in deps if d != spec["name"]}
+
+
+def contract_upstream(c):
+    """The bronze tables a contract's references point at, other than its own."""
+    out = set()
+    for col in c["columns"]:
+        ref = col.get("references")
+        if ref:
+            parts = ref.split(".")
+            source, entity = (parts[0], parts[1]) if len(parts) == 3 else (c["source"], parts[0])
+            if (source, entity) != (c["source"], c["entity"]):
+                out.add("raw_%s__%s" % (source, entity))
+    return out
+
+
+class Selection:
+    """What `kamw pipeline --select ... --exclude ...` picks, written again from its documentation
+    (table names with +, layer:, domain:, schedule:, kind:; commas intersect, separate selectors
+    unite), so a group task's tables are checked against a second reading of the selectors."""
+
+    def __init__(self, all_specs, all_contracts):
+        examples = example_sources(all_specs)
+        self.nodes = {}
+        for name, c in all_contracts.items():
+            self.nodes[name] = {"layer": "bronze", "domain": c["source"], "schedule": "",
+                                "kind": "example" if c["source"] in examples else "product", "up": contract_upstream(c)}
+        for name, spec in all_specs.items():
+            self.nodes[name] = {"layer": spec["layer"], "domain": spec["_domain"], "schedule": spec["schedule"],
+                                "kind": "example" if spec["_example"] else "product", "up": dependencies(spec)}
+
+    def _walk(self, name, step):
+        seen, todo = set(), list(step(name))
+        while todo:
+            t = todo.pop()
+            if t in self.nodes and t not in seen:
+                seen.add(t)
+                todo.extend(step(t))
+        return seen
+
+    def _part(self, part):
+        if ":" in part:
+            method, value = part.split(":", 1)
+            return {n for n, node in self.nodes.items() if node[method] == value}
+        name = part.strip("+")
+        out = {name}
+        if part.startswith("+"):
+            out |= self._walk(name, lambda t: self.nodes[t]["up"])
+        if part.endswith("+"):
+            out |= self._walk(name, lambda t: {n for n, node in self.nodes.items() if t in node["up"]})
+        return out
+
+    def _one(self, selector):
+        parts = [self._part(p) for p in selector.split(",")]
+        return set.intersection(*parts)
+
+    def select(self, selectors, exclude=()):
+        picked = set()
+        for s in selectors:
+            picked |= self._one(s)
+        for s in exclude:
+            picked -= self._one(s)
+        return picked
+
+
+def group_selectors(args):
+    """The --select and --exclude selectors of a `pipeline` task's arguments."""
+    i = args.index("pipeline")
+    rest = args[i + 1:]
+    select, exclude, current = [], [], None
+    for a in rest:
+        if a in ("--select", "--exclude", "--date"):
+            current = {"--select": select, "--exclude": exclude}.get(a)
+        elif current is not None:
+            current.append(a)
+    return select, exclude
 
 
 def dags_yaml():
@@ -239,15 +314,41 @@ class GeneratedDagsTest(unittest.TestCase):
         cls.examples = example_sources(cls.specs)
         cls.config = dags_yaml()
         cls.common = kamw_common()
+        cls.selection = Selection(cls.specs, cls.contracts)
+        # The tables each task runs: its own for a table or bronze task, its selection for a group task.
+        cls.members = {}
+        for dag_id, dag in cls.dags.items():
+            commands = set(cls.config["dags"][dag_id].get("commands") or {})
+            for task_id in dag.tasks - commands:
+                args = dag.args(task_id)
+                if "pipeline" in args:
+                    cls.members[(dag_id, task_id)] = cls.selection.select(*group_selectors(args))
+                else:
+                    cls.members[(dag_id, task_id)] = {task_id}
 
-    def expected_tasks(self, conf):
+    def task_of(self, dag_id):
+        """Table name to the task that runs it in the DAG."""
+        return {m: t for (d, t), ms in self.members.items() if d == dag_id for m in ms}
+
+    def expected_tables(self, conf):
         """The tables a DAG of dags.yaml runs: the product's or, with examples: true, the example data sets'."""
         examples = bool(conf.get("examples"))
         expected = {n for n, s in self.specs.items()
                     if bool(s["_example"]) == examples and conf["tables"] in (s["schedule"], "all")}
         if conf.get("bronze"):
             expected |= {t for t, c in self.contracts.items() if (c["source"] in self.examples) == examples}
-        return expected | set(conf.get("commands") or {})
+        return expected
+
+    def expected_tasks(self, conf):
+        """The task ids of a DAG: one per table, or one per layer or domain with group_by, and its commands."""
+        tables = self.expected_tables(conf)
+        group_by = conf.get("group_by", "table")
+        if group_by == "table":
+            tasks = set(tables)
+        else:
+            key = "layer" if group_by == "layer" else "domain"
+            tasks = {self.selection.nodes[t][key] for t in tables}
+        return tasks | set(conf.get("commands") or {})
 
     def test_the_files_are_what_the_generator_writes_now(self):
         if not java_cli_available():
@@ -313,11 +414,28 @@ class GeneratedDagsTest(unittest.TestCase):
         seen = {}
         for dag_id, conf in self.config["dags"].items():
             self.assertEqual(self.expected_tasks(conf), self.dags[dag_id].tasks, dag_id)
-            for task_id in self.dags[dag_id].tasks:
-                self.assertNotIn(task_id, seen, "%s is in %s and %s" % (task_id, seen.get(task_id), dag_id))
-                seen[task_id] = dag_id
+            covered = set()
+            for (d, task_id), members in self.members.items():
+                if d == dag_id:
+                    self.assertEqual(set(), covered & members, "%s: tables in two tasks" % task_id)
+                    covered |= members
+            self.assertEqual(self.expected_tables(conf), covered, dag_id)
+            for table in covered:
+                self.assertNotIn(table, seen, "%s is in %s and %s" % (table, seen.get(table), dag_id))
+                seen[table] = dag_id
         scheduled = set(self.contracts) | {n for n, s in self.specs.items() if s["schedule"] in ("daily", "monthly")}
         self.assertLessEqual(scheduled, set(seen), "every table has a task")
+
+    def test_a_grouped_dag_has_one_task_per_group_and_the_product_dags_are_grouped_by_layer(self):
+        self.assertEqual("layer", self.config["dags"]["kamw_daily"].get("group_by"))
+        self.assertEqual({"bronze", "silver", "gold"}, self.dags["kamw_daily"].tasks)
+        self.assertEqual({"bronze"}, self.dags["kamw_daily"].upstream("silver"))
+        self.assertEqual({"bronze", "silver"}, self.dags["kamw_daily"].upstream("gold"))
+        for (dag_id, task_id), members in self.members.items():
+            group_by = self.config["dags"][dag_id].get("group_by", "table")
+            if group_by != "table":
+                key = "layer" if group_by == "layer" else "domain"
+                self.assertEqual({task_id}, {self.selection.nodes[m][key] for m in members}, (dag_id, task_id))
 
     def test_the_example_data_sets_run_only_in_their_own_dag(self):
         self.assertEqual({"cdnow", "maven_crm", "prepbench"}, self.examples)
@@ -325,7 +443,7 @@ class GeneratedDagsTest(unittest.TestCase):
         example_tables |= {t for t, c in self.contracts.items() if c["source"] in self.examples}
         self.assertTrue({"raw_cdnow__transactions", "stg_maven_crm__accounts", "mart_prepbench_nps"} <= example_tables)
         for dag_id, conf in self.config["dags"].items():
-            tasks = self.dags[dag_id].tasks
+            tasks = set(self.task_of(dag_id))
             if conf.get("examples"):
                 self.assertLessEqual(example_tables, tasks, dag_id)
                 self.assertIn("examples", self.dags[dag_id].dag.kwargs["tags"])
@@ -338,21 +456,23 @@ class GeneratedDagsTest(unittest.TestCase):
 
     def test_a_table_task_runs_its_table_for_the_run_date(self):
         checked = 0
-        for dag in self.dags.values():
-            for task_id in dag.tasks:
-                if task_id in self.specs or task_id in self.contracts:
-                    args = dag.args(task_id)
-                    self.assertEqual(self.common["KAMW_ARGS"] + ["run", task_id, "--date", RUN_DATE], args, task_id)
-                    self.assertEqual("2026-09-30", render(args[-1], "2026-09-30", datetime.datetime(2026, 10, 1)), task_id)
-                    checked += 1
+        for (dag_id, task_id), members in self.members.items():
+            args = self.dags[dag_id].args(task_id)
+            if task_id in self.specs or task_id in self.contracts:
+                self.assertEqual(self.common["KAMW_ARGS"] + ["run", task_id, "--date", RUN_DATE], args, task_id)
+            else:
+                self.assertEqual(self.common["KAMW_ARGS"] + ["pipeline", "--select"], args[:len(self.common["KAMW_ARGS"]) + 2], task_id)
+                self.assertEqual(["--date", RUN_DATE], args[-2:], task_id)
+            self.assertEqual("2026-09-30", render(args[-1], "2026-09-30", datetime.datetime(2026, 10, 1)), task_id)
+            checked += len(members)
         self.assertEqual(len(self.contracts) + len([s for s in self.specs.values() if s["schedule"] in ("daily", "monthly")]),
                          checked)
 
     def test_the_run_date_is_the_last_full_day_of_the_data_interval(self):
         self.assertEqual(RUN_DATE, self.common["RUN_DATE"])
         daily, monthly = self.dags["kamw_daily"], self.dags["kamw_monthly_close"]
-        daily_table = sorted(daily.tasks & set(self.specs))[0]
-        monthly_table = sorted(monthly.tasks & set(self.specs))[0]
+        daily_table = sorted(t for d, t in self.members if d == "kamw_daily")[0]
+        monthly_table = sorted(t for d, t in self.members if d == "kamw_monthly_close")[0]
         cases = [
             # Airflow 2, daily at 03:00: the interval 2026-10-01..2026-10-02 processes 2026-10-01.
             (daily, daily_table, "2026-10-01", datetime.datetime(2026, 10, 2, 3), "2026-10-01"),
@@ -367,7 +487,7 @@ class GeneratedDagsTest(unittest.TestCase):
         ]
         for dag, task_id, ds, end, expected in cases:
             args = [render(a, ds, end) for a in dag.args(task_id)]
-            self.assertEqual(["run", task_id, "--date", expected], args[-4:], (task_id, ds, end))
+            self.assertEqual(["--date", expected], args[-2:], (task_id, ds, end))
 
     def test_the_stand_in_for_ds_add_behaves_as_airflows(self):
         self.assertEqual("2026-09-30", Macros.ds_add("2026-10-01", -1))
@@ -375,11 +495,15 @@ class GeneratedDagsTest(unittest.TestCase):
         self.assertEqual("2026-10-01", Macros.ds_add("2026-10-01", 0))
         self.assertEqual("2024-02-29", Macros.ds_add("2024-03-01", -1))
 
-    def test_a_bronze_task_says_which_contract_it_loads(self):
-        for dag in self.dags.values():
-            for task_id in dag.tasks & set(self.contracts):
+    def test_a_bronze_task_says_which_contract_it_loads_and_a_group_task_which_tables_it_builds(self):
+        for (dag_id, task_id), members in self.members.items():
+            doc = self.dags[dag_id].keywords[task_id]["doc_md"]
+            if task_id in self.contracts:
                 c = self.contracts[task_id]
-                self.assertIn("%s.%s" % (c["source"], c["entity"]), dag.keywords[task_id]["doc_md"], task_id)
+                self.assertIn("%s.%s" % (c["source"], c["entity"]), doc, task_id)
+            elif task_id not in self.specs:
+                for m in members:
+                    self.assertIn(m, doc, task_id)
 
     def test_a_command_task_runs_the_arguments_of_dags_yaml(self):
         commands = 0
@@ -390,42 +514,37 @@ class GeneratedDagsTest(unittest.TestCase):
         self.assertGreater(commands, 0)
 
     def test_a_spec_owner_overrides_the_default_owner(self):
-        for dag in self.dags.values():
-            for task_id in dag.tasks & set(self.specs):
-                owner = self.specs[task_id].get("owner")
-                if owner:
-                    self.assertEqual(owner, dag.keywords[task_id]["owner"], task_id)
-                else:
-                    self.assertNotIn("owner", dag.keywords[task_id], task_id)
+        for (dag_id, task_id), members in self.members.items():
+            owners = {self.specs[m].get("owner") if m in self.specs else None for m in members}
+            kw = self.dags[dag_id].keywords[task_id]
+            if len(owners) == 1 and None not in owners:
+                self.assertEqual(owners.pop(), kw["owner"], task_id)
+            else:
+                self.assertNotIn("owner", kw, "%s: its tables have the owners %s" % (task_id, owners))
 
     def test_edges_follow_the_specs_inputs_and_the_contracts_references(self):
-        for dag in self.dags.values():
-            for task_id in dag.tasks:
-                if task_id in self.specs:
-                    expected = dependencies(self.specs[task_id]) & dag.tasks
-                elif task_id in self.contracts:
-                    c = self.contracts[task_id]
-                    expected = set()
-                    for col in c["columns"]:
-                        ref = col.get("references")
-                        if ref:
-                            parts = ref.split(".")
-                            source, entity = (parts[0], parts[1]) if len(parts) == 3 else (c["source"], parts[0])
-                            if (source, entity) != (c["source"], c["entity"]):
-                                expected.add("raw_%s__%s" % (source, entity))
-                    expected &= dag.tasks
-                else:
+        for dag_id, dag in self.dags.items():
+            task_of = self.task_of(dag_id)
+            commands = self.config["dags"][dag_id].get("commands") or {}
+            for (d, task_id), members in self.members.items():
+                if d != dag_id:
                     continue
-                for name, command in self.config["dags"].get(dag_name(dag, self.dags), {}).get("commands", {}).items():
-                    if task_id in command.get("before", []):
-                        expected.add(name)
+                expected = set()
+                for m in members:
+                    deps = dependencies(self.specs[m]) if m in self.specs else contract_upstream(self.contracts[m])
+                    expected |= {task_of[x] for x in deps if x in task_of}
+                    for name, command in commands.items():
+                        if m in command.get("before", []):
+                            expected.add(name)
+                expected.discard(task_id)
                 self.assertEqual(expected, dag.upstream(task_id), task_id)
 
     def test_commands_come_after_and_before_the_tables_named_in_dags_yaml(self):
         for dag_id, conf in self.config["dags"].items():
             dag = self.dags[dag_id]
+            task_of = self.task_of(dag_id)
             for name, command in (conf.get("commands") or {}).items():
-                self.assertEqual(set(command.get("after", [])) & dag.tasks, dag.upstream(name), name)
+                self.assertEqual({task_of[t] for t in command.get("after", []) if t in task_of}, dag.upstream(name), name)
 
     def test_there_is_no_cycle(self):
         for dag in self.dags.values():
@@ -470,10 +589,19 @@ class GeneratedDagsTest(unittest.TestCase):
         self.assertEqual(len(lists), len(lines), result.stdout + result.stderr)
         for task_id, line in zip(owners, lines):
             self.assertEqual(0, line["exit"], "%s: %s" % (task_id, line["err"]))
-
-
-def dag_name(dag, dags):
-    return next(name for name, d in dags.items() if d is dag)
+        # A group task's dry run lists the tables it builds: the same as this file's reading of its selectors.
+        groups = 0
+        for (dag_id, task_id), line in zip([(d, t) for d, dag in self.dags.items() for t in sorted(dag.tasks)], lines):
+            if "pipeline" in self.dags[dag_id].args(task_id):
+                listed = set()
+                for out in line["out"].splitlines():
+                    if out.startswith("ingest "):
+                        listed.add(out.split(" -> ")[1])
+                    elif out.startswith("build "):
+                        listed.add(out.split(" ")[1])
+                self.assertEqual(self.members[(dag_id, task_id)], listed, task_id)
+                groups += 1
+        self.assertGreater(groups, 0)
 
 
 class AirflowDagBagTest(unittest.TestCase):

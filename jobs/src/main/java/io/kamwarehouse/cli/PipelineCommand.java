@@ -1,6 +1,10 @@
 package io.kamwarehouse.cli;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -8,6 +12,7 @@ import io.kamwarehouse.SchemaFiles;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.ingest.Landing;
 import io.kamwarehouse.pipeline.Pipeline;
+import io.kamwarehouse.pipeline.Selector;
 import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.serving.Publisher;
@@ -34,6 +39,15 @@ final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would run, without starting Spark.")
     boolean dryRun;
 
+    @Option(names = "--select", paramLabel = "SELECTOR", arity = "1..*", description = "Run only these tables: TABLE, TABLE+ "
+            + "(and everything built from it), +TABLE (and everything it is built from), layer:bronze|silver|gold, domain:NAME, "
+            + "schedule:daily|monthly, kind:product|example; a,b selects what both select, separate selectors what either "
+            + "does. Bronze tables selected load their pending drops; tables not selected are read as they are.")
+    List<String> select = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "SELECTOR", arity = "1..*", description = "Leave out what these selectors select.")
+    List<String> exclude = new ArrayList<>();
+
     @Option(names = "--publish", description = "Publish the gold tables to the serving database at the end (also done whenever "
             + "$KAMW_JDBC_URL names an external one); without it and without $KAMW_JDBC_URL nothing is published.")
     boolean publish;
@@ -43,20 +57,29 @@ final class PipelineCommand implements Callable<Integer> {
         if (date != null) {
             main.asOfDate(date);
         }
+        final ContractCatalog contracts = main.contracts();
+        final TableSpecCatalog allSpecs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), contracts);
+        final Selector selector = new Selector(allSpecs, contracts);
+        final Set<String> picked = selector.select(select, exclude);
+        final Set<String> bronze = new LinkedHashSet<>();
+        picked.stream().filter(selector::bronze).forEach(bronze::add);
         if (dryRun) {
-            final ContractCatalog contracts = main.contracts();
             if (date != null) {
                 System.out.println("as of " + date + ": ingest the pending drops" + Landing.Drops.asOf(date).describe()
                         + ", build with the data known by the end of " + date);
             }
-            contracts.all().forEach(c -> System.out.println("ingest " + c.qualifiedName() + " -> " + c.bronzeTable()));
-            TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), contracts).all()
+            contracts.all().stream().filter(c -> bronze.contains(c.bronzeTable()))
+                    .forEach(c -> System.out.println("ingest " + c.qualifiedName() + " -> " + c.bronzeTable()));
+            allSpecs.all().stream().filter(s -> picked.contains(s.name()))
                     .forEach(s -> System.out.println("build " + s.name() + " (" + s.job() + ") from " + String.join(", ", s.inputs())));
             return 0;
         }
-        main.contracts();
         final RunContext ctx = main.context();
-        final Pipeline.Result result = new Pipeline(ctx).run(Optional.ofNullable(date));
+        final Pipeline pipeline = new Pipeline(ctx);
+        if (!select.isEmpty() || !exclude.isEmpty()) {
+            pipeline.ingestOnly(bronze).select(all -> all.stream().filter(s -> picked.contains(s.name())).toList());
+        }
+        final Pipeline.Result result = pipeline.run(Optional.ofNullable(date));
         Summaries.printIngest(System.out, result.ingested(), ctx.warehouse().root());
         Summaries.printBuilt(System.out, result.built());
         final int code = Summaries.exitCode(result.ingested(), result.built());

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.contracts.ContractColumn;
+import io.kamwarehouse.pipeline.Selector;
 import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecCatalog;
 
@@ -74,6 +75,17 @@ public final class DagGenerator {
                 return spark_submit(dag, table, ["run", table, "--date", RUN_DATE], doc, owner)
 
 
+            def group_task(dag, name, select, doc, exclude=(), owner=None):
+                \"""The task `name`: builds the group of tables the selectors pick (kamw pipeline --select), each
+                after what it depends on, in one spark-submit, as of the run's date. A table whose job or error
+                check fails fails the task once the tables that do not depend on it are built; a retry rebuilds
+                only what did not finish (a table whose inputs have not changed since its build is skipped).\"""
+                args = ["pipeline", "--select", *select]
+                if exclude:
+                    args += ["--exclude", *exclude]
+                return spark_submit(dag, name, [*args, "--date", RUN_DATE], doc, owner)
+
+
             def command_task(dag, name, args):
                 \"""The task `name`: runs a kamw command that is not a table's build (the commands of dags.yaml).\"""
                 return spark_submit(dag, name, list(args), "Runs `kamw %s`." % " ".join(args[:2]))
@@ -96,7 +108,9 @@ public final class DagGenerator {
         /** {@code table_task}: a spec's table, then its data checks. */
         TABLE,
         /** {@code command_task}: a command of dags.yaml that is not a table's build. */
-        COMMAND
+        COMMAND,
+        /** {@code group_task}: the tables of a layer or domain in one {@code kamw pipeline --select}. */
+        GROUP
     }
 
     /**
@@ -104,7 +118,17 @@ public final class DagGenerator {
      * contract for a bronze task, the table, or the command's name), its arguments after the global
      * ones, owner, doc and upstream task ids.
      */
-    public record Task(String id, Kind kind, String subject, List<String> args, String owner, String doc, Set<String> upstream) {
+    public record Task(String id, Kind kind, String subject, List<String> args, String owner, String doc, Set<String> upstream,
+            List<String> members) {
+
+        Task(final String id, final Kind kind, final String subject, final List<String> args, final String owner, final String doc,
+                final Set<String> upstream) {
+            this(id, kind, subject, args, owner, doc, upstream, kind == Kind.COMMAND ? List.of() : List.of(id));
+        }
+
+        Task withUpstream(final Set<String> up) {
+            return new Task(id, kind, subject, args, owner, doc, up, members);
+        }
     }
 
     /**
@@ -188,23 +212,123 @@ public final class DagGenerator {
                     s.grain().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + s.grain().substring(1) + ". Runs its job, then its "
                             + s.checks().size() + " data checks; a failing error check fails the task.", up));
         }
+        final Map<String, String> taskOf = new LinkedHashMap<>();
+        tasks.keySet().forEach(t -> taskOf.put(t, t));
+        if (!dag.perTable()) {
+            group(dag, tasks, taskOf);
+        }
         for (final DagsConfig.Command c : dag.commands()) {
             final Set<String> up = new TreeSet<>();
-            c.after().stream().filter(tasks::containsKey).forEach(up::add);
+            c.after().stream().filter(taskOf::containsKey).map(taskOf::get).forEach(up::add);
+            taskOf.put(c.taskId(), c.taskId());
             tasks.put(c.taskId(), new Task(c.taskId(), Kind.COMMAND, c.taskId(), c.args(), null, "Runs `kamw "
                     + String.join(" ", c.args().subList(0, Math.min(2, c.args().size()))) + "`.", up));
         }
         for (final DagsConfig.Command c : dag.commands()) {
             for (final String b : c.before()) {
-                final Task t = tasks.get(b);
+                final Task t = taskOf.containsKey(b) ? tasks.get(taskOf.get(b)) : null;
                 if (t != null) {
                     final Set<String> up = new TreeSet<>(t.upstream());
                     up.add(c.taskId());
-                    tasks.put(b, new Task(t.id(), t.kind(), t.subject(), t.args(), t.owner(), t.doc(), up));
+                    tasks.put(t.id(), t.withUpstream(up));
                 }
             }
         }
-        return new ArrayList<>(tasks.values());
+        return ordered(dag, tasks);
+    }
+
+    /**
+     * Folds the DAG's table tasks into one task per layer or domain ({@code group_by}), each running
+     * {@code kamw pipeline --select} with selectors that pick exactly its tables (checked here), after
+     * the groups holding what its tables depend on. {@code taskOf} maps each table to its group's task.
+     */
+    private void group(final DagsConfig.Dag dag, final Map<String, Task> tasks, final Map<String, String> taskOf) {
+        final Map<String, List<Task>> groups = new LinkedHashMap<>();
+        for (final Task t : tasks.values()) {
+            final String g = groupOf(dag, t);
+            groups.computeIfAbsent(g, k -> new ArrayList<>()).add(t);
+            taskOf.put(t.id(), g);
+        }
+        final Selector selector = new Selector(specs, contracts);
+        final Map<String, Task> grouped = new LinkedHashMap<>();
+        for (final Map.Entry<String, List<Task>> g : groups.entrySet()) {
+            final List<String> members = g.getValue().stream().map(Task::id).toList();
+            final String method = "layer".equals(dag.groupBy()) ? "layer:" : "domain:";
+            final String kind = dag.examples() ? ",kind:example" : ",kind:product";
+            final List<String> select = new ArrayList<>();
+            final List<String> exclude = new ArrayList<>();
+            final boolean hasBronze = g.getValue().stream().anyMatch(t -> t.kind() == Kind.BRONZE);
+            final boolean hasSpecs = g.getValue().stream().anyMatch(t -> t.kind() == Kind.TABLE);
+            if (hasSpecs) {
+                select.add(method + g.getKey() + kind + ("all".equals(dag.tables()) ? "" : ",schedule:" + dag.tables()));
+                if ("all".equals(dag.tables()) && !hasBronze) {
+                    exclude.add("layer:" + Selector.BRONZE);
+                }
+            }
+            if (hasBronze && !(hasSpecs && "all".equals(dag.tables()))) {
+                select.add(("layer".equals(dag.groupBy()) ? "" : method + g.getKey() + ",") + "layer:" + Selector.BRONZE + kind);
+            }
+            final Set<String> picked = selector.select(select, exclude);
+            if (!picked.equals(new LinkedHashSet<>(members))) {
+                throw new IllegalStateException("the selectors " + select + " (less " + exclude + ") of the task " + g.getKey()
+                        + " pick " + picked + ", not its tables " + members);
+            }
+            final Set<String> up = new TreeSet<>();
+            g.getValue().forEach(t -> t.upstream().stream().map(taskOf::get).filter(u -> u != null && !u.equals(g.getKey())).forEach(up::add));
+            final Set<String> owners = new TreeSet<>();
+            g.getValue().forEach(t -> owners.add(String.valueOf(t.owner())));
+            final String owner = owners.size() == 1 && !owners.contains("null") ? owners.iterator().next() : null;
+            final List<String> args = new ArrayList<>(List.of("pipeline", "--select"));
+            args.addAll(select);
+            if (!exclude.isEmpty()) {
+                args.add("--exclude");
+                args.addAll(exclude);
+            }
+            args.addAll(List.of("--date", RUN_DATE));
+            final long checks = g.getValue().stream().filter(t -> t.kind() == Kind.TABLE).mapToLong(t -> specs.get(t.id()).checks().size()).sum();
+            final String doc = (hasSpecs ? "Builds the " + members.size() + " tables" : "Loads the pending drops of the " + members.size()
+                    + " bronze tables") + " of the " + dag.groupBy() + " " + g.getKey()
+                    + " in one spark-submit, each after what it depends on" + (checks > 0 ? ", with their " + checks + " data checks" : "")
+                    + (hasSpecs ? "; a failing job or error check fails the task once the tables that do not depend on it are built"
+                            : "; a refused or failed drop fails the task once the others are loaded") + ". Tables: "
+                    + String.join(", ", members) + ".";
+            grouped.put(g.getKey(), new Task(g.getKey(), Kind.GROUP, g.getKey(), args, owner, doc, up, members));
+        }
+        tasks.clear();
+        tasks.putAll(grouped);
+    }
+
+    /**
+     * The tasks in an order where each comes after its upstream tasks, keeping the given order where
+     * it already does; refuses a DAG whose tasks would wait for each other (grouping, or a command
+     * after one table of a group and before another).
+     */
+    private static List<Task> ordered(final DagsConfig.Dag dag, final Map<String, Task> tasks) {
+        final List<Task> out = new ArrayList<>();
+        final Set<String> done = new LinkedHashSet<>();
+        while (out.size() < tasks.size()) {
+            final Task next = tasks.values().stream().filter(t -> !done.contains(t.id()) && done.containsAll(t.upstream()))
+                    .findFirst().orElse(null);
+            if (next == null) {
+                final Set<String> left = new TreeSet<>(tasks.keySet());
+                left.removeAll(done);
+                throw new io.kamwarehouse.KamwException("dags.yaml, dags." + dag.id() + ": the tasks " + String.join(", ", left)
+                        + " would wait for each other (a cycle)" + (dag.perTable() ? "; check the after: and before: of its commands"
+                        : ": with group_by: " + dag.groupBy() + ", a table of one group depends on a table of another both ways, "
+                                + "or a command comes after one table of a group and before another; group by table or change the commands"));
+            }
+            done.add(next.id());
+            out.add(next);
+        }
+        return out;
+    }
+
+    private String groupOf(final DagsConfig.Dag dag, final Task t) {
+        if (t.kind() == Kind.BRONZE) {
+            return "layer".equals(dag.groupBy()) ? Selector.BRONZE : contracts.get(t.subject()).source();
+        }
+        final TableSpec s = specs.get(t.id());
+        return "layer".equals(dag.groupBy()) ? s.layer() : s.domain();
     }
 
     private String common() {
@@ -257,9 +381,15 @@ public final class DagGenerator {
     private String dagFile(final DagsConfig.Dag dag, final List<Task> tasks) {
         final StringBuilder sb = new StringBuilder(HEADER);
         sb.append("\"\"\"").append(dag.id()).append(": ").append(dag.description().replace("\\", "").replace("\"\"\"", "'''")).append("\n\n")
-          .append("One task per table: it builds the table and runs the table's data checks, and fails when an error\n")
-          .append("check fails, so the tables downstream of it wait (the default all_success trigger rule).\n\n")
-          .append("Each task comes from a helper of kamw_common (bronze_task, table_task, command_task) that sets the\n")
+          .append(dag.perTable()
+                  ? "One task per table: it builds the table and runs the table's data checks, and fails when an error\n"
+                    + "check fails, so the tables downstream of it wait (the default all_success trigger rule).\n\n"
+                  : "One task per " + dag.groupBy() + " (group_by in dags.yaml): it builds the " + dag.groupBy() + "'s tables in one\n"
+                    + "spark-submit (kamw pipeline --select), each after what it depends on and followed by its data checks,\n"
+                    + "and fails when a job or an error check fails, once the tables that do not depend on it are built;\n"
+                    + "the tasks downstream wait (the default all_success trigger rule). A retry rebuilds only what did\n"
+                    + "not finish: a table whose inputs have not changed since its build is skipped.\n\n")
+          .append("Each task comes from a helper of kamw_common (bronze_task, table_task, group_task, command_task) that sets the\n")
           .append("spark-submit arguments every task shares.\n\"\"\"\n\n")
           .append("try:\n    from airflow.sdk import DAG  # Airflow 3\nexcept ImportError:\n    from airflow import DAG  # Airflow 2\n\n")
           .append("import kamw_common as kamw\n\n")
@@ -287,6 +417,20 @@ public final class DagGenerator {
                     }
                     sb.append(",\n        doc=").append(py(t.doc())).append(")\n");
                 }
+                case GROUP -> {
+                    final int sel = t.args().indexOf("--select") + 1;
+                    final int exc = t.args().indexOf("--exclude");
+                    final int end = t.args().indexOf("--date");
+                    sb.append("kamw.group_task(dag, ").append(py(t.subject())).append(", ")
+                      .append(pyList(t.args().subList(sel, exc < 0 ? end : exc)));
+                    if (exc >= 0) {
+                        sb.append(", exclude=").append(pyList(t.args().subList(exc + 1, end)));
+                    }
+                    if (t.owner() != null) {
+                        sb.append(", owner=").append(py(t.owner()));
+                    }
+                    sb.append(",\n        doc=").append(py(t.doc())).append(")\n");
+                }
                 case COMMAND -> {
                     sb.append("kamw.command_task(dag, ").append(py(t.subject())).append(", [");
                     for (int i = 0; i < t.args().size(); i++) {
@@ -304,14 +448,20 @@ public final class DagGenerator {
             }
         }
         if (!edges.isEmpty()) {
-            sb.append("\n    # Edges: each table after the tables it depends on (spec inputs and relationship checks).\n");
+            sb.append(dag.perTable() ? "\n    # Edges: each table after the tables it depends on (spec inputs and relationship checks).\n"
+                    : "\n    # Edges: each task after the tasks holding the tables its tables depend on (spec inputs and relationship checks).\n");
             edges.forEach(sb::append);
         }
         final List<String> crossDag = new ArrayList<>();
+        final Set<String> inDag = new java.util.HashSet<>();
+        tasks.forEach(t -> {
+            inDag.addAll(t.members());
+            inDag.add(t.id());
+        });
         for (final Task t : tasks) {
-            specs.find(t.id()).ifPresent(s -> s.dependencies().stream()
-                    .filter(dep -> !dep.equals(s.name()) && specs.find(dep).isPresent() && tasks.stream().noneMatch(x -> x.id().equals(dep)))
-                    .forEach(dep -> crossDag.add(t.id() + " reads " + dep + " (schedule: " + specs.get(dep).schedule() + ")")));
+            t.members().forEach(m -> specs.find(m).ifPresent(s -> s.dependencies().stream()
+                    .filter(dep -> !dep.equals(s.name()) && specs.find(dep).isPresent() && !inDag.contains(dep))
+                    .forEach(dep -> crossDag.add(s.name() + " reads " + dep + " (schedule: " + specs.get(dep).schedule() + ")"))));
         }
         if (!crossDag.isEmpty()) {
             sb.append("\n    # Inputs built by another DAG: read at their latest build, not waited for.\n");
@@ -320,12 +470,12 @@ public final class DagGenerator {
         final Set<String> missing = new LinkedHashSet<>();
         for (final DagsConfig.Command c : dag.commands()) {
             for (final String t : c.after()) {
-                if (tasks.stream().noneMatch(x -> x.id().equals(t))) {
+                if (!inDag.contains(t)) {
                     missing.add(t);
                 }
             }
             for (final String t : c.before()) {
-                if (tasks.stream().noneMatch(x -> x.id().equals(t))) {
+                if (!inDag.contains(t)) {
                     missing.add(t);
                 }
             }
@@ -334,6 +484,11 @@ public final class DagGenerator {
             sb.append("\n# Not in this DAG (no spec with this schedule yet): ").append(String.join(", ", missing)).append("\n");
         }
         return sb.toString();
+    }
+
+    /** A Python list of string literals. */
+    static String pyList(final List<String> items) {
+        return "[" + String.join(", ", items.stream().map(DagGenerator::py).toList()) + "]";
     }
 
     /** A Python string literal. */

@@ -22,10 +22,17 @@ public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark
      * data sets' tables and contracts instead of the product's.
      */
     public record Dag(String id, String description, String schedule, String tables, boolean bronze, List<Command> commands,
-            boolean examples) {
+            boolean examples, String groupBy) {
 
         /** The schedule value of a DAG that only runs when triggered. */
         public static final String MANUAL = "none";
+        /** How a DAG's tables become tasks: one task per table, or one per layer or domain running the group's tables. */
+        public static final List<String> GROUP_BY = List.of("table", "layer", "domain");
+
+        /** True when each table has its own task. */
+        public boolean perTable() {
+            return "table".equals(groupBy);
+        }
 
         /** True when the DAG runs only when triggered. */
         public boolean manual() {
@@ -55,7 +62,12 @@ public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark
                 throw f.error(where, "a DAG id is lower snake case");
             }
             final Map<String, Object> d = f.optionalMapping(e.getValue(), where);
-            f.unknownKeys(where, d.keySet(), Set.of("description", "schedule", "tables", "bronze", "commands", "examples"));
+            f.unknownKeys(where, d.keySet(), Set.of("description", "schedule", "tables", "bronze", "commands", "examples",
+                    "group_by"));
+            final String groupBy = String.valueOf(d.getOrDefault("group_by", "table"));
+            if (!Dag.GROUP_BY.contains(groupBy)) {
+                throw new KamwException(origin + ", " + where + ".group_by: '" + groupBy + "' is not one of " + String.join(", ", Dag.GROUP_BY));
+            }
             final String tables = String.valueOf(d.get("tables"));
             if (!TableSpec.SCHEDULES.contains(tables) && !"none".equals(tables) && !"all".equals(tables)) {
                 throw new KamwException(origin + ", " + where + ".tables: '" + tables + "' is not one of " + TableSpec.SCHEDULES
@@ -78,7 +90,7 @@ public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark
             }
             dags.add(new Dag(e.getKey(), String.valueOf(d.getOrDefault("description", e.getKey())), String.valueOf(d.get("schedule")),
                     tables, Boolean.parseBoolean(String.valueOf(d.getOrDefault("bronze", false))), commands,
-                    Boolean.parseBoolean(String.valueOf(d.getOrDefault("examples", false)))));
+                    Boolean.parseBoolean(String.valueOf(d.getOrDefault("examples", false))), groupBy));
         }
         return new DagsConfig(defaults, spark, dags);
     }

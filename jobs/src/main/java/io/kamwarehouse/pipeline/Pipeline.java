@@ -26,6 +26,8 @@ public final class Pipeline {
     private Consumer<TableRunner.Built> afterEach = b -> { };
     private java.util.function.UnaryOperator<List<TableSpec>> select = all -> all;
     private JobOptions options = JobOptions.INCREMENTAL;
+    private java.util.function.Predicate<String> ingest = bronzeTable -> true;
+    private boolean ingestAny = true;
 
     public Pipeline(final RunContext ctx) {
         this.ctx = ctx;
@@ -49,6 +51,16 @@ public final class Pipeline {
      */
     public Pipeline select(final java.util.function.UnaryOperator<List<TableSpec>> picker) {
         this.select = picker;
+        return this;
+    }
+
+    /**
+     * Ingests only the pending drops of the contracts whose bronze table is in {@code bronzeTables};
+     * with none, the landing area is not scanned at all (a selection of silver and gold tables).
+     */
+    public Pipeline ingestOnly(final java.util.Set<String> bronzeTables) {
+        this.ingest = bronzeTables::contains;
+        this.ingestAny = !bronzeTables.isEmpty();
         return this;
     }
 
@@ -101,11 +113,16 @@ public final class Pipeline {
      */
     public Result run(final Optional<LocalDate> asOf) {
         final long start = System.nanoTime();
-        final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(),
-                ctx.contracts());
-        ctx.progress().say("scanning landing " + ctx.warehouse().config().landingRoot());
-        final Landing.Scan scan = landing.scan(Optional.empty(), asOf.map(Landing.Drops::asOf).orElse(Landing.Drops.ALL));
-        final List<IngestResult> results = new IngestService(ctx).ingest(scan);
+        List<IngestResult> results = List.of();
+        if (ingestAny) {
+            final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(),
+                    ctx.contracts());
+            ctx.progress().say("scanning landing " + ctx.warehouse().config().landingRoot());
+            final Landing.Scan all = landing.scan(Optional.empty(), asOf.map(Landing.Drops::asOf).orElse(Landing.Drops.ALL));
+            final Landing.Scan scan = new Landing.Scan(all.batches().stream().filter(b -> ingest.test(b.contract().bronzeTable())).toList(),
+                    all.unrecognised(), all.warnings());
+            results = new IngestService(ctx).ingest(scan);
+        }
         final Duration ingestTime = Duration.ofNanos(System.nanoTime() - start);
         afterIngest.accept(results);
         final long buildStart = System.nanoTime();

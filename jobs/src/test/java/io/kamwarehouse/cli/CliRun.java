@@ -21,9 +21,14 @@ final class CliRun {
 
     /** {@code kamw --warehouse <warehouse> --schemas <repo>/schemas --master local[2] -q <args>}, sharing the test JVM's Spark. */
     static Result kamw(final Path warehouse, final String... args) {
+        return kamwWith(SharedSpark.schemasDir(), warehouse, args);
+    }
+
+    /** As {@link #kamw}, with the table specs and contracts of {@code schemas}. */
+    static Result kamwWith(final Path schemas, final Path warehouse, final String... args) {
         SharedSpark.spark();
         final List<String> all = new ArrayList<>(List.of("--warehouse", warehouse.toString(), "--schemas",
-                SharedSpark.schemasDir().toString(), "--master", "local[2]", "-q"));
+                schemas.toString(), "--master", "local[2]", "-q"));
         all.addAll(List.of(args));
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();

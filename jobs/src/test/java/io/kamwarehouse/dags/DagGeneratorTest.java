@@ -163,4 +163,85 @@ class DagGeneratorTest {
                 () -> DagsConfig.parse("dags.yaml", "dags: {d: {schedule: '@daily', tables: weekly}}"));
         assertTrue(e.getMessage().contains("all or none"), e.getMessage());
     }
+
+    @Test
+    void aGroupedDagRunsOneTaskPerLayerOrDomainSelectingExactlyItsTablesAfterTheGroupsTheyDependOn() {
+        final String yaml = "dags: {"
+                + "daily: {schedule: '@daily', tables: daily, bronze: true, commands: {close: {args: [bonus, close], after: [fct_bonus]}}}, "
+                + "layered: {schedule: '@daily', tables: daily, bronze: true, group_by: layer, "
+                + "commands: {close: {args: [bonus, close], after: [fct_bonus]}}}, "
+                + "ex: {schedule: none, tables: all, bronze: true, examples: true, group_by: domain}}";
+        final DagGenerator g = generator(yaml);
+        final List<DagsConfig.Dag> dags = DagsConfig.parse("dags.yaml", yaml).dags();
+        final List<DagGenerator.Task> perTable = g.tasks(dags.get(0));
+        final List<DagGenerator.Task> layered = g.tasks(dags.get(1));
+
+        assertEquals(List.of("bronze", "silver", "gold", "close"), layered.stream().map(DagGenerator.Task::id).toList());
+        // Every table of the per-table DAG is in exactly one group.
+        final java.util.Map<String, String> groupOf = new java.util.HashMap<>();
+        for (final DagGenerator.Task t : layered) {
+            for (final String m : t.members()) {
+                assertEquals(null, groupOf.put(m, t.id()), m + " is in two groups");
+            }
+        }
+        final Set<String> tables = perTable.stream().filter(t -> t.kind() != DagGenerator.Kind.COMMAND).map(DagGenerator.Task::id)
+                .collect(Collectors.toSet());
+        assertEquals(tables, groupOf.keySet());
+        assertTrue(groupOf.keySet().stream().filter(t -> t.startsWith("raw_")).allMatch(t -> groupOf.get(t).equals("bronze")));
+        assertEquals("gold", groupOf.get("fct_bonus"));
+        // A group comes after the groups holding what its tables depend on; the command after the group of its table.
+        final java.util.Map<String, DagGenerator.Task> byId = new java.util.HashMap<>();
+        layered.forEach(t -> byId.put(t.id(), t));
+        for (final DagGenerator.Task t : perTable) {
+            if (groupOf.containsKey(t.id())) {
+                for (final String up : t.upstream()) {
+                    final String ug = groupOf.get(up);
+                    assertTrue(ug.equals(groupOf.get(t.id())) || byId.get(groupOf.get(t.id())).upstream().contains(ug),
+                            t.id() + " depends on " + up + ", so " + groupOf.get(t.id()) + " comes after " + ug);
+                }
+            }
+        }
+        assertEquals(Set.of("bronze"), byId.get("silver").upstream());
+        assertEquals(Set.of("gold"), byId.get("close").upstream());
+        // Each group is one kamw pipeline --select of the run date, whose selectors pick exactly its tables.
+        final DagGenerator.Task gold = byId.get("gold");
+        assertEquals(DagGenerator.Kind.GROUP, gold.kind());
+        assertEquals(List.of("pipeline", "--select", "layer:gold,kind:product,schedule:daily", "--date", DagGenerator.RUN_DATE), gold.args());
+        final io.kamwarehouse.pipeline.Selector selector = new io.kamwarehouse.pipeline.Selector(specs(), contracts());
+        for (final DagGenerator.Task t : layered) {
+            if (t.kind() == DagGenerator.Kind.GROUP) {
+                final int end = t.args().indexOf("--date");
+                final int exclude = t.args().indexOf("--exclude");
+                final List<String> select = t.args().subList(2, exclude < 0 ? end : exclude);
+                final List<String> less = exclude < 0 ? List.of() : t.args().subList(exclude + 1, end);
+                assertEquals(new java.util.TreeSet<>(t.members()), new java.util.TreeSet<>(selector.select(select, less)), t.id());
+            }
+        }
+
+        // By domain: one task per example data set, its contracts and tables together.
+        final List<DagGenerator.Task> examples = g.tasks(dags.get(2));
+        assertEquals(Set.of("cdnow", "maven_crm", "prepbench"), ids(examples));
+        final DagGenerator.Task maven = examples.stream().filter(t -> t.id().equals("maven_crm")).findFirst().orElseThrow();
+        assertTrue(maven.members().contains("raw_maven_crm__accounts") && maven.members().contains("fct_maven_crm_deal"),
+                maven.members().toString());
+        assertEquals(List.of("pipeline", "--select", "domain:maven_crm,kind:example", "--date", DagGenerator.RUN_DATE), maven.args());
+
+        final String file = generator(yaml).generate().get("layered.py");
+        assertTrue(file.contains("    gold = kamw.group_task(dag, \"gold\", [\"layer:gold,kind:product,schedule:daily\"],"), file);
+        assertTrue(file.contains("    silver >> gold\n"), file);
+    }
+
+    @Test
+    void aGroupingWhoseTasksWouldWaitForEachOtherIsRefused() {
+        // The command runs after a gold table and before another: with gold as one task, each waits for the other.
+        final String yaml = "dags: {d: {schedule: '@daily', tables: daily, group_by: layer, "
+                + "commands: {close: {args: [bonus, close], after: [fct_bonus], before: [mart_nps]}}}}";
+        final KamwException e = assertThrows(KamwException.class,
+                () -> generator(yaml).tasks(DagsConfig.parse("dags.yaml", yaml).dags().get(0)));
+        assertTrue(e.getMessage().contains("dags.d") && e.getMessage().contains("cycle") && e.getMessage().contains("close"),
+                e.getMessage());
+        final KamwException bad = assertThrows(KamwException.class,
+                () -> DagsConfig.parse("dags.yaml", "dags: {d: {schedule: '@daily', tables: daily, group_by: owner}}"));
+        assertTrue(bad.getMessage().contains("group_by: 'owner' is not one of table, layer, domain"), bad.getMessage());
+    }
 }
