@@ -6,7 +6,8 @@ YAML, and check: the files are what `kamw dags generate` writes now, they compil
 argument is one SparkSubmitOperator accepts, every task runs the application's main class from the
 jar with the shared Spark settings and the right command for the run date (the last full day of
 the run's data interval, rendered with a stand-in for Airflow's macros), every scheduled table
-has exactly one task, the example data sets' tables and contracts run only in their own DAG, edges
+is in exactly one task (its own, or a group task's: `kamw pipeline --select`, whose selectors are
+read a second time here and compared with what the real command's dry run lists), the example data sets' tables and contracts run only in their own DAG, edges
 follow the specs, there is no cycle, and every task's arguments pass the real command line's
 --dry-run. Where Airflow is installed, a DagBag test loads the DAGs for real; elsewhere it is
 skipped.

@@ -20,8 +20,9 @@ import io.kamwarehouse.spec.TableSpecCatalog;
  * {@code kamw_common.py} (what every DAG shares: jar, Spark and Delta settings, warehouse, default
  * arguments, and one helper per task kind) and one file per DAG. Every task is a
  * {@code SparkSubmitOperator} made by a helper ({@code bronze_task}, {@code table_task},
- * {@code command_task}) running the application with {@code run TABLE --date} the last full day
- * of the run's data interval (or a configured command): the task's date is the run's as-of date
+ * {@code group_task}, {@code command_task}) running the application with {@code run TABLE --date}
+ * the last full day of the run's data interval, or with {@code group_by: layer|domain} one
+ * {@code pipeline --select ... --date} per group of tables (or a configured command): the task's date is the run's as-of date
  * (see {@link #RUN_DATE}), so re-running a day with Airflow's {@code clear}, or a backfill,
  * rebuilds with that day's date; the public example data sets' tables and contracts go only to
  * the DAG of {@code examples: true}, the product's only to the others; a table's task
