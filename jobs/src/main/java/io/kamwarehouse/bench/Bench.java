@@ -50,7 +50,13 @@ public final class Bench {
 
     /** What to run. */
     public record Options(double scale, long seed, int threads, Path workDir, boolean duckdb, boolean increment,
-            String schemasDir, Map<String, String> sparkConf, boolean baselinesOnly) {
+            String schemasDir, Map<String, String> sparkConf, boolean baselinesOnly, String dagTasks) {
+
+        /** Without timing a DAG's tasks. */
+        public Options(final double scale, final long seed, final int threads, final Path workDir, final boolean duckdb,
+                final boolean increment, final String schemasDir, final Map<String, String> sparkConf, final boolean baselinesOnly) {
+            this(scale, seed, threads, workDir, duckdb, increment, schemasDir, sparkConf, baselinesOnly, null);
+        }
     }
 
     static final String MARKER = ".kamw-bench";
@@ -74,6 +80,11 @@ public final class Bench {
         this.options = options;
         this.progress = progress;
         this.checkpoint = checkpoint;
+    }
+
+    /** Refuses, before anything runs, a {@code --dag-tasks} DAG that dags/dags.yaml does not define. */
+    public static void checkDag(final String schemasDir, final String dagId) {
+        DagTasks.tasks(schemasDir, dagId);
     }
 
     /** Runs everything and returns the report (also when a step failed: its status says so). */
@@ -114,11 +125,25 @@ public final class Bench {
         checkpoint("the baselines");
 
         if (options.increment()) {
+            final List<io.kamwarehouse.dags.DagGenerator.Task> dagTasks = options.dagTasks() == null ? List.of()
+                    : DagTasks.tasks(options.schemasDir(), options.dagTasks());
+            if (!dagTasks.isEmpty()) {
+                // the warehouse before the day, twice: one for the DAG's tasks, one for a pipeline run the same way
+                progress.say("bench: copying the warehouse for the DAG's tasks and a pipeline in a JVM of its own");
+                deleteTree(work.resolve("dag-tasks"));
+                deleteTree(work.resolve("dag-pipeline"));
+                DagTasks.copy(warehouseDir, work.resolve("dag-tasks"));
+                DagTasks.copy(warehouseDir, work.resolve("dag-pipeline"));
+            }
             measureGenerate("increment", () -> generator.generateIncrement(1));
             progress.say("bench: incremental pipeline (one more day)");
             runPipeline("increment", new RunContext(warehouse, files, contracts, progress));
             checkIncrementalEqualsWhole(warehouse, files, contracts);
             checkpoint("the incremental day");
+            if (!dagTasks.isEmpty()) {
+                timeDagTasks(dagTasks, work, landing, gen.incrementDropDate(1).minusDays(1));
+                checkpoint("the DAG's tasks");
+            }
             // what a re-run costs (an Airflow retry, a second manual run): every step finds nothing to do
             progress.say("bench: the pipeline again, with nothing new");
             runPipeline("again", new RunContext(warehouse, files, contracts, progress));
@@ -150,6 +175,43 @@ public final class Bench {
         if (!differ.isEmpty()) {
             facts.put("incremental_differences", String.join("; ", differ));
         }
+    }
+
+    /**
+     * The day run as Airflow runs it: one {@code kamw pipeline --date D} in a JVM of its own on one
+     * copy of the warehouse before the day, then each of the DAG's tasks in a JVM of its own, one
+     * after the other, on the other copy.
+     */
+    private void timeDagTasks(final List<io.kamwarehouse.dags.DagGenerator.Task> tasks, final Path work, final Path landing,
+            final LocalDate asOf) {
+        final Path logs = work.resolve("dag-logs");
+        progress.say("bench: the day as one pipeline in a JVM of its own");
+        final DagTasks.Timed pipeline = DagTasks.run("pipeline", DagTasks.global(work.resolve("dag-pipeline"), landing,
+                options.schemasDir(), options.threads(), options.sparkConf()), List.of("pipeline", "--date", asOf.toString()),
+                logs.resolve("pipeline.log"));
+        add(new Measure("dag", "cold_pipeline", Measure.WHOLE_STAGE, pipeline.seconds(), -1, -1, -1, -1, exitStatus(pipeline),
+                "kamw pipeline --date " + asOf + " in a JVM of its own (exit " + pipeline.exitCode() + ")"));
+        double sum = 0;
+        final List<String> statuses = new ArrayList<>();
+        int n = 0;
+        for (final io.kamwarehouse.dags.DagGenerator.Task t : tasks) {
+            n++;
+            progress.say("bench: DAG task " + n + "/" + tasks.size() + " " + t.id());
+            final List<String> args = DagTasks.render(t.args(), asOf);
+            final DagTasks.Timed timed = DagTasks.run(t.id(), DagTasks.global(work.resolve("dag-tasks"), landing, options.schemasDir(),
+                    options.threads(), options.sparkConf()), args, logs.resolve(t.id() + ".log"));
+            sum += timed.seconds();
+            statuses.add(exitStatus(timed));
+            add(new Measure("dag", "task", t.id(), timed.seconds(), -1, -1, -1, -1, exitStatus(timed),
+                    String.join(" ", args) + " (exit " + timed.exitCode() + ")"));
+        }
+        facts.put("dag_tasks", options.dagTasks() + ": " + tasks.size() + " tasks");
+        add(new Measure("dag", "tasks", Measure.WHOLE_STAGE, sum, -1, -1, -1, -1, worst(statuses), tasks.size() + " tasks of "
+                + options.dagTasks() + ", each in a JVM of its own, one after the other; logs in " + logs));
+    }
+
+    private static String exitStatus(final DagTasks.Timed t) {
+        return t.exitCode() == 0 ? RunStatus.SUCCEEDED.text() : RunStatus.FAILED.text();
     }
 
     /** What every report states about its run: scale, seed, threads, how peak memory was taken, the work folder. */

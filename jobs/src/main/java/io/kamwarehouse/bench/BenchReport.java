@@ -84,6 +84,10 @@ public final class BenchReport {
         out.add(new Ratio("increment_vs_full", "incremental day / full build", increment / full, 0.05, "target at scale 100"));
         out.add(new Ratio("nothing_new_seconds", "the pipeline run again with nothing new, Spark started, in seconds", again, 10.0,
                 "target: 10 s"));
+        if (stage("dag", "tasks").isPresent()) {
+            out.add(new Ratio("dag_tasks_vs_pipeline", "the DAG's tasks, each a JVM of its own, summed / one kamw pipeline of the same "
+                    + "day in a JVM of its own", seconds("dag", "tasks") / seconds("dag", "cold_pipeline"), 2.0, "target: 2x"));
+        }
         out.add(new Ratio("fresh_run_seconds", "Spark start + full pipeline, in seconds", freshRun,
                 ((Number) facts.get("scale")).doubleValue() <= 1.0 ? 60.0 : null, "target for the demo (scale 1): 60 s"));
         out.add(new Ratio("peak_rss_mib", "the process's peak resident memory over the run, MiB", peak < 0 ? Double.NaN : peak,

@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-increment", description = "Skip the incremental day.")
     boolean noIncrement;
 
+    @Option(names = "--dag-tasks", paramLabel = "DAG", description = "Also time the day as Airflow runs it: each task of "
+            + "this DAG of dags/dags.yaml (e.g. kamw_daily) in a JVM of its own, one after the other, on a copy of the warehouse "
+            + "before the day, against one kamw pipeline of the same day run the same way.")
+    String dagTasks;
+
     @Option(names = "--baselines-only", description = "Only the Spark copy, the DuckDB copy and the roll-up, on the extracts "
             + "an earlier run left in --work (for a scale whose whole run does not fit in one sitting).")
     boolean baselinesOnly;
@@ -74,7 +79,13 @@ final class BenchCommand implements Callable<Integer> {
                     + "(on a cluster, time `spark-submit ... pipeline` instead)");
         }
         final Bench.Options options = new Bench.Options(scale, seed, threads, work, !noDuckdb, !noIncrement,
-                main.config().schemasDir(), main.conf, baselinesOnly);
+                main.config().schemasDir(), main.conf, baselinesOnly, dagTasks);
+        if (dagTasks != null && (noIncrement || baselinesOnly)) {
+            throw new KamwException("--dag-tasks times the incremental day; it does not go with --no-increment or --baselines-only");
+        }
+        if (dagTasks != null) {
+            Bench.checkDag(main.config().schemasDir(), dagTasks);
+        }
         final long start = System.nanoTime();
         final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         final Path dir = out.resolve(stamp + "-scale-" + trim(scale) + (baselinesOnly ? "-baselines" : ""));

@@ -37,6 +37,13 @@ class BenchCommandTest {
         assertTrue(refused("-q", "--warehouse", work, "bench").contains("--warehouse and --landing do not apply"));
         assertTrue(refused("-q", "--master", "spark://h:7077", "bench", "--work", work).contains("--master does not apply"));
         assertTrue(refused("-q", "bench", "--scale", "lots").contains("'lots'"));
+        // The DAG whose tasks are timed must be one of dags/dags.yaml, and the day must be run.
+        final String schemas = io.kamwarehouse.testing.SharedSpark.schemasDir().toString();
+        final String noDag = refused("-q", "--schemas", schemas, "bench", "--dag-tasks", "kamw_weekly", "--work", work);
+        assertTrue(noDag.contains("--dag-tasks kamw_weekly: no such DAG") && noDag.contains("kamw_daily"), noDag);
+        assertTrue(refused("-q", "--schemas", schemas, "bench", "--dag-tasks", "kamw_daily", "--no-increment", "--work", work)
+                .contains("does not go with --no-increment"));
+        assertTrue(refused("-q", "bench", "--dag-tasks", "kamw_daily", "--work", work).contains("give --schemas"));
 
         final Path mine = Files.createDirectories(dir.resolve("mine"));
         Files.writeString(mine.resolve("notes.txt"), "not a benchmark's");
