@@ -239,6 +239,52 @@ public final class Warehouse {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
+    /**
+     * The table's row count as Delta recorded it, without a Spark job: the checksum file Delta
+     * writes beside its newest commit ({@code _delta_log/<version>.crc}) lists the table's files
+     * with their statistics, and the rows are the sum of their {@code numRecords} less the rows
+     * their deletion vectors remove. Empty when there is no such file, it does not list the
+     * files, or a file has no row count: then only a count answers.
+     */
+    public java.util.OptionalLong rowCountFromLog(final String table) {
+        final FileStatus newest = newestCommit(table);
+        if (newest == null) {
+            return java.util.OptionalLong.empty();
+        }
+        final Path crc = new Path(newest.getPath().getParent(), String.format("%020d.crc", commitVersion(newest)));
+        try {
+            final FileSystem fs = crc.getFileSystem(hadoopConf());
+            if (!fs.exists(crc)) {
+                return java.util.OptionalLong.empty();
+            }
+            final com.fasterxml.jackson.databind.JsonNode files;
+            try (java.io.InputStream in = fs.open(crc)) {
+                files = JSON.readTree(in).get("allFiles");
+            }
+            if (files == null || !files.isArray()) {
+                return java.util.OptionalLong.empty();
+            }
+            long rows = 0;
+            for (final com.fasterxml.jackson.databind.JsonNode f : files) {
+                final com.fasterxml.jackson.databind.JsonNode stats = f.get("stats");
+                final com.fasterxml.jackson.databind.JsonNode n = stats == null || stats.isNull() ? null
+                        : JSON.readTree(stats.asText()).get("numRecords");
+                if (n == null || !n.canConvertToLong()) {
+                    return java.util.OptionalLong.empty();
+                }
+                rows += n.asLong();
+                final com.fasterxml.jackson.databind.JsonNode dv = f.get("deletionVector");
+                if (dv != null && !dv.isNull()) {
+                    rows -= dv.path("cardinality").asLong();
+                }
+            }
+            return java.util.OptionalLong.of(rows);
+        } catch (final IOException | RuntimeException e) {
+            // A checksum file this code cannot read is no reason to fail: a count answers instead.
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** Names of all tables present, in layer then name order. */
     public List<String> listTables() {
         final List<String> out = new ArrayList<>();
