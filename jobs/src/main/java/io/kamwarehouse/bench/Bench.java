@@ -132,8 +132,8 @@ public final class Bench {
                 progress.say("bench: copying the warehouse for the DAG's tasks and a pipeline in a JVM of its own");
                 deleteTree(work.resolve("dag-tasks"));
                 deleteTree(work.resolve("dag-pipeline"));
-                DagTasks.copy(warehouseDir, work.resolve("dag-tasks"));
-                DagTasks.copy(warehouseDir, work.resolve("dag-pipeline"));
+                io.kamwarehouse.runtime.Folders.copy(warehouseDir, work.resolve("dag-tasks"));
+                io.kamwarehouse.runtime.Folders.copy(warehouseDir, work.resolve("dag-pipeline"));
             }
             measureGenerate("increment", () -> generator.generateIncrement(1));
             progress.say("bench: incremental pipeline (one more day)");

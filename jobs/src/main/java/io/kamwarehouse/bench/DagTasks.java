@@ -1,6 +1,5 @@
 package io.kamwarehouse.bench;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -11,7 +10,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.SchemaFiles;
@@ -110,26 +108,5 @@ final class DagTasks {
                 "--schemas", Path.of(schemasDir).toAbsolutePath().toString(), "--master", "local[" + threads + "]", "-q"));
         conf.forEach((k, v) -> out.add("--conf=" + k + "=" + v));
         return out;
-    }
-
-    /** Copies a warehouse folder (Delta tables hold relative paths, so a copy is a warehouse of its own). */
-    static void copy(final Path from, final Path to) {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (final Path p : all.toList()) {
-                final Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot copy the warehouse " + from + " to " + to, e);
-        }
-    }
-
-    /** The class path the tasks run with, for the report. */
-    static String classPathNote() {
-        return System.getProperty("java.class.path").split(File.pathSeparator).length + " class path entries of the bench's JVM";
     }
 }

@@ -134,7 +134,7 @@ class IncrementalEqualsFullTest {
         assertTrue(backfilled.job().rowsWritten() > 0, backfilled.message());
 
         // a warehouse that loads every drop at once
-        copy(a.resolve("landing"), b.resolve("landing"));
+        io.kamwarehouse.runtime.Folders.copy(a.resolve("landing"), b.resolve("landing"));
         final RunContext whole = SharedSpark.context(b);
         final Pipeline.Result full = run(whole, lateDrop.minusDays(1), upstream);
         assertTrue(full.ok(), "the whole build failed: " + problems(full));
@@ -250,18 +250,5 @@ class IncrementalEqualsFullTest {
         final Path finance = Files.createDirectories(landing.resolve("finance").resolve(drop.toString()));
         Files.write(finance.resolve("invoices_corrected.csv"), List.of(invoices.get(0), corrected), StandardCharsets.UTF_8);
         return corrected.split(",", -1)[icols.indexOf("invoice_id")];
-    }
-
-    private static void copy(final Path from, final Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (final Path p : all.toList()) {
-                final Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
