@@ -50,12 +50,13 @@ public final class Bench {
 
     /** What to run. */
     public record Options(double scale, long seed, int threads, Path workDir, boolean duckdb, boolean increment,
-            String schemasDir, Map<String, String> sparkConf, boolean baselinesOnly, String dagTasks) {
+            String schemasDir, Map<String, String> sparkConf, boolean baselinesOnly, String dagId,
+            List<io.kamwarehouse.dags.DagGenerator.Task> dagTasks) {
 
         /** Without timing a DAG's tasks. */
         public Options(final double scale, final long seed, final int threads, final Path workDir, final boolean duckdb,
                 final boolean increment, final String schemasDir, final Map<String, String> sparkConf, final boolean baselinesOnly) {
-            this(scale, seed, threads, workDir, duckdb, increment, schemasDir, sparkConf, baselinesOnly, null);
+            this(scale, seed, threads, workDir, duckdb, increment, schemasDir, sparkConf, baselinesOnly, null, List.of());
         }
     }
 
@@ -80,11 +81,6 @@ public final class Bench {
         this.options = options;
         this.progress = progress;
         this.checkpoint = checkpoint;
-    }
-
-    /** Refuses, before anything runs, a {@code --dag-tasks} DAG that dags/dags.yaml does not define. */
-    public static void checkDag(final String schemasDir, final String dagId) {
-        DagTasks.tasks(schemasDir, dagId);
     }
 
     /** Runs everything and returns the report (also when a step failed: its status says so). */
@@ -125,8 +121,7 @@ public final class Bench {
         checkpoint("the baselines");
 
         if (options.increment()) {
-            final List<io.kamwarehouse.dags.DagGenerator.Task> dagTasks = options.dagTasks() == null ? List.of()
-                    : DagTasks.tasks(options.schemasDir(), options.dagTasks());
+            final List<io.kamwarehouse.dags.DagGenerator.Task> dagTasks = options.dagTasks();
             if (!dagTasks.isEmpty()) {
                 // the warehouse before the day, twice: one for the DAG's tasks, one for a pipeline run the same way
                 progress.say("bench: copying the warehouse for the DAG's tasks and a pipeline in a JVM of its own");
@@ -205,9 +200,9 @@ public final class Bench {
             add(new Measure("dag", "task", t.id(), timed.seconds(), -1, -1, -1, -1, exitStatus(timed),
                     String.join(" ", args) + " (exit " + timed.exitCode() + ")"));
         }
-        facts.put("dag_tasks", options.dagTasks() + ": " + tasks.size() + " tasks");
+        facts.put("dag_tasks", options.dagId() + ": " + tasks.size() + " tasks");
         add(new Measure("dag", "tasks", Measure.WHOLE_STAGE, sum, -1, -1, -1, -1, worst(statuses), tasks.size() + " tasks of "
-                + options.dagTasks() + ", each in a JVM of its own, one after the other; logs in " + logs));
+                + options.dagId() + ", each in a JVM of its own, one after the other; logs in " + logs));
     }
 
     private static String exitStatus(final DagTasks.Timed t) {

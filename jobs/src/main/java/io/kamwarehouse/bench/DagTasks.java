@@ -3,7 +3,6 @@ package io.kamwarehouse.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -12,11 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kamwarehouse.KamwException;
-import io.kamwarehouse.SchemaFiles;
-import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.dags.DagGenerator;
-import io.kamwarehouse.dags.DagsConfig;
-import io.kamwarehouse.spec.TableSpecCatalog;
 
 /**
  * What a day costs run as Airflow runs it: each task of a generated DAG is one cold
@@ -32,36 +27,6 @@ final class DagTasks {
     }
 
     private DagTasks() {
-    }
-
-    /** {@code dags/dags.yaml} beside the schemas folder. */
-    static Path dagsFile(final String schemasDir) {
-        if (schemasDir == null) {
-            throw new KamwException("--dag-tasks reads dags/dags.yaml beside the project's schemas folder: give --schemas "
-                    + "<project>/schemas (or KAMW_SCHEMAS); the schemas inside the application have no DAGs beside them");
-        }
-        return Path.of(schemasDir).toAbsolutePath().normalize().getParent().resolve("dags").resolve("dags.yaml");
-    }
-
-    /** The DAG's tasks (table and group tasks; commands that are not a build are left out), their dates set to {@code asOf}. */
-    static List<DagGenerator.Task> tasks(final String schemasDir, final String dagId) {
-        final Path file = dagsFile(schemasDir);
-        if (!Files.isRegularFile(file)) {
-            throw new KamwException("--dag-tasks needs " + file + " (the DAG definitions beside the schemas folder)");
-        }
-        final DagsConfig config;
-        try {
-            config = DagsConfig.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        final DagsConfig.Dag dag = config.dags().stream().filter(d -> d.id().equals(dagId)).findFirst()
-                .orElseThrow(() -> new KamwException("--dag-tasks " + dagId + ": no such DAG in " + file + "; its DAGs: "
-                        + String.join(", ", config.dags().stream().map(DagsConfig.Dag::id).toList())));
-        final SchemaFiles files = SchemaFiles.load(schemasDir);
-        final ContractCatalog contracts = ContractCatalog.load(files);
-        return new DagGenerator(TableSpecCatalog.load(files, contracts), contracts, config).tasks(dag).stream()
-                .filter(t -> t.kind() != DagGenerator.Kind.COMMAND).toList();
     }
 
     /** The task's arguments with the run date rendered as {@code asOf}. */
@@ -105,7 +70,11 @@ final class DagTasks {
     static List<String> global(final Path warehouse, final Path landing, final String schemasDir, final int threads,
             final Map<String, String> conf) {
         final List<String> out = new ArrayList<>(List.of("--warehouse", warehouse.toString(), "--landing", landing.toString(),
-                "--schemas", Path.of(schemasDir).toAbsolutePath().toString(), "--master", "local[" + threads + "]", "-q"));
+                "--master", "local[" + threads + "]", "-q"));
+        if (schemasDir != null) {
+            // without it, the task reads the schemas inside the application, as the bench does
+            out.addAll(List.of("--schemas", Path.of(schemasDir).toAbsolutePath().toString()));
+        }
         conf.forEach((k, v) -> out.add("--conf=" + k + "=" + v));
         return out;
     }

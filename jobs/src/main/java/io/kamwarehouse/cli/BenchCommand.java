@@ -3,6 +3,7 @@ package io.kamwarehouse.cli;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -10,6 +11,10 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.bench.Bench;
 import io.kamwarehouse.bench.BenchReport;
 import io.kamwarehouse.bench.Measure;
+import io.kamwarehouse.SchemaFiles;
+import io.kamwarehouse.dags.DagGenerator;
+import io.kamwarehouse.dags.DagsConfig;
+import io.kamwarehouse.spec.TableSpecCatalog;
 import io.kamwarehouse.generate.GeneratorOptions;
 import io.kamwarehouse.metadata.RunStatus;
 import picocli.CommandLine.Command;
@@ -57,6 +62,9 @@ final class BenchCommand implements Callable<Integer> {
             + "before the day, against one kamw pipeline of the same day run the same way.")
     String dagTasks;
 
+    @Option(names = "--dags", paramLabel = "DIR", description = "The DAG folder of --dag-tasks (default: $KAMW_DAGS, else ./dags).")
+    String dagsDir;
+
     @Option(names = "--baselines-only", description = "Only the Spark copy, the DuckDB copy and the roll-up, on the extracts "
             + "an earlier run left in --work (for a scale whose whole run does not fit in one sitting).")
     boolean baselinesOnly;
@@ -78,14 +86,11 @@ final class BenchCommand implements Callable<Integer> {
             throw new KamwException("kamw bench runs Spark in this process as local[--threads]; --master does not apply "
                     + "(on a cluster, time `spark-submit ... pipeline` instead)");
         }
-        final Bench.Options options = new Bench.Options(scale, seed, threads, work, !noDuckdb, !noIncrement,
-                main.config().schemasDir(), main.conf, baselinesOnly, dagTasks);
         if (dagTasks != null && (noIncrement || baselinesOnly)) {
             throw new KamwException("--dag-tasks times the incremental day; it does not go with --no-increment or --baselines-only");
         }
-        if (dagTasks != null) {
-            Bench.checkDag(main.config().schemasDir(), dagTasks);
-        }
+        final Bench.Options options = new Bench.Options(scale, seed, threads, work, !noDuckdb, !noIncrement,
+                main.config().schemasDir(), main.conf, baselinesOnly, dagTasks, dagTasks == null ? List.of() : dagTasks(dagTasks));
         final long start = System.nanoTime();
         final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         final Path dir = out.resolve(stamp + "-scale-" + trim(scale) + (baselinesOnly ? "-baselines" : ""));
@@ -106,6 +111,23 @@ final class BenchCommand implements Callable<Integer> {
             return KamwException.EXIT_FAILED;
         }
         return 0;
+    }
+
+    /**
+     * The table and group tasks of a DAG of the DAG folder (--dags, else {@code kamw dags}'s:
+     * $KAMW_DAGS, else ./dags), as its generated file runs them; refused before anything runs when there is no such DAG.
+     */
+    private List<DagGenerator.Task> dagTasks(final String dagId) {
+        final DagsConfig config = DagsConfig.load(DagsCommand.dir(dagsDir));
+        final DagsConfig.Dag dag;
+        try {
+            dag = config.dag(dagId);
+        } catch (final KamwException e) {
+            throw new KamwException("--dag-tasks " + dagId + ": " + e.getMessage());
+        }
+        final TableSpecCatalog specs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), main.contracts());
+        return new DagGenerator(specs, main.contracts(), config).tasks(dag).stream()
+                .filter(t -> t.kind() != DagGenerator.Kind.COMMAND).toList();
     }
 
     private static void stamp(final BenchReport report, final long start) {

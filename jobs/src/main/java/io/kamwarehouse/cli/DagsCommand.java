@@ -49,16 +49,7 @@ final class DagsCommand implements Runnable {
     }
 
     Map<String, String> generate(final Path dir) {
-        final Path yaml = dir.resolve("dags.yaml");
-        if (!Files.isRegularFile(yaml)) {
-            throw new KamwException(yaml + " is missing: the DAG folder needs its dags.yaml (pass --dir or set " + ENV_DAGS + ")");
-        }
-        final DagsConfig config;
-        try {
-            config = DagsConfig.parse(yaml.toString(), Files.readString(yaml, StandardCharsets.UTF_8));
-        } catch (final IOException e) {
-            throw new KamwException("cannot read " + yaml + ": " + e.getMessage());
-        }
+        final DagsConfig config = DagsConfig.load(dir);
         final TableSpecCatalog specs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), main.contracts());
         return new DagGenerator(specs, main.contracts(), config).generate();
     }

@@ -44,6 +44,29 @@ public record DagsConfig(Map<String, Object> defaults, Map<String, String> spark
     public record Command(String taskId, List<String> args, List<String> after, List<String> before) {
     }
 
+    /**
+     * Reads {@code dags.yaml} from the DAG folder {@code dir}; a missing or unreadable file is
+     * refused with what to do.
+     */
+    public static DagsConfig load(final java.nio.file.Path dir) {
+        final java.nio.file.Path yaml = dir.resolve("dags.yaml");
+        if (!java.nio.file.Files.isRegularFile(yaml)) {
+            throw new KamwException(yaml + " is missing: the DAG folder needs its dags.yaml (pass --dir or set KAMW_DAGS)");
+        }
+        try {
+            return parse(yaml.toString(), java.nio.file.Files.readString(yaml, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (final java.io.IOException e) {
+            throw new KamwException("cannot read " + yaml + ": " + e.getMessage());
+        }
+    }
+
+    /** The DAG of this id; refused with the ids there are. */
+    public Dag dag(final String id) {
+        return dags.stream().filter(d -> d.id().equals(id)).findFirst()
+                .orElseThrow(() -> new KamwException("no such DAG " + id + " in dags.yaml; its DAGs: "
+                        + String.join(", ", dags.stream().map(Dag::id).toList())));
+    }
+
     /** Parses the file strictly; errors name the file and the field. */
     public static DagsConfig parse(final String origin, final String yaml) {
         final YamlFields<KamwException> f = new YamlFields<>(origin, KamwException::new);

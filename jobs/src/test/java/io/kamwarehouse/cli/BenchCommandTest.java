@@ -39,11 +39,14 @@ class BenchCommandTest {
         assertTrue(refused("-q", "bench", "--scale", "lots").contains("'lots'"));
         // The DAG whose tasks are timed must be one of dags/dags.yaml, and the day must be run.
         final String schemas = io.kamwarehouse.testing.SharedSpark.schemasDir().toString();
-        final String noDag = refused("-q", "--schemas", schemas, "bench", "--dag-tasks", "kamw_weekly", "--work", work);
+        final String dags = io.kamwarehouse.testing.SharedSpark.schemasDir().getParent().resolve("dags").toString();
+        final String noDag = refused("-q", "--schemas", schemas, "bench", "--dag-tasks", "kamw_weekly", "--dags", dags, "--work", work);
         assertTrue(noDag.contains("--dag-tasks kamw_weekly: no such DAG") && noDag.contains("kamw_daily"), noDag);
-        assertTrue(refused("-q", "--schemas", schemas, "bench", "--dag-tasks", "kamw_daily", "--no-increment", "--work", work)
-                .contains("does not go with --no-increment"));
-        assertTrue(refused("-q", "bench", "--dag-tasks", "kamw_daily", "--work", work).contains("give --schemas"));
+        assertTrue(refused("-q", "--schemas", schemas, "bench", "--dag-tasks", "kamw_daily", "--dags", dags, "--no-increment",
+                "--work", work).contains("does not go with --no-increment"));
+        // A DAG folder without dags.yaml is refused before anything runs.
+        assertTrue(refused("-q", "bench", "--dag-tasks", "kamw_daily", "--dags", dir.toString(), "--work", work)
+                .contains("dags.yaml is missing"));
 
         final Path mine = Files.createDirectories(dir.resolve("mine"));
         Files.writeString(mine.resolve("notes.txt"), "not a benchmark's");
