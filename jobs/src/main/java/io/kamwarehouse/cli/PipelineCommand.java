@@ -58,6 +58,11 @@ final class PipelineCommand implements Callable<Integer> {
             main.asOfDate(date);
         }
         final ContractCatalog contracts = main.contracts();
+        final boolean selecting = !select.isEmpty() || !exclude.isEmpty();
+        if (!selecting && !dryRun) {
+            // everything: the pipeline loads the specs itself
+            return run(null, null);
+        }
         final TableSpecCatalog allSpecs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), contracts);
         final Selector selector = new Selector(allSpecs, contracts);
         final Set<String> picked = selector.select(select, exclude);
@@ -74,9 +79,14 @@ final class PipelineCommand implements Callable<Integer> {
                     .forEach(s -> System.out.println("build " + s.name() + " (" + s.job() + ") from " + String.join(", ", s.inputs())));
             return 0;
         }
+        return run(picked, bronze);
+    }
+
+    /** Runs the pipeline: the {@code picked} tables, loading the drops of the {@code bronze} ones; every table when null. */
+    private int run(final Set<String> picked, final Set<String> bronze) {
         final RunContext ctx = main.context();
         final Pipeline pipeline = new Pipeline(ctx);
-        if (!select.isEmpty() || !exclude.isEmpty()) {
+        if (picked != null) {
             pipeline.ingestOnly(bronze).select(all -> all.stream().filter(s -> picked.contains(s.name())).toList());
         }
         final Pipeline.Result result = pipeline.run(Optional.ofNullable(date));

@@ -26,8 +26,8 @@ public final class Pipeline {
     private Consumer<TableRunner.Built> afterEach = b -> { };
     private java.util.function.UnaryOperator<List<TableSpec>> select = all -> all;
     private JobOptions options = JobOptions.INCREMENTAL;
-    private java.util.function.Predicate<String> ingest = bronzeTable -> true;
-    private boolean ingestAny = true;
+    /** The bronze tables whose drops are loaded; null for every contract's. */
+    private java.util.Set<String> ingestOnly;
 
     public Pipeline(final RunContext ctx) {
         this.ctx = ctx;
@@ -59,8 +59,7 @@ public final class Pipeline {
      * with none, the landing area is not scanned at all (a selection of silver and gold tables).
      */
     public Pipeline ingestOnly(final java.util.Set<String> bronzeTables) {
-        this.ingest = bronzeTables::contains;
-        this.ingestAny = !bronzeTables.isEmpty();
+        this.ingestOnly = java.util.Set.copyOf(bronzeTables);
         return this;
     }
 
@@ -114,12 +113,12 @@ public final class Pipeline {
     public Result run(final Optional<LocalDate> asOf) {
         final long start = System.nanoTime();
         List<IngestResult> results = List.of();
-        if (ingestAny) {
+        if (ingestOnly == null || !ingestOnly.isEmpty()) {
             final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(),
                     ctx.contracts());
             ctx.progress().say("scanning landing " + ctx.warehouse().config().landingRoot());
             final Landing.Scan all = landing.scan(Optional.empty(), asOf.map(Landing.Drops::asOf).orElse(Landing.Drops.ALL));
-            final Landing.Scan scan = new Landing.Scan(all.batches().stream().filter(b -> ingest.test(b.contract().bronzeTable())).toList(),
+            final Landing.Scan scan = new Landing.Scan(all.batches().stream().filter(b -> ingestOnly == null || ingestOnly.contains(b.contract().bronzeTable())).toList(),
                     all.unrecognised(), all.warnings());
             results = new IngestService(ctx).ingest(scan);
         }
