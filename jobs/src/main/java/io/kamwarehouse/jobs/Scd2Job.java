@@ -78,14 +78,14 @@ public final class Scd2Job implements TableJob {
         final List<String> out = outputColumns(p, source);
         if (!exists || options.rebuild() || p.history() == Scd2Params.History.SOURCE) {
             final Dataset<Row> versions = versions(p, collapse(p, source, null), now).select(cols(out));
-            q.withFingerprint(spark, () -> versions.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+            q.withFingerprint(spark, () -> ctx.observeWrite(versions).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                     .save(wh.tablePath(spec.name())));
-            verify(wh, spec, p);
+            final long current = verify(wh, spec, p);
             final long rows = QueryInputs.lastOutputRows(wh, spec.name());
             return new JobResult(spec.name(), RunStatus.SUCCEEDED, read, rows, wh.version(spec.name()), q.inputs.versions(),
                     String.format("%s: %,d versions of %,d keys", !exists ? "first build" : options.rebuild() ? "rebuilt"
                             : "recomputed from the source's whole history", rows,
-                            wh.read(spec.name()).where(col(Scd2Params.IS_CURRENT)).count()));
+                            current));
         }
 
         final Dataset<Row> current = wh.read(spec.name()).where(col(Scd2Params.IS_CURRENT));
@@ -349,22 +349,29 @@ public final class Scd2Job implements TableJob {
         return rows.select(c.toArray(Column[]::new));
     }
 
-    /** Every key has exactly one current row, and each version ends where the next begins. */
-    private static void verify(final Warehouse wh, final TableSpec spec, final Scd2Params p) {
+    /**
+     * Every key has exactly one current row, and each version ends where the next begins: one
+     * query over the table. Returns the number of current rows.
+     */
+    private static long verify(final Warehouse wh, final TableSpec spec, final Scd2Params p) {
         final Dataset<Row> t = wh.read(spec.name());
-        final WindowSpec w = Window.partitionBy(cols(p.businessKey())).orderBy(col(Scd2Params.VALID_FROM));
+        final WindowSpec key = Window.partitionBy(cols(p.businessKey()));
+        final WindowSpec w = key.orderBy(col(Scd2Params.VALID_FROM));
+        // the last version of a key (no next one) stands for the key
         final Row r = t.withColumn("_next", lead(col(Scd2Params.VALID_FROM), 1).over(w))
+                .withColumn("_current", org.apache.spark.sql.functions.sum(col(Scd2Params.IS_CURRENT).cast("int")).over(key))
                 .selectExpr("count_if(_next IS NOT NULL AND (valid_to IS NULL OR valid_to <> _next)) AS broken_chain",
-                        "count_if(_next IS NULL AND valid_to IS NOT NULL) AS last_closed")
+                        "count_if(_next IS NULL AND valid_to IS NOT NULL) AS last_closed",
+                        "count_if(_next IS NULL AND _current <> 1) AS without_one_current",
+                        "count_if(" + Scd2Params.IS_CURRENT + ") AS current_rows")
                 .first();
-        final long keysWithoutOneCurrent = t.groupBy(cols(p.businessKey()))
-                .agg(org.apache.spark.sql.functions.sum(col(Scd2Params.IS_CURRENT).cast("int")).as("n"))
-                .where(col("n").notEqual(1)).count();
+        final long keysWithoutOneCurrent = r.getLong(2);
         if (r.getLong(0) + r.getLong(1) + keysWithoutOneCurrent > 0) {
             throw new KamwException(spec.name() + " breaks SCD2 validity after the write (version " + wh.version(spec.name())
                     + "): " + keysWithoutOneCurrent + " key(s) without exactly one current row, " + r.getLong(0)
                     + " version(s) not ending where the next begins, " + r.getLong(1) + " last version(s) closed");
         }
+        return r.getLong(3);
     }
 
     private static Column[] cols(final List<String> names) {
