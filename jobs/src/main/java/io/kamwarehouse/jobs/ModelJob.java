@@ -89,7 +89,7 @@ public final class ModelJob implements TableJob {
                 labels.add(r.getString(values.length));
             }
             final RetentionModels.Output out = RetentionModels.project(spec, params, settings, schema, rows, labels);
-            q.withFingerprint(spark, () -> spark.createDataFrame(out.rows(), out.schema()).coalesce(1).write().format("delta")
+            q.withFingerprint(spark, () -> ctx.observeWrite(spark.createDataFrame(out.rows(), out.schema()).coalesce(1)).write().format("delta")
                     .mode("overwrite").option("overwriteSchema", "true").save(wh.tablePath(spec.name())));
             read = rows.size();
             summary = out.summary();
@@ -104,12 +104,12 @@ public final class ModelJob implements TableJob {
                         "no change of its inputs reaches a period (" + decision.why() + ")");
             }
             if (decision != null && !decision.full()) {
-                return byPeriod(wh, spec, params, settings, q, source, decision);
+                return byPeriod(ctx, spec, params, settings, q, source, decision);
             }
             final Dataset<Row> cached = source.persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 final CustomerValueModels.Predicted out = CustomerValueModels.predict(spark, spec, params, settings, cached);
-                q.withFingerprint(spark, () -> out.rows().write().format("delta").mode("overwrite")
+                q.withFingerprint(spark, () -> ctx.observeWrite(out.rows()).write().format("delta").mode("overwrite")
                         .option("overwriteSchema", "true").save(wh.tablePath(spec.name())));
                 read = out.read();
                 summary = out.summary() + (decision == null ? "" : " (whole table: " + decision.why() + ")");
@@ -126,8 +126,9 @@ public final class ModelJob implements TableJob {
      * Refits the as-of periods {@code decision} names and replaces exactly those in one commit; with
      * {@link SqlJob#VERIFY_CONF} on, then compares the table with the whole table fitted anew.
      */
-    private static JobResult byPeriod(final Warehouse wh, final TableSpec spec, final ModelParams params,
+    private static JobResult byPeriod(final RunContext ctx, final TableSpec spec, final ModelParams params,
             final Map<String, Double> settings, final QueryInputs q, final Dataset<Row> source, final PeriodPlan.Decision decision) {
+        final Warehouse wh = ctx.warehouse();
         final SparkSession spark = wh.spark();
         final Period period = spec.period();
         final String predicate = decision.predicate(period.column(), period.grain());
@@ -136,7 +137,7 @@ public final class ModelJob implements TableJob {
         final org.apache.spark.sql.Observation written = new org.apache.spark.sql.Observation("rows_written");
         try {
             out = CustomerValueModels.predict(spark, spec, params, settings, cached);
-            final Dataset<Row> rows = out.rows().observe(written, org.apache.spark.sql.functions.count(lit(1)).as("n"));
+            final Dataset<Row> rows = ctx.observeWrite(out.rows()).observe(written, org.apache.spark.sql.functions.count(lit(1)).as("n"));
             q.withFingerprint(spark, () -> rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
                     .option("partitionOverwriteMode", "static").save(wh.tablePath(spec.name())));
         } finally {
@@ -148,7 +149,7 @@ public final class ModelJob implements TableJob {
         final String mismatch = all == null ? null : SqlJob.differences(wh.read(spec.name()), all, period);
         if (mismatch != null) {
             // the table is put right with the whole table just fitted, and the build still fails: the declaration needs fixing
-            q.withFingerprint(spark, () -> all.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+            q.withFingerprint(spark, () -> ctx.observeWrite(all).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                     .save(wh.tablePath(spec.name())));
             return new JobResult(spec.name(), RunRecord.FAILED, out.read(), QueryInputs.lastOutputRows(wh, spec.name()),
                     wh.version(spec.name()), q.inputs.versions(), recomputed + " but the table then differed from a whole rebuild in "

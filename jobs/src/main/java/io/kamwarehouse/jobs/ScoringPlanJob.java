@@ -49,7 +49,7 @@ public final class ScoringPlanJob implements TableJob {
             rows.add(RowFactory.create(r));
         }
         final Dataset<Row> out = spark.createDataFrame(rows, table.schema()).coalesce(1);
-        q.withFingerprint(spark, () -> out.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        q.withFingerprint(spark, () -> ctx.observeWrite(out).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                 .save(wh.tablePath(spec.name())));
         return new JobResult(spec.name(), RunStatus.SUCCEEDED, plans.all().size(), rows.size(), wh.version(spec.name()), Map.of(),
                 String.format("wrote %,d rows from %s", rows.size(), read));

@@ -73,7 +73,7 @@ public final class SqlJob implements TableJob {
         final PeriodPlan.Decision decision = period == null ? null : PeriodPlan.plan(wh, spec, q, query, options);
         timer.lap("periods reached");
         if (decision == null || decision.full()) {
-            return full(wh, spec, params, q, query, decision == null ? null : decision.why());
+            return full(wh, spec, params, q, ctx.observeWrite(query), decision == null ? null : decision.why());
         }
         if (decision.nothing()) {
             // no write, so no new version for the tables downstream; the next build reads the changes from the same versions
@@ -84,7 +84,7 @@ public final class SqlJob implements TableJob {
         final String path = wh.tablePath(spec.name());
         // the rows written are counted as they are written (Delta's metric of a replaceWhere counts the rows it copied too)
         final org.apache.spark.sql.Observation written = new org.apache.spark.sql.Observation("rows_written");
-        final Dataset<Row> out = (q.usesPeriodsFrom() ? q.query(spark, decision.first()) : query).where(predicate)
+        final Dataset<Row> out = ctx.observeWrite((q.usesPeriodsFrom() ? q.query(spark, decision.first()) : query).where(predicate))
                 .observe(written, count(lit(1)).as("n"));
         q.withFingerprint(spark, () -> out.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
                 .option("partitionOverwriteMode", "static").save(path));
@@ -94,7 +94,7 @@ public final class SqlJob implements TableJob {
         final String mismatch = verify(wh, spec, q, period);
         if (mismatch != null) {
             // the table is put right (rebuilt whole) and the build still fails: the declaration needs fixing
-            final JobResult repaired = full(wh, spec, params, q, q.query(spark), "repair");
+            final JobResult repaired = full(wh, spec, params, q, ctx.observeWrite(q.query(spark)), "repair");
             return new JobResult(spec.name(), RunStatus.FAILED, repaired.rowsRead(), repaired.rowsWritten(), repaired.outputVersion(),
                     q.inputs.versions(), "recomputed " + decision.periodsText() + " (" + decision.why() + ") but the table then "
                             + "differed from a whole rebuild in " + mismatch + ": a declared period.reach is too narrow; "

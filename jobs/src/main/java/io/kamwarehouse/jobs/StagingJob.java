@@ -227,7 +227,7 @@ public final class StagingJob implements TableJob {
         final List<String> stats = new ArrayList<>(spec.keys());
         stats.addAll(List.of("_batch_id", "_drop_date", StagingParams.UPDATED_AT));
         wh.writeWithStatsOn(path, stats,
-                create -> out.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path));
+                create -> ctx.observeWrite(out).write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path));
         timer.lap("rebuild write");
         final long version = wh.version(spec.name());
         final long written = outputRows(wh, spec.name());

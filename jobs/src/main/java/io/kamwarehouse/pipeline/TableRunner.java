@@ -208,8 +208,10 @@ public final class TableRunner {
     private static Built buildOne(final RunContext ctx, final TableSpec spec, final JobOptions options) {
         final JobResult result;
         final long jobStart = System.nanoTime();
+        // the row checks are counted while the job writes the table; the checks after it do the rest
+        final DataChecks.Observer observer = DataChecks.observer(ctx.warehouse(), spec);
         try {
-            result = TableJobs.run(ctx, spec, options);
+            result = TableJobs.run(ctx.withWriteObserver(observer), spec, options);
         } catch (final Exception e) {
             // Spark's AnalysisException is checked in Java's eyes (thrown from Scala undeclared): a query that
             // does not analyse fails its step like any other error, recorded, and the run goes on.
@@ -224,7 +226,7 @@ public final class TableRunner {
         final StepTimer checkTimer = new StepTimer();
         final List<CheckResult> checks;
         try {
-            checks = DataChecks.run(ctx.warehouse(), spec, result.checkScope());
+            checks = DataChecks.run(ctx.warehouse(), spec, result.checkScope(), observer);
         } catch (final Exception e) {
             return new Built(spec.name(), result, List.of(), RunStatus.FAILED, "data checks could not run: " + IngestService.rootMessage(e))
                     .timed(jobTime, Duration.ofNanos(System.nanoTime() - checkStart));

@@ -17,21 +17,23 @@ public final class RunContext {
     private final RunLog runLog;
     private final Progress progress;
     private final String pipelineRunId;
+    private final WriteObserver writeObserver;
 
     public RunContext(final Warehouse warehouse, final SchemaFiles schemas, final ContractCatalog contracts,
             final Progress progress) {
         this(warehouse, schemas, contracts, new RunLog(warehouse.spark(), warehouse.tablePath(RunLog.TABLE)), progress,
-                newRunId());
+                newRunId(), null);
     }
 
     private RunContext(final Warehouse warehouse, final SchemaFiles schemas, final ContractCatalog contracts,
-            final RunLog runLog, final Progress progress, final String pipelineRunId) {
+            final RunLog runLog, final Progress progress, final String pipelineRunId, final WriteObserver writeObserver) {
         this.warehouse = warehouse;
         this.schemas = schemas;
         this.contracts = contracts;
         this.runLog = runLog;
         this.progress = progress;
         this.pipelineRunId = pipelineRunId;
+        this.writeObserver = writeObserver;
     }
 
     /**
@@ -43,7 +45,22 @@ public final class RunContext {
      */
     public RunContext onOwnSession() {
         return new RunContext(new Warehouse(SparkSessions.childOf(warehouse.spark()), warehouse.config()), schemas,
-                contracts, runLog, progress, pipelineRunId);
+                contracts, runLog, progress, pipelineRunId, null);
+    }
+
+    /** The same run, for one table build whose written rows {@code observer} watches (see {@link #observeWrite}). */
+    public RunContext withWriteObserver(final WriteObserver observer) {
+        return new RunContext(warehouse, schemas, contracts, runLog, progress, pipelineRunId, observer);
+    }
+
+    /**
+     * The frame a table job writes, observed by this build's {@link WriteObserver} if it has one.
+     * A job calls it only on a frame that is the whole table it writes, or exactly the rows its
+     * check scope selects.
+     */
+    public org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> observeWrite(
+            final org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows) {
+        return writeObserver == null ? rows : writeObserver.observe(rows);
     }
 
     /** A run id that sorts by time: {@code 20261122T160501-1a2b3c4d}. */

@@ -28,10 +28,13 @@ import org.apache.spark.sql.types.DataTypes;
 import io.kamwarehouse.runtime.Warehouse;
 
 /**
- * Runs a spec's data checks on a table. The row checks (not_null, accepted_values, relationship,
- * expression) are counted together in one aggregation, relationships through a left join with the
- * target's distinct keys; each unique check is one grouped aggregation. The same aggregations
- * pick the smallest and largest failing key as samples, so a check costs no further Spark job.
+ * Runs a spec's data checks on a table. The row checks (not_null, accepted_values, expression,
+ * and relationships whose target keys are few enough to collect) are counted together in one
+ * aggregation: during the build's own write when the job hands its frame to an {@link Observer},
+ * otherwise in a query after it. Unique checks and relationships to larger targets find their
+ * failing rows by grouping and joining: all of them in one more query over the union of those
+ * rows. The same aggregations pick the smallest and largest failing key as samples, so a table's
+ * checks cost at most two queries after its write, and often one or none.
  */
 public final class DataChecks {
 
@@ -61,6 +64,21 @@ public final class DataChecks {
 
     private static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec, final Dataset<Row> table,
             final String scope) {
+        return run(warehouse, spec, table, scope, null);
+    }
+
+    /**
+     * Runs the checks on the table's current version after a build that wrote its rows through
+     * {@code observed} (see {@link #observer}): the row checks counted while the rows were written
+     * are taken from there, the others run on the table as {@link #run(Warehouse, TableSpec, String)} says.
+     */
+    public static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec, final String scope,
+            final Observer observed) {
+        return run(warehouse, spec, warehouse.read(spec.name()), scope, observed);
+    }
+
+    private static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec, final Dataset<Row> table,
+            final String scope, final Observer observed) {
         final Column inScope = scope == null ? lit(true) : expr(scope);
         final Set<String> columns = new TreeSet<>(Arrays.asList(table.columns()));
         for (final CheckSpec c : spec.checks()) {
@@ -73,85 +91,264 @@ public final class DataChecks {
         }
         final List<String> keyColumns = columns.containsAll(spec.keys()) ? spec.keys() : List.of();
         final Map<Integer, CheckResult> results = new LinkedHashMap<>();
+        if (observed != null) {
+            results.putAll(observed.results(scope != null));
+        }
 
-        // Row checks: one aggregation over the table left-joined with each relationship's target keys.
-        Dataset<Row> joined = table;
+        // Row checks not counted while the rows were written: one aggregation over the table. Relationships
+        // to a target too large to collect, and unique checks, are failing rows found by joins and groupings:
+        // all of those in one more query.
         final Map<Integer, Column> failures = new LinkedHashMap<>();
         final Map<Integer, Boolean> missingTargets = new LinkedHashMap<>();
+        final Map<Integer, Dataset<Row>> failing = new LinkedHashMap<>();
         final Map<String, java.util.Optional<Object[]>> targetKeys = new java.util.HashMap<>();
         for (int i = 0; i < spec.checks().size(); i++) {
             final CheckSpec c = spec.checks().get(i);
-            switch (c.kind()) {
-                case NOT_NULL -> failures.put(i, inScope.and(col(q(c.column())).isNull()));
-                case ACCEPTED_VALUES -> failures.put(i, inScope.and(col(q(c.column())).isNotNull()
-                        .and(not(col(q(c.column())).cast(DataTypes.StringType).isin(c.values().toArray())))));
-                case RELATIONSHIP -> {
-                    final String rk = "_check_ref_" + i;
-                    final boolean exists = warehouse.exists(c.toTable());
-                    missingTargets.put(i, !exists);
-                    if (!exists) {
-                        // No target yet: every present value fails.
-                        failures.put(i, col(q(c.column())).isNotNull());
-                        continue;
-                    }
-                    final Dataset<Row> target = warehouse.read(c.toTable());
-                    if (!Arrays.asList(target.columns()).contains(c.toColumn())) {
-                        throw new TableSpecException("table spec " + spec.origin() + ", check " + c.name() + ": "
-                                + c.toTable() + " has no column " + c.toColumn());
-                    }
-                    // A target of dimension size is collected once (one scan, no shuffle) and checked as a set;
-                    // a larger one is left-joined through its distinct keys.
-                    final Object[] values = targetKeys.computeIfAbsent(c.toTable() + "." + c.toColumn(),
-                            k -> smallKeySet(warehouse, c.toTable(), c.toColumn())).orElse(null);
-                    if (values != null) {
-                        failures.put(i, col(q(c.column())).isNotNull().and(not(col(q(c.column())).isin(values))));
-                        continue;
-                    }
-                    final Dataset<Row> keys = target.select(col(q(c.toColumn())).as(rk)).where(col(rk).isNotNull()).distinct();
-                    joined = joined.join(keys, joined.col(q(c.column())).equalTo(keys.col(rk)), "left");
-                    failures.put(i, col(q(c.column())).isNotNull().and(col(rk).isNull()));
-                }
-                case EXPRESSION -> {
-                    final Column e = parseExpression(spec, c, table);
-                    failures.put(i, inScope.and(not(coalesce(e, lit(true)))));
-                }
-                case UNIQUE -> {
-                    // below
-                }
+            if (results.containsKey(i)) {
+                continue;
+            }
+            if (c.kind() == CheckSpec.Kind.UNIQUE) {
+                final boolean byPeriod = scope != null && spec.period() != null && c.columns().contains(spec.period().column());
+                failing.put(i, repeated(byPeriod ? table.where(inScope) : table, c, i));
+                continue;
+            }
+            if (c.kind() == CheckSpec.Kind.RELATIONSHIP) {
+                missingTargets.put(i, !warehouse.exists(c.toTable()));
+            }
+            final Column fail = rowFailure(warehouse, spec, c, table, inScope, targetKeys);
+            if (fail != null) {
+                failures.put(i, fail);
+            } else {
+                failing.put(i, unmatched(warehouse, c, table, keyText(keyColumns.isEmpty() ? c.columns() : keyColumns), i));
             }
         }
         if (!failures.isEmpty()) {
-            final List<Column> aggs = new ArrayList<>();
-            failures.forEach((i, fail) -> {
-                final CheckSpec c = spec.checks().get(i);
-                final Column key = keyText(keyColumns.isEmpty() ? c.columns() : keyColumns);
-                aggs.add(count(when(fail, lit(1))).as("_fail_" + i));
-                aggs.add(min(when(fail, key)).as("_first_" + i));
-                aggs.add(max(when(fail, key)).as("_last_" + i));
-            });
-            final Row counts = joined.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-            int n = 0;
-            for (final Map.Entry<Integer, Column> e : failures.entrySet()) {
-                final CheckSpec c = spec.checks().get(e.getKey());
-                final long failing = counts.getLong(n);
-                final List<String> sample = samples(counts, n + 1);
-                n += 3;
-                results.put(e.getKey(), new CheckResult(c.name(), c.severity(), failing == 0, failing, sample,
-                        failing == 0 ? "ok" : rowDetail(c, failing, Boolean.TRUE.equals(missingTargets.get(e.getKey())))));
-            }
+            final Column[] aggs = aggregates(spec, failures, keyColumns);
+            final Row counts = table.agg(aggs[0], Arrays.copyOfRange(aggs, 1, aggs.length)).first();
+            results.putAll(rowResults(spec, failures.keySet(), counts, missingTargets));
         }
-        for (int i = 0; i < spec.checks().size(); i++) {
-            final CheckSpec c = spec.checks().get(i);
-            if (c.kind() == CheckSpec.Kind.UNIQUE) {
-                final boolean byPeriod = scope != null && spec.period() != null && c.columns().contains(spec.period().column());
-                results.put(i, unique(byPeriod ? table.where(inScope) : table, c));
-            }
+        if (!failing.isEmpty()) {
+            results.putAll(failingResults(spec, failing));
         }
         final List<CheckResult> out = new ArrayList<>();
         for (int i = 0; i < spec.checks().size(); i++) {
             out.add(results.get(i));
         }
         return out;
+    }
+
+    /**
+     * The failing-row condition of a row check (not null, accepted values, expression, or a
+     * relationship whose target keys are few enough to collect or whose target does not exist yet);
+     * null for a relationship that needs a join.
+     */
+    private static Column rowFailure(final Warehouse warehouse, final TableSpec spec, final CheckSpec c, final Dataset<Row> table,
+            final Column inScope, final Map<String, java.util.Optional<Object[]>> targetKeys) {
+        return switch (c.kind()) {
+            case NOT_NULL -> inScope.and(col(q(c.column())).isNull());
+            case ACCEPTED_VALUES -> inScope.and(col(q(c.column())).isNotNull()
+                    .and(not(col(q(c.column())).cast(DataTypes.StringType).isin(c.values().toArray()))));
+            case EXPRESSION -> inScope.and(not(coalesce(parseExpression(spec, c, table), lit(true))));
+            case RELATIONSHIP -> {
+                if (!warehouse.exists(c.toTable())) {
+                    // No target yet: every present value fails.
+                    yield col(q(c.column())).isNotNull();
+                }
+                final Dataset<Row> target = warehouse.read(c.toTable());
+                if (!Arrays.asList(target.columns()).contains(c.toColumn())) {
+                    throw new TableSpecException("table spec " + spec.origin() + ", check " + c.name() + ": "
+                            + c.toTable() + " has no column " + c.toColumn());
+                }
+                // A target of dimension size is collected once (one scan, no shuffle) and checked as a set;
+                // a larger one is joined through its distinct keys.
+                final Object[] values = targetKeys.computeIfAbsent(c.toTable() + "." + c.toColumn(),
+                        k -> smallKeySet(warehouse, c.toTable(), c.toColumn())).orElse(null);
+                yield values == null ? null : col(q(c.column())).isNotNull().and(not(col(q(c.column())).isin(values)));
+            }
+            case UNIQUE -> throw new IllegalArgumentException("a unique check is not a row check");
+        };
+    }
+
+    /** Failing rows, smallest and largest failing key of each row check, in {@code failures}' order. */
+    private static Column[] aggregates(final TableSpec spec, final Map<Integer, Column> failures, final List<String> keyColumns) {
+        final List<Column> aggs = new ArrayList<>();
+        failures.forEach((i, fail) -> {
+            final CheckSpec c = spec.checks().get(i);
+            final Column key = keyText(keyColumns.isEmpty() ? c.columns() : keyColumns);
+            aggs.add(count(when(fail, lit(1))).as("_fail_" + i));
+            aggs.add(min(when(fail, key)).as("_first_" + i));
+            aggs.add(max(when(fail, key)).as("_last_" + i));
+        });
+        return aggs.toArray(new Column[0]);
+    }
+
+    private static Map<Integer, CheckResult> rowResults(final TableSpec spec, final java.util.Collection<Integer> checks,
+            final Row counts, final Map<Integer, Boolean> missingTargets) {
+        final Map<Integer, CheckResult> out = new LinkedHashMap<>();
+        int n = 0;
+        for (final int i : checks) {
+            final CheckSpec c = spec.checks().get(i);
+            final long failing = counts.getLong(n);
+            final List<String> sample = samples(counts, n + 1);
+            n += 3;
+            out.put(i, new CheckResult(c.name(), c.severity(), failing == 0, failing, sample,
+                    failing == 0 ? "ok" : rowDetail(c, failing, Boolean.TRUE.equals(missingTargets.get(i)))));
+        }
+        return out;
+    }
+
+    /** A unique check's repeated keys: check number, key text, rows holding the key. */
+    private static Dataset<Row> repeated(final Dataset<Row> table, final CheckSpec c, final int i) {
+        Column allPresent = lit(true);
+        for (final String k : c.columns()) {
+            allPresent = allPresent.and(col(q(k)).isNotNull());
+        }
+        final Column[] keys = c.columns().stream().map(k -> col(q(k))).toArray(Column[]::new);
+        return table.where(allPresent).groupBy(keys).agg(count(lit(1)).as("_rows")).where(col("_rows").gt(1))
+                .select(lit(i).as("_check"), keyText(c.columns()).as("_key"), col("_rows"));
+    }
+
+    /** A relationship's rows whose value is not among the target's: check number, the row's key text, 1. */
+    private static Dataset<Row> unmatched(final Warehouse warehouse, final CheckSpec c, final Dataset<Row> table, final Column key,
+            final int i) {
+        final String rk = "_check_ref_" + i;
+        final Dataset<Row> keys = warehouse.read(c.toTable()).select(col(q(c.toColumn())).as(rk)).where(col(rk).isNotNull())
+                .distinct();
+        final Dataset<Row> rows = table.where(col(q(c.column())).isNotNull()).select(col(q(c.column())).as("_value"),
+                key.as("_key"));
+        return rows.join(keys, rows.col("_value").equalTo(keys.col(rk)), "left_anti")
+                .select(lit(i).as("_check"), col("_key"), lit(1L).as("_rows"));
+    }
+
+    /** The unique and joined relationship checks in one query over the union of their failing rows. */
+    private static Map<Integer, CheckResult> failingResults(final TableSpec spec, final Map<Integer, Dataset<Row>> failing) {
+        Dataset<Row> all = null;
+        for (final Dataset<Row> d : failing.values()) {
+            all = all == null ? d : all.union(d);
+        }
+        final List<Column> aggs = new ArrayList<>();
+        for (final int i : failing.keySet()) {
+            final Column mine = col("_check").equalTo(lit(i));
+            aggs.add(coalesce(sum(when(mine, col("_rows"))), lit(0L)));
+            aggs.add(count(when(mine, lit(1))));
+            aggs.add(min(when(mine, col("_key"))));
+            aggs.add(max(when(mine, col("_key"))));
+        }
+        final Row r = all.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+        final Map<Integer, CheckResult> out = new LinkedHashMap<>();
+        int n = 0;
+        for (final int i : failing.keySet()) {
+            final CheckSpec c = spec.checks().get(i);
+            final long rows = r.getLong(n);
+            final long values = r.getLong(n + 1);
+            final List<String> sample = samples(r, n + 2);
+            n += 4;
+            if (rows == 0) {
+                out.put(i, new CheckResult(c.name(), c.severity(), true, 0, List.of(), "ok"));
+            } else if (c.kind() == CheckSpec.Kind.UNIQUE) {
+                out.put(i, new CheckResult(c.name(), c.severity(), false, rows, sample, plural(values, "value") + " of ("
+                        + String.join(", ", c.columns()) + ") appear more than once, in " + plural(rows, "row")));
+            } else {
+                out.put(i, new CheckResult(c.name(), c.severity(), false, rows, sample, rowDetail(c, rows, false)));
+            }
+        }
+        return out;
+    }
+
+    /** Creates the observer of {@code spec}'s row checks for a build of it: see {@link Observer}. */
+    public static Observer observer(final Warehouse warehouse, final TableSpec spec) {
+        return new Observer(warehouse, spec);
+    }
+
+    /**
+     * Counts a table's row checks while a build writes its rows ({@link Dataset#observe}), so they
+     * cost no query of their own: not null, accepted values, expressions, and relationships whose
+     * target is another table with keys few enough to collect. A job hands it the frame it writes
+     * when that frame is the whole table, or exactly the rows its check scope selects (a build by
+     * period); the last frame observed counts. Anything it cannot observe (a frame without a checked
+     * column, an expression that does not analyse, a merge) is left to the checks after the write,
+     * which then say what is wrong as they always did.
+     */
+    public static final class Observer implements io.kamwarehouse.runtime.WriteObserver {
+
+        private static final java.util.concurrent.atomic.AtomicLong NAMES = new java.util.concurrent.atomic.AtomicLong();
+
+        private final Warehouse warehouse;
+        private final TableSpec spec;
+        private org.apache.spark.sql.Observation observation;
+        private Map<Integer, Column> observed = Map.of();
+        private final Map<Integer, Boolean> missingTargets = new LinkedHashMap<>();
+
+        private Observer(final Warehouse warehouse, final TableSpec spec) {
+            this.warehouse = warehouse;
+            this.spec = spec;
+        }
+
+        @Override
+        public Dataset<Row> observe(final Dataset<Row> rows) {
+            observation = null;
+            observed = Map.of();
+            missingTargets.clear();
+            final Set<String> columns = new TreeSet<>(Arrays.asList(rows.columns()));
+            final Map<Integer, Column> failures = new LinkedHashMap<>();
+            try {
+                final Map<String, java.util.Optional<Object[]>> targetKeys = new java.util.HashMap<>();
+                for (int i = 0; i < spec.checks().size(); i++) {
+                    final CheckSpec c = spec.checks().get(i);
+                    if (c.kind() == CheckSpec.Kind.UNIQUE || !columns.containsAll(c.columns())
+                            || c.kind() == CheckSpec.Kind.RELATIONSHIP && c.toTable().equals(spec.name())) {
+                        continue;
+                    }
+                    final Column fail = rowFailure(warehouse, spec, c, rows, lit(true), targetKeys);
+                    if (fail != null) {
+                        failures.put(i, fail);
+                        if (c.kind() == CheckSpec.Kind.RELATIONSHIP) {
+                            missingTargets.put(i, !warehouse.exists(c.toTable()));
+                        }
+                    }
+                }
+                if (failures.isEmpty()) {
+                    return rows;
+                }
+                final Column[] aggs = aggregates(spec, failures, columns.containsAll(spec.keys()) ? spec.keys() : List.of());
+                final org.apache.spark.sql.Observation o = new org.apache.spark.sql.Observation("checks_" + NAMES.incrementAndGet());
+                final Dataset<Row> out = rows.observe(o, aggs[0], Arrays.copyOfRange(aggs, 1, aggs.length));
+                observation = o;
+                observed = failures;
+                return out;
+            } catch (final RuntimeException e) {
+                // left to the checks after the write, which report it
+                return rows;
+            }
+        }
+
+        /**
+         * The results of the row checks counted during the last write, by check number; empty when
+         * nothing was observed or its figures did not come. Relationships of a build by period
+         * ({@code scoped}) are left out: they look at the whole table.
+         */
+        Map<Integer, CheckResult> results(final boolean scoped) {
+            if (observation == null) {
+                return Map.of();
+            }
+            final Row counts;
+            try {
+                counts = scala.concurrent.Await.result(observation.future(), scala.concurrent.duration.Duration.create(30, "s"));
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Map.of();
+            } catch (final Exception e) {
+                return Map.of();
+            }
+            if (counts == null || counts.size() != observed.size() * 3) {
+                return Map.of();
+            }
+            final Map<Integer, CheckResult> all = rowResults(spec, observed.keySet(), counts, missingTargets);
+            if (scoped) {
+                all.keySet().removeIf(i -> spec.checks().get(i).kind() == CheckSpec.Kind.RELATIONSHIP);
+            }
+            return all;
+        }
     }
 
     /** Most distinct keys a relationship target may have to be checked as a collected set. */
@@ -196,26 +393,6 @@ public final class DataChecks {
         final java.util.Set<Object> distinct = new java.util.LinkedHashSet<>();
         rows.forEach(r -> distinct.add(r.get(0)));
         return java.util.Optional.of(distinct.toArray());
-    }
-
-    private static CheckResult unique(final Dataset<Row> table, final CheckSpec c) {
-        Column allPresent = lit(true);
-        for (final String k : c.columns()) {
-            allPresent = allPresent.and(col(q(k)).isNotNull());
-        }
-        final Column[] keys = c.columns().stream().map(k -> col(q(k))).toArray(Column[]::new);
-        final Dataset<Row> repeated = table.where(allPresent).groupBy(keys).agg(count(lit(1)).as("_rows"))
-                .where(col("_rows").gt(1));
-        final Column key = keyText(c.columns());
-        final Row r = repeated.agg(coalesce(sum(col("_rows")), lit(0L)), count(lit(1)), min(key), max(key)).first();
-        final long rows = r.getLong(0);
-        final long values = r.getLong(1);
-        if (rows == 0) {
-            return new CheckResult(c.name(), c.severity(), true, 0, List.of(), "ok");
-        }
-        return new CheckResult(c.name(), c.severity(), false, rows, samples(r, 2),
-                plural(values, "value") + " of (" + String.join(", ", c.columns()) + ") appear more than once, in "
-                        + plural(rows, "row"));
     }
 
     private static Column parseExpression(final TableSpec spec, final CheckSpec c, final Dataset<Row> table) {

@@ -1,6 +1,7 @@
 package io.kamwarehouse.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,52 @@ class DataChecksTest {
 
         assertEquals(List.of("unique(order_id)", "not_null(customer_id)", "accepted_values(status)", "amount_is_not_negative"),
                 DataChecks.blocking(results).stream().map(CheckResult::name).toList());
+    }
+
+    /** Writes {@code rows} as the orders table, as a job does (through the observer when there is one). */
+    private static void write(final Dataset<Row> rows) {
+        rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+                .save(ctx.warehouse().tablePath(spec.name()));
+    }
+
+    @Test
+    void rowChecksCountedWhileTheRowsAreWrittenEqualTheChecksAfterTheWrite() {
+        final DataChecks.Observer observer = DataChecks.observer(ctx.warehouse(), spec);
+        write(observer.observe(orders("orders_bad.csv")));
+        final List<CheckResult> observed = DataChecks.run(ctx.warehouse(), spec, null, observer);
+        assertEquals(DataChecks.run(ctx.warehouse(), spec), observed, "the same results as the checks after the write");
+        assertEquals(List.of("unique(order_id)", "not_null(customer_id)", "accepted_values(status)", "amount_is_not_negative"),
+                DataChecks.blocking(observed).stream().map(CheckResult::name).toList());
+        assertEquals(List.of("O5"), byName(observed).get("relationship(customer_id -> stg_shop__customers.customer_id)")
+                .sampleFailingKeys());
+
+        // The row checks come from the rows as they were written: the table replaced behind the observer's back by good
+        // rows, they still report the written rows' failures, while the unique check (a query after the write) sees the table.
+        write(orders("orders_good.csv"));
+        final Map<String, CheckResult> stale = byName(DataChecks.run(ctx.warehouse(), spec, null, observer));
+        assertEquals(1, stale.get("not_null(customer_id)").failingRows());
+        assertEquals(1, stale.get("amount_is_not_negative").failingRows());
+        assertTrue(stale.get("unique(order_id)").passed());
+        // a build by period replaced only some rows: its relationships look at the whole table, after the write
+        final Map<String, CheckResult> scoped = byName(DataChecks.run(ctx.warehouse(), spec, "true", observer));
+        assertEquals(1, scoped.get("accepted_values(status)").failingRows(), "counted as written");
+        assertTrue(scoped.get("relationship(customer_id -> stg_shop__customers.customer_id)").passed(), "checked on the table");
+    }
+
+    @Test
+    void whatCannotBeObservedIsLeftToTheChecksAfterTheWrite() {
+        // a frame without a column a check reads is written unobserved; the checks after the write say what is wrong
+        final DataChecks.Observer observer = DataChecks.observer(ctx.warehouse(), spec);
+        final Dataset<Row> noAmount = orders("orders_good.csv").drop("amount");
+        assertSame(noAmount, observer.observe(noAmount));
+        write(noAmount);
+        assertTrue(assertThrows(TableSpecException.class, () -> DataChecks.run(ctx.warehouse(), spec, null, observer)).getMessage()
+                .contains("'amount >= 0' is not a valid SQL expression on stg_shop__orders"));
+        // nothing observed: every check runs on the table
+        final DataChecks.Observer unused = DataChecks.observer(ctx.warehouse(), spec);
+        write(orders("orders_bad.csv"));
+        assertEquals(DataChecks.run(ctx.warehouse(), spec), DataChecks.run(ctx.warehouse(), spec, null, unused));
+        assertEquals(1, byName(DataChecks.run(ctx.warehouse(), spec, null, unused)).get("accepted_values(status)").failingRows());
     }
 
     @Test
