@@ -36,9 +36,11 @@ final class FactFixture {
         for (final String t : ctx.warehouse().listTables()) {
             ctx.warehouse().spark().catalog().dropTempView(t);
         }
-        for (final org.apache.spark.sql.catalog.Table t : ctx.warehouse().spark().catalog().listTables().collectAsList()) {
-            if (t.isTemporary() && query.toLowerCase(java.util.Locale.ROOT).contains(t.name().toLowerCase(java.util.Locale.ROOT))) {
-                ctx.warehouse().spark().catalog().dropTempView(t.name());
+        // SHOW TABLES rather than catalog().listTables(), whose rows do not decode without code generation (the tests' setting)
+        for (final org.apache.spark.sql.Row t : ctx.warehouse().spark().sql("SHOW TABLES").where("isTemporary").collectAsList()) {
+            final String view = t.getAs("tableName");
+            if (query.toLowerCase(java.util.Locale.ROOT).contains(view.toLowerCase(java.util.Locale.ROOT))) {
+                ctx.warehouse().spark().catalog().dropTempView(view);
             }
         }
         ctx.warehouse().registerViewsFor(query);
