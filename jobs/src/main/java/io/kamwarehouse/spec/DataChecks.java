@@ -112,10 +112,7 @@ public final class DataChecks {
                 failing.put(i, repeated(byPeriod ? table.where(inScope) : table, c, i));
                 continue;
             }
-            if (c.kind() == CheckSpec.Kind.RELATIONSHIP) {
-                missingTargets.put(i, !warehouse.exists(c.toTable()));
-            }
-            final Column fail = rowFailure(warehouse, spec, c, table, inScope, targetKeys);
+            final Column fail = rowFailure(warehouse, spec, c, i, table, inScope, targetKeys, missingTargets);
             if (fail != null) {
                 failures.put(i, fail);
             } else {
@@ -140,17 +137,21 @@ public final class DataChecks {
     /**
      * The failing-row condition of a row check (not null, accepted values, expression, or a
      * relationship whose target keys are few enough to collect or whose target does not exist yet);
-     * null for a relationship that needs a join.
+     * null for a relationship that needs a join. A relationship's check number {@code i} goes into
+     * {@code missingTargets}, saying whether its target does not exist yet.
      */
-    private static Column rowFailure(final Warehouse warehouse, final TableSpec spec, final CheckSpec c, final Dataset<Row> table,
-            final Column inScope, final Map<String, java.util.Optional<Object[]>> targetKeys) {
+    private static Column rowFailure(final Warehouse warehouse, final TableSpec spec, final CheckSpec c, final int i,
+            final Dataset<Row> table, final Column inScope, final Map<String, java.util.Optional<Object[]>> targetKeys,
+            final Map<Integer, Boolean> missingTargets) {
         return switch (c.kind()) {
             case NOT_NULL -> inScope.and(col(q(c.column())).isNull());
             case ACCEPTED_VALUES -> inScope.and(col(q(c.column())).isNotNull()
                     .and(not(col(q(c.column())).cast(DataTypes.StringType).isin(c.values().toArray()))));
             case EXPRESSION -> inScope.and(not(coalesce(parseExpression(spec, c, table), lit(true))));
             case RELATIONSHIP -> {
-                if (!warehouse.exists(c.toTable())) {
+                final boolean missing = !warehouse.exists(c.toTable());
+                missingTargets.put(i, missing);
+                if (missing) {
                     // No target yet: every present value fails.
                     yield col(q(c.column())).isNotNull();
                 }
@@ -299,12 +300,9 @@ public final class DataChecks {
                             || c.kind() == CheckSpec.Kind.RELATIONSHIP && c.toTable().equals(spec.name())) {
                         continue;
                     }
-                    final Column fail = rowFailure(warehouse, spec, c, rows, lit(true), targetKeys);
+                    final Column fail = rowFailure(warehouse, spec, c, i, rows, lit(true), targetKeys, missingTargets);
                     if (fail != null) {
                         failures.put(i, fail);
-                        if (c.kind() == CheckSpec.Kind.RELATIONSHIP) {
-                            missingTargets.put(i, !warehouse.exists(c.toTable()));
-                        }
                     }
                 }
                 if (failures.isEmpty()) {
