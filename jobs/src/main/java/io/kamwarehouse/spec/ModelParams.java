@@ -37,9 +37,10 @@ public record ModelParams(String modelKind, Map<String, String> vars, String sou
             SBG, ordered("min_segment_size", "30", "projection_periods", "10", "discount_rate", "0.10"));
 
     public ModelParams {
-        vars = Map.copyOf(vars);
+        // in name order: the record's text is part of a build's fingerprint, and Map.copyOf's order changes from one JVM to the next
+        vars = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(vars));
         segmentBy = List.copyOf(segmentBy);
-        settings = Map.copyOf(settings);
+        settings = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(settings));
     }
 
     @Override

@@ -54,7 +54,8 @@ public record Scd2Params(Map<String, String> vars, String source, List<String> b
             "effective_from", "history");
 
     public Scd2Params {
-        vars = Map.copyOf(vars);
+        // in name order: the record's text is part of a build's fingerprint, and Map.copyOf's order changes from one JVM to the next
+        vars = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(vars));
         businessKey = List.copyOf(businessKey);
         tracked = List.copyOf(tracked);
     }

@@ -25,7 +25,8 @@ public record SqlParams(Map<String, String> vars, String query, List<String> par
     /** Built-in values a query is checked with when its spec loads. */
 
     public SqlParams {
-        vars = Map.copyOf(vars);
+        // in name order: the record's text is part of a build's fingerprint, and Map.copyOf's order changes from one JVM to the next
+        vars = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(vars));
         partitionBy = List.copyOf(partitionBy);
     }
 
