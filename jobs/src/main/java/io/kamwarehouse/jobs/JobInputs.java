@@ -53,6 +53,16 @@ public final class JobInputs {
         return warehouse.readVersion(table, v);
     }
 
+    /**
+     * Rows of an input at its pinned version: from the checksum file Delta wrote with that version
+     * (no Spark job), else counted.
+     */
+    public long rows(final String table) {
+        final long v = version(table);
+        final java.util.OptionalLong logged = v < 0 ? java.util.OptionalLong.empty() : warehouse.rowCountFromLog(table, v);
+        return logged.isPresent() ? logged.getAsLong() : read(table).count();
+    }
+
     /** The versions of the inputs read so far. */
     public Map<String, Long> versions() {
         return Map.copyOf(versions);

@@ -64,9 +64,8 @@ final class QueryInputs {
             final String logicVersion) {
         final SparkSession spark = wh.spark();
         final JobInputs inputs = new JobInputs(wh, spec);
-        for (final String in : spec.inputs()) {
-            inputs.read(in).createOrReplaceTempView(in);
-        }
+        // pinned now; registered as views when a query first runs (a build skipped as unchanged reads nothing)
+        spec.inputs().forEach(inputs::version);
         final Map<String, String> conf = CollectionConverters.asJava(spark.conf().getAll());
         final SqlText.BuiltIns builtIns = builtIns(wh);
         final Map<String, String> values = SqlText.resolve(vars, conf, builtIns, query);
@@ -128,20 +127,33 @@ final class QueryInputs {
     }
 
     /**
-     * Rows in the inputs at their pinned versions. Each input is counted alone: Delta answers a
-     * plain count of a table version from its file statistics, without reading a file (a union
-     * of the inputs would scan them all).
+     * Rows in the inputs at their pinned versions: from the checksum file Delta wrote with each
+     * version (no Spark job), else counted alone (Delta answers a plain count of a table version
+     * from its file statistics; a union of the inputs would scan them all).
      */
     long rowsRead() {
         long n = 0;
         for (final String in : inputs.versions().keySet()) {
-            n += inputs.read(in).count();
+            n += inputs.rows(in);
         }
         return n;
     }
 
     Dataset<Row> query(final SparkSession spark) {
+        registerInputs();
         return spark.sql(sql);
+    }
+
+    private boolean registered;
+
+    /** Registers every input under its name at its pinned version, once. */
+    private synchronized void registerInputs() {
+        if (!registered) {
+            for (final String in : inputs.versions().keySet()) {
+                inputs.read(in).createOrReplaceTempView(in);
+            }
+            registered = true;
+        }
     }
 
     /** True when the query uses {@code ${periods_from}}: a build by period runs it with its first period. */
@@ -151,6 +163,7 @@ final class QueryInputs {
 
     /** The query as a build by period runs it: {@code ${periods_from}} is the first day of its earliest period. */
     Dataset<Row> query(final SparkSession spark, final java.time.LocalDate periodsFrom) {
+        registerInputs();
         return byPeriod == null ? query(spark)
                 : spark.sql(byPeriod.replace("${" + SqlText.PERIODS_FROM + "}", periodsFrom.toString()));
     }

@@ -248,10 +248,30 @@ public final class Warehouse {
      */
     public java.util.OptionalLong rowCountFromLog(final String table) {
         final FileStatus newest = newestCommit(table);
-        if (newest == null) {
-            return java.util.OptionalLong.empty();
+        return newest == null ? java.util.OptionalLong.empty() : rowCountFromLog(table, commitVersion(newest));
+    }
+
+    /**
+     * A table version's row count as Delta recorded it in that version's checksum file (see
+     * {@link #rowCountFromLog(String)}), without a Spark job; empty when the file does not say.
+     * A version never changes, so the answer is remembered for the life of the process.
+     */
+    public java.util.OptionalLong rowCountFromLog(final String table, final long version) {
+        final Path crc = new Path(tablePath(table) + "/_delta_log", String.format("%020d.crc", version));
+        final String key = crc.toString();
+        final Long known = LOGGED_ROWS.get(key);
+        if (known != null) {
+            return known < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(known);
         }
-        final Path crc = new Path(newest.getPath().getParent(), String.format("%020d.crc", commitVersion(newest)));
+        final java.util.OptionalLong rows = readRowCount(crc);
+        LOGGED_ROWS.put(key, rows.orElse(-1L));
+        return rows;
+    }
+
+    /** Row counts of table versions read from their checksum files (-1: the file does not say). */
+    private static final java.util.Map<String, Long> LOGGED_ROWS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private java.util.OptionalLong readRowCount(final Path crc) {
         try {
             final FileSystem fs = crc.getFileSystem(hadoopConf());
             if (!fs.exists(crc)) {

@@ -17,7 +17,8 @@ import io.kamwarehouse.testing.SharedSpark;
 /**
  * {@code kamw status} takes a table's rows from Delta's checksum file, not from a count: the
  * number it reads equals Spark's count after a write, an append, a delete with deletion vectors
- * and a merge, and there is no number (so a count answers) where the checksum file is missing.
+ * and a merge, for every version as for the newest (a job's rows read at its pinned input versions),
+ * and there is no number (so a count answers) where the checksum file is missing.
  */
 class RowCountFromLogTest {
 
@@ -50,9 +51,19 @@ class RowCountFromLogTest {
                 + "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
         assertEquals(OptionalLong.of(wh.read("dim_rows").count()), wh.rowCountFromLog("dim_rows"));
 
+        // Each version keeps its own count: the rows a job read at a pinned version, without a Spark job.
+        final long merged = wh.version("dim_rows");
+        for (long v = 0; v <= merged; v++) {
+            assertEquals(OptionalLong.of(wh.readVersion("dim_rows", v).count()), wh.rowCountFromLog("dim_rows", v), "version " + v);
+        }
+
         // Without the checksum file of the newest version there is no recorded count: the caller counts.
+        spark.sql("SELECT id, 'late' AS k FROM range(2000, 2010)").write().format("delta").mode("append").save(path);
         final long version = wh.version("dim_rows");
         Files.delete(dir.resolve("gold/dim_rows/_delta_log").resolve(String.format("%020d.crc", version)));
         assertFalse(wh.rowCountFromLog("dim_rows").isPresent());
+        assertFalse(wh.rowCountFromLog("dim_rows", version).isPresent());
+        assertEquals(OptionalLong.of(wh.readVersion("dim_rows", merged).count()), wh.rowCountFromLog("dim_rows", merged),
+                "an earlier version still has its count");
     }
 }
