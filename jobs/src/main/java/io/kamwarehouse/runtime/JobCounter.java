@@ -15,6 +15,7 @@ public final class JobCounter extends SparkListener {
 
     private static final AtomicLong JOBS = new AtomicLong();
     private static volatile boolean registered;
+    private static final java.util.Map<Integer, Long> STARTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private JobCounter() {
     }
@@ -56,13 +57,29 @@ public final class JobCounter extends SparkListener {
         JOBS.incrementAndGet();
         if (printJobs()) {
             final java.util.Properties p = jobStart.properties();
-            final String what = p == null ? "" : p.getProperty("spark.job.description", p.getProperty("callSite.short", ""));
-            System.err.println("    job " + jobStart.jobId() + ": " + what.replace('\n', ' '));
+            final String description = p == null ? "" : p.getProperty("spark.job.description", "");
+            final String callSite = p == null ? "" : p.getProperty("callSite.short", "");
+            final StringBuilder stages = new StringBuilder();
+            final StringBuilder where = new StringBuilder();
+            scala.jdk.javaapi.CollectionConverters.asJava(jobStart.stageInfos()).forEach(st -> {
+                stages.append(' ').append(st.numTasks());
+                if (where.isEmpty()) {
+                    // the first frames of this application in the stage's call site: which code asked for the job
+                    java.util.Arrays.stream(st.details().split("\n")).filter(l -> l.contains("io.kamwarehouse")).limit(3)
+                            .forEach(l -> where.append(" <- ").append(l.trim().replaceAll("^io\\.kamwarehouse\\.", "")));
+                }
+            });
+            STARTS.put(jobStart.jobId(), System.nanoTime());
+            System.err.println("    job " + jobStart.jobId() + ": " + (description.isBlank() ? callSite : description).replace('\n', ' ')
+                    + " (tasks per stage:" + stages + ")" + where);
         }
     }
 
     @Override
     public void onJobEnd(final SparkListenerJobEnd jobEnd) {
-        // counted at start
+        final Long t0 = STARTS.remove(jobEnd.jobId());
+        if (printJobs() && t0 != null) {
+            System.err.printf("    job %d ended after %d ms%n", jobEnd.jobId(), (System.nanoTime() - t0) / 1_000_000);
+        }
     }
 }
