@@ -100,6 +100,7 @@ public final class ModelJob implements TableJob {
             final Period period = spec.period();
             final PeriodPlan.Decision decision = period == null ? null : PeriodPlan.plan(wh, spec, q, source, options);
             if (decision != null && decision.nothing()) {
+                q.recordChecked(wh, spec.name());
                 return new JobResult(spec.name(), RunRecord.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
                         "no change of its inputs reaches a period (" + decision.why() + ")");
             }

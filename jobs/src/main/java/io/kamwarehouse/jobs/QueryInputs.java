@@ -112,10 +112,73 @@ final class QueryInputs {
         return last != null && fingerprint.equals(last.fingerprint());
     }
 
-    /** What the table's latest commit says it was built from, or null when it says nothing. */
+    /**
+     * What the table's current version was built from, or null when nothing says: the stamp of a
+     * later check that found no change reaching a period ({@link #recordChecked}), else its latest
+     * commit's.
+     */
     static BuildStamp lastStamp(final Warehouse wh, final String table) {
         final Warehouse.Commit last = wh.lastCommit(table);
-        return last == null ? null : BuildStamp.parse(FINGERPRINT_PREFIX, last.userMetadata());
+        if (last == null) {
+            return null;
+        }
+        final BuildStamp checked = checkedStamp(wh, table, last.version());
+        return checked != null ? checked : BuildStamp.parse(FINGERPRINT_PREFIX, last.userMetadata());
+    }
+
+    /**
+     * File beside the table's log (Delta ignores and never vacuums names starting with {@code _})
+     * holding the stamp of the last check that found the table current at a version.
+     */
+    static final String CHECKED_FILE = "_kamw_checked.json";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Records that the table's current version is what a build from these inputs would give
+     * (their changes since its stamp reach none of its periods), without a commit: a commit would
+     * be a new version, and every table reading this one would then see a change. The next build
+     * reads the inputs' changes from these versions on instead of again from the older ones, and
+     * a rerun with nothing new skips at once. Only valid while the table stays at that version.
+     */
+    void recordChecked(final Warehouse wh, final String table) {
+        final Warehouse.Commit last = wh.lastCommit(table);
+        if (last == null || logic == null) {
+            return;
+        }
+        final com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        o.put("table_version", last.version());
+        o.put("stamp", stamp().text(FINGERPRINT_PREFIX));
+        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), CHECKED_FILE);
+        try {
+            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
+            try (java.io.OutputStream out = fs.create(file, true)) {
+                out.write(o.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (final java.io.IOException e) {
+            // only a saving: without the record the next build reads the same changes again
+        }
+    }
+
+    /** The stamp of the last check of the table at {@code version}, or null when there is none for it. */
+    private static BuildStamp checkedStamp(final Warehouse wh, final String table, final long version) {
+        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), CHECKED_FILE);
+        try {
+            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
+            if (!fs.exists(file)) {
+                return null;
+            }
+            final com.fasterxml.jackson.databind.JsonNode n;
+            try (java.io.InputStream in = fs.open(file)) {
+                n = JSON.readTree(in);
+            }
+            if (n == null || n.path("table_version").asLong(-1) != version) {
+                return null;
+            }
+            return BuildStamp.parse(FINGERPRINT_PREFIX, n.path("stamp").asText(null));
+        } catch (final java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Runs a write with this build's stamp (fingerprint, logic, as-of date, input versions) as the commit's user metadata. */

@@ -76,7 +76,8 @@ public final class SqlJob implements TableJob {
             return full(wh, spec, params, q, ctx.observeWrite(query), decision == null ? null : decision.why());
         }
         if (decision.nothing()) {
-            // no write, so no new version for the tables downstream; the next build reads the changes from the same versions
+            // no write, so no new version for the tables downstream; the next build reads the changes from these versions on
+            q.recordChecked(wh, spec.name());
             return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
                     "no change of its inputs reaches a period (" + decision.why() + ")");
         }

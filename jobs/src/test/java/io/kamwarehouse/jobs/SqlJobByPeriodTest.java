@@ -17,8 +17,9 @@ import io.kamwarehouse.testing.SharedSpark;
 
 /**
  * A table built by period on Delta inputs: a change of an input with a reach recomputes its month;
- * an input without a reach rewritten with the same rows is no change; one whose rows changed
- * rebuilds the whole table.
+ * an input without a reach rewritten with the same rows is no change (remembered, so a rerun skips
+ * at once and the next build reads changes from there); one whose rows changed rebuilds the whole
+ * table.
  */
 class SqlJobByPeriodTest {
 
@@ -71,15 +72,27 @@ class SqlJobByPeriodTest {
         assertEquals(RunStatus.SKIPPED, same.status(), same.message());
         assertEquals("no change of its inputs reaches a period (stg_test__shops v0 -> v1 with the same rows)", same.message());
         assertEquals(v, ctx.warehouse().version("fct_sales_month"), "nothing written: no new version for the tables downstream");
+        // the check is remembered beside the table: a rerun with nothing new skips at once instead of reading the same changes
+        final JobResult again = build(ctx, spec);
+        assertEquals(RunStatus.SKIPPED, again.status(), again.message());
+        assertEquals("inputs and query unchanged since the last build", again.message());
+        assertEquals(v, ctx.warehouse().version("fct_sales_month"));
 
         // a shop moved to another region: no reach is declared for it, so the whole table is recomputed (the changes are
-        // read from the version the last write read, as nothing was written since)
+        // read from the versions the last check found current, as nothing was written since)
         shops(ctx, "('S1', 'North'), ('S2', 'North')");
         final JobResult moved = build(ctx, spec);
         assertEquals(RunStatus.SUCCEEDED, moved.status(), moved.message());
-        assertEquals("recomputed: 2 rows (whole table: input stg_test__shops changed (v0 -> v2) and period.reach does not declare "
+        assertEquals("recomputed: 2 rows (whole table: input stg_test__shops changed (v1 -> v2) and period.reach does not declare "
                 + "how far its changes reach)", moved.message());
         assertEquals(List.of("North|2026-01-01|100", "North|2026-02-01|60"), rows(ctx));
+
+        // a check recorded at an older version of the table says nothing about a newer one
+        write(ctx, "stg_test__sales", "SELECT * FROM VALUES ('S2', DATE'2026-03-02', 7) AS t(shop, sale_date, amount)", "append");
+        final JobResult march = build(ctx, spec);
+        assertTrue(march.message().startsWith("recomputed every period from 2026-02-01 on (stg_test__sales v1 -> v2: 2026-03-01)"),
+                march.message());
+        assertEquals(List.of("North|2026-01-01|100", "North|2026-02-01|60", "North|2026-03-01|7"), rows(ctx));
     }
 
     private static JobResult build(final RunContext ctx, final TableSpec spec) {
