@@ -88,6 +88,9 @@ public final class Main implements Runnable {
         cli.registerConverter(LocalDate.class, Main::parseDate);
         cli.setParameterExceptionHandler((ex, a) -> {
             err.println("kamw: " + ex.getMessage());
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                err.println("Did you mean: " + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "?");
+            }
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return KamwException.EXIT_INPUT;
         });

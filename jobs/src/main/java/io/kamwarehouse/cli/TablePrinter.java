@@ -23,6 +23,22 @@ public final class TablePrinter {
         return this;
     }
 
+    /**
+     * Adds a row whose null cells are SQL NULLs: {@code NULL} in the aligned table; in CSV an empty
+     * field, where an empty string is {@code ""}.
+     */
+    public TablePrinter addNullable(final List<String> row) {
+        rows.add(new ArrayList<>(row));
+        sqlNulls = true;
+        return this;
+    }
+
+    /** True once a row with SQL NULLs was added: CSV then quotes empty strings. */
+    private boolean sqlNulls;
+
+    /** Text shown for a SQL NULL in the aligned table. */
+    static final String NULL_TEXT = "NULL";
+
     public int size() {
         return rows.size();
     }
@@ -30,9 +46,17 @@ public final class TablePrinter {
     public void print(final PrintStream out, final boolean csv) {
         if (csv) {
             out.println(csvLine(header));
-            rows.forEach(r -> out.println(csvLine(r)));
+            rows.forEach(r -> out.println(csvLine(r, sqlNulls)));
             return;
         }
+        final List<List<String>> shown = new ArrayList<>();
+        for (final List<String> r : rows) {
+            shown.add(r.stream().map(c -> c == null ? NULL_TEXT : c).toList());
+        }
+        printAligned(out, shown);
+    }
+
+    private void printAligned(final PrintStream out, final List<List<String>> rows) {
         final int[] width = new int[header.size()];
         for (int i = 0; i < header.size(); i++) {
             width[i] = displayWidth(header.get(i));
@@ -81,13 +105,24 @@ public final class TablePrinter {
     }
 
     static String csvLine(final List<String> cells) {
+        return csvLine(cells, false);
+    }
+
+    /** A CSV line; with {@code quoteEmpty} an empty string is {@code ""} and a null an empty field. */
+    static String csvLine(final List<String> cells, final boolean quoteEmpty) {
         final StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             final String c = cells.get(i);
             if (i > 0) {
                 sb.append(',');
             }
-            if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
+            if (c == null) {
+                continue;
+            }
+            if (c.isEmpty() && quoteEmpty) {
+                // an empty string, told apart from a NULL (an empty field)
+                sb.append("\"\"");
+            } else if (c.contains(",") || c.contains("\"") || c.contains("\n") || c.contains("\r")) {
                 sb.append('"').append(c.replace("\"", "\"\"")).append('"');
             } else {
                 sb.append(c);

@@ -227,4 +227,58 @@ class CliTest {
         assertEquals(0, again.code());
         assertTrue(again.out().contains("skipped"), again.out());
     }
+
+    @Test
+    void sqlPrintsValuesAsTextThatReadsBack() {
+        final String q = "select array('a', 'b') arr, map('k', 1) m, named_struct('x', 1, 'y', 'z') st, "
+                + "timestamp'2026-01-02 10:00:00' ts, cast(1880000 as decimal(18, 2)) amt, cast(null as string) n, '' e, "
+                + "date'2026-01-31' d";
+        final Result table = kamw("sql", q);
+        assertEquals(0, table.code(), table.err());
+        final String[] lines = table.out().split("\n");
+        assertEquals("[\"a\",\"b\"]  {\"k\":1}  {\"x\":1,\"y\":\"z\"}  2026-01-02T10:00:00  1880000.00  NULL     2026-01-31",
+                lines[2].stripTrailing(), "arrays, maps and structs as JSON, ISO timestamps, decimals at their scale, NULL shown");
+
+        final Result csv = kamw("sql", "select array('a', 'b') arr, cast(null as string) n, '' e, 'a,b' c", "--csv");
+        assertEquals("arr,n,e,c\n\"[\"\"a\"\",\"\"b\"\"]\",,\"\",\"a,b\"\n", csv.out(), "NULL an empty field, an empty string \"\"");
+
+        final Result json = kamw("sql", "select map('k', 1) m, cast(null as string) n, '' e, cast(2.50 as decimal(5, 2)) amt", "--json");
+        assertEquals("{\"m\":{\"k\":1},\"n\":null,\"e\":\"\",\"amt\":2.50}\n", json.out());
+    }
+
+    @Test
+    void sqlPrintsEveryRowToMachinesAndSaysWhenItLeavesRowsOut() {
+        final Result csv = kamw("sql", "select id from range(0, 1500)", "--csv");
+        assertEquals(0, csv.code(), csv.err());
+        assertEquals(1501, csv.out().split("\n").length, "every row and the header");
+        assertEquals("", csv.err().strip());
+
+        final Result table = kamw("sql", "select id from range(0, 1500)");
+        assertTrue(table.out().contains("(1000 rows; more not shown: --limit N for more, --limit 0 for all)"), table.out());
+
+        final Result some = kamw("sql", "select id from range(0, 1500)", "--csv", "--limit", "10");
+        assertEquals(11, some.out().split("\n").length);
+        assertTrue(some.err().contains("10 rows printed; more not shown"), some.err());
+    }
+
+    @Test
+    void sqlErrorsNameTheErrorAndWhereItIs() {
+        final Result parse = kamw("sql", "selct * from dim_team");
+        assertOneLineError(parse, 2, "[PARSE_SYNTAX_ERROR] Syntax error at or near 'selct'");
+        assertTrue(parse.err().contains("  selct * from dim_team\n  ^^^"), "the query's line with a caret: " + parse.err());
+
+        final Result zero = kamw("sql", "select 1 / (id - id) as x from range(0, 3)");
+        assertOneLineError(zero, 2, "query failed while running: [DIVIDE_BY_ZERO] Division by zero");
+        assertTrue(zero.err().contains("at (line 1, column 8)"), zero.err());
+
+        assertOneLineError(kamw("sql", "select 1", "--csv", "--json"), 2, "--csv and --json both given");
+    }
+
+    @Test
+    void aMistypedCommandOrOptionGetsASuggestion() {
+        final Result command = kamw("stauts");
+        assertOneLineError(command, 2, "Did you mean: status");
+        final Result option = kamw("pipeline", "--dry-rn");
+        assertOneLineError(option, 2, "Did you mean: --dry-run?");
+    }
 }
