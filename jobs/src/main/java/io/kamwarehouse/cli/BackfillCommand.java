@@ -71,8 +71,7 @@ final class BackfillCommand implements Callable<Integer> {
                         + "that read it (kamw run " + t + " loads its pending drops)");
             }
             if (specs.find(t).isEmpty()) {
-                throw new KamwException("unknown table '" + t + "' (a backfill recomputes silver or gold tables); known tables: "
-                        + String.join(", ", specs.all().stream().map(TableSpec::name).sorted().toList()));
+                throw io.kamwarehouse.Names.unknown("table", t, specs.all().stream().map(TableSpec::name).toList(), "kamw tables");
             }
             named.add(t);
         }

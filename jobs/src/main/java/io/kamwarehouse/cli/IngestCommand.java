@@ -40,7 +40,17 @@ final class IngestCommand implements Callable<Integer> {
         if (path != null && source == null) {
             throw new KamwException("--path needs --source NAME (for example --source maven_crm, or --source crm.accounts)");
         }
-        main.contracts(); // contract errors before Spark starts
+        // contract errors and unknown names before Spark starts
+        final io.kamwarehouse.contracts.ContractCatalog contracts = main.contracts();
+        if (source != null) {
+            final boolean entity = source.contains(".");
+            final java.util.List<String> known = entity ? contracts.all().stream().map(io.kamwarehouse.contracts.Contract::qualifiedName)
+                    .toList() : java.util.List.copyOf(contracts.sources());
+            if (!known.contains(source)) {
+                source = io.kamwarehouse.Names.ignoringCase(source, known).orElseThrow(() -> io.kamwarehouse.Names.unknown(entity ? "source entity" : "source", source,
+                        known, "kamw ingest --help"));
+            }
+        }
         final RunContext ctx = main.context();
         final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(), ctx.contracts());
         final Landing.Scan scan = path != null

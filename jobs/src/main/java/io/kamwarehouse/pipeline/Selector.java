@@ -165,8 +165,8 @@ public final class Selector {
         final boolean down = part.endsWith("+") && part.length() > 1;
         final String name = part.substring(up ? 1 : 0, part.length() - (down ? 1 : 0));
         if (!nodes.containsKey(name)) {
-            throw new KamwException("unknown table '" + name + "' in selector '" + part + "'; known tables: "
-                    + String.join(", ", new TreeSet<>(nodes.keySet())));
+            final KamwException e = io.kamwarehouse.Names.unknown("table", name, nodes.keySet(), "kamw tables");
+            throw new KamwException(e.getMessage().replace("'" + name + "'", "'" + name + "' in selector '" + part + "'"));
         }
         final Set<String> out = new LinkedHashSet<>();
         out.add(name);

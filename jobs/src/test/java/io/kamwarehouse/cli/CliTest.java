@@ -53,7 +53,16 @@ class CliTest {
     @Test
     void unknownSourceAndTableNameTheKnownOnes() {
         assertOneLineError(kamw("ingest", "--source", "sap"), 2, "unknown source 'sap'; known sources: cdnow, crm, finance, maven_crm, prepbench, survey");
-        assertOneLineError(kamw("run", "raw_crm__acounts", "--dry-run"), 2, "unknown table 'raw_crm__acounts'; known tables: ");
+        assertOneLineError(kamw("run", "raw_crm__acounts", "--dry-run"), 2, "unknown table 'raw_crm__acounts'; did you mean raw_crm__accounts?");
+        assertOneLineError(kamw("ingest", "--source", "crmm"), 2, "unknown source 'crmm'; did you mean crm?");
+        assertOneLineError(kamw("ingest", "--source", "crm.acounts"), 2, "unknown source entity 'crm.acounts'; did you mean crm.accounts?");
+        assertOneLineError(kamw("run", "--dry-run", "stg_crm__zzz"), 2, "unknown table 'stg_crm__zzz'; kamw tables lists all ");
+        assertOneLineError(kamw("pipeline", "--dry-run", "--select", "fct_bonuss+"), 2,
+                "unknown table 'fct_bonuss' in selector 'fct_bonuss+'; did you mean fct_bonus?");
+        // the same name in other case is the table, where only one matches
+        final Result upper = kamw("run", "DIM_ACCOUNT", "--dry-run");
+        assertEquals(0, upper.code(), upper.err());
+        assertTrue(upper.out().startsWith("run dim_account: scd2 job from"), upper.out());
     }
 
     @Test

@@ -96,7 +96,7 @@ class PipelineSelectTest {
         final Path wh = dir.resolve("warehouse");
         CliRun.Result r = CliRun.kamwWith(schemas, wh, "pipeline", "--select", "dim_team_nope+");
         assertNotEquals(0, r.code());
-        assertTrue(r.err().contains("unknown table 'dim_team_nope'") && r.err().contains("dim_team_labels"), r.err());
+        assertTrue(r.err().contains("unknown table 'dim_team_nope'") && r.err().contains("did you mean dim_team_names"), r.err());
         r = CliRun.kamwWith(schemas, wh, "pipeline", "--select", "layer:silver,domain:conformed");
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("selects no table"), r.err());
