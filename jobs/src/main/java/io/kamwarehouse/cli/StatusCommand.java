@@ -37,6 +37,25 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", description = "How many recent runs to list (default: ${DEFAULT-VALUE}).")
     int runs = 10;
 
+    /**
+     * What a table's last run says about it: {@code up to date} when it was skipped because
+     * nothing it reads changed, {@code no input data} when it was skipped because an input does
+     * not exist yet (an example source without its extracts), else the run's status.
+     */
+    static String state(final String status, final String message) {
+        if (!"skipped".equals(status)) {
+            return status;
+        }
+        if (message.contains("does not exist yet") || message.contains("has not been built yet")) {
+            return "no input data";
+        }
+        if (message.contains("unchanged") || message.contains("no new batch") || message.contains("no change of its inputs reaches")
+                || message.contains("already ingested")) {
+            return "up to date";
+        }
+        return status;
+    }
+
     @Override
     public Integer call() {
         final RunContext ctx = main.context();
@@ -45,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
         final Map<String, Row> lastRun = new HashMap<>();
         if (tables.contains(RunLog.TABLE)) {
             for (final Row r : wh.read(RunLog.TABLE).where(col("output_table").isNotNull()).groupBy("output_table")
-                    .agg(max_by(struct(col("ended_at"), col("status")), col("ended_at")).as("last")).collectAsList()) {
+                    .agg(max_by(struct(col("ended_at"), col("status"), col("message")), col("ended_at")).as("last")).collectAsList()) {
                 lastRun.put(r.getString(0), r.getStruct(1));
             }
         }
@@ -64,7 +83,8 @@ final class StatusCommand implements Callable<Integer> {
             final long rows = wh.rowCountFromLog(table).orElseGet(() -> wh.read(table).count());
             t.add(List.of(table, Warehouse.layerOf(table), wh.version(table), rows,
                     last == null ? "" : String.valueOf(last.getTimestamp(0)).replaceFirst("\\.\\d+$", ""),
-                    last == null ? "" : last.getString(1), quarantined.getOrDefault(table, 0L)));
+                    last == null ? "" : state(last.getString(1), last.isNullAt(2) ? "" : last.getString(2)),
+                    quarantined.getOrDefault(table, 0L)));
         }
         if (csv) {
             t.print(System.out, true);

@@ -235,6 +235,9 @@ class CliTest {
         final Result again = kamw("ingest", "--source", "crm.teams", "--path", teams.toString(), "--date", "2026-10-01");
         assertEquals(0, again.code());
         assertTrue(again.out().contains("skipped"), again.out());
+        // the table's last run was skipped because nothing changed: the table is up to date
+        final Result after = kamw("status", "--csv");
+        assertTrue(after.out().contains("raw_crm__teams,bronze,0,2,") && after.out().contains(",up to date,0"), after.out());
     }
 
     @Test
@@ -289,5 +292,16 @@ class CliTest {
         assertOneLineError(command, 2, "Did you mean: status");
         final Result option = kamw("pipeline", "--dry-rn");
         assertOneLineError(option, 2, "Did you mean: --dry-run?");
+    }
+
+    @Test
+    void statusTellsUpToDateFromNoInputDataFromOtherSkips() {
+        assertEquals("up to date", StatusCommand.state("skipped", "inputs and query unchanged since the last build"));
+        assertEquals("up to date", StatusCommand.state("skipped", "no new batch in raw_crm__teams since the last merge"));
+        assertEquals("up to date", StatusCommand.state("skipped", "no change of its inputs reaches a period (x v0 -> v1)"));
+        assertEquals("no input data", StatusCommand.state("skipped", "raw_cdnow__transactions does not exist yet: nothing to stage"));
+        assertEquals("no input data", StatusCommand.state("skipped", "input fct_x has not been built yet: nothing to build from"));
+        assertEquals("skipped", StatusCommand.state("skipped", "not built: its input fct_account_month failed in this run"));
+        assertEquals("failed", StatusCommand.state("failed", "inputs and query unchanged"));
     }
 }
