@@ -24,6 +24,12 @@ public final class Names {
      */
     public static KamwException unknown(final String kind, final String given, final Collection<String> known,
             final String listCommand) {
+        return unknown(kind, given, "", known, listCommand);
+    }
+
+    /** As {@link #unknown(String, String, Collection, String)}, with where the name was given ({@code " in selector 'x+'"}). */
+    public static KamwException unknown(final String kind, final String given, final String where, final Collection<String> known,
+            final String listCommand) {
         final String g = given.toLowerCase(Locale.ROOT);
         final int within = g.length() <= 4 ? 1 : Math.max(2, g.length() / 4);
         final List<String> near = known.stream().distinct().filter(k -> distance(g, k.toLowerCase(Locale.ROOT)) <= within).toList();
@@ -34,7 +40,7 @@ public final class Names {
         final List<String> all = known.stream().distinct().sorted().toList();
         final String list = all.size() <= 12 ? "known " + kind + "s: " + String.join(", ", all) : listCommand + " lists all " + all.size();
         final String hint = close.isEmpty() ? list : "did you mean " + String.join(" or ", close) + "? (" + list + ")";
-        return new KamwException("unknown " + kind + " '" + given + "'; " + hint);
+        return new KamwException("unknown " + kind + " '" + given + "'" + where + "; " + hint);
     }
 
     /** Levenshtein distance. */

@@ -165,8 +165,7 @@ public final class Selector {
         final boolean down = part.endsWith("+") && part.length() > 1;
         final String name = part.substring(up ? 1 : 0, part.length() - (down ? 1 : 0));
         if (!nodes.containsKey(name)) {
-            final KamwException e = io.kamwarehouse.Names.unknown("table", name, nodes.keySet(), "kamw tables");
-            throw new KamwException(e.getMessage().replace("'" + name + "'", "'" + name + "' in selector '" + part + "'"));
+            throw io.kamwarehouse.Names.unknown("table", name, " in selector '" + part + "'", nodes.keySet(), "kamw tables");
         }
         final Set<String> out = new LinkedHashSet<>();
         out.add(name);
