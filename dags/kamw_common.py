@@ -25,8 +25,12 @@ SPARK_CONF = {
 WAREHOUSE = os.environ.get("KAMW_WAREHOUSE", "s3a://kamw/warehouse")
 LANDING = os.environ.get("KAMW_LANDING", "s3a://kamw/landing")
 
+# How long a task waits for the warehouse lease while another command writes the warehouse (one writer
+# at a time: tasks that Airflow starts together, or a manual run, take turns instead of failing).
+LEASE_WAIT_SECONDS = os.environ.get("KAMW_LEASE_WAIT", "3600")
+
 # The application's global options, before the command.
-KAMW_ARGS = ["--warehouse", WAREHOUSE, "--landing", LANDING]
+KAMW_ARGS = ["--warehouse", WAREHOUSE, "--landing", LANDING, "--wait", LEASE_WAIT_SECONDS]
 
 START_DATE = datetime.fromisoformat("2026-01-01")
 DEFAULT_ARGS = {

@@ -90,7 +90,7 @@ final class BackfillCommand implements Callable<Integer> {
             }
             return 0;
         }
-        final RunContext ctx = main.context();
+        final RunContext ctx = main.writingContext();
         final JobOptions backfill = JobOptions.backfill(from, to);
         final List<TableRunner.Built> built = new TableRunner(ctx).build(plan,
                 s -> !named.contains(s.name()) ? JobOptions.INCREMENTAL : s.period() != null ? backfill : JobOptions.REBUILD);

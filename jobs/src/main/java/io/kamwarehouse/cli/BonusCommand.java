@@ -70,7 +70,7 @@ final class BonusCommand implements Runnable {
                 return 0;
             }
             final String who = by != null && !by.isBlank() ? by.trim() : System.getProperty("user.name", "unknown");
-            final BonusRuns runs = new BonusRuns(parent.main.context());
+            final BonusRuns runs = new BonusRuns(parent.main.writingContext());
             final BonusRuns.Run run = runs.close(p, who, reopen, reason);
             final PrintStream out = System.out;
             out.println((run.supersedesRunId() == null ? "closed" : "reopened and closed") + " pay period " + run.payPeriod()

@@ -38,6 +38,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final WarehouseConfig cfg = main.config();
+        main.takeLease();
         if (alreadyGenerated(cfg)) {
             main.progress().say("sample extracts (scale " + scale + ", seed " + seed + ") are already in " + cfg.landingRoot()
                     + "; not written again");
@@ -45,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
             final GenerationReport report = GenerateCommand.generate(cfg, scale, seed, null, main.progress());
             main.progress().say(String.format("generated %,d rows for drop %s", report.totalRows(), report.dropDate()));
         }
-        final RunContext ctx = main.context();
+        final RunContext ctx = main.writingContext();
         final Pipeline.Result result = new Pipeline(ctx).run(Optional.empty());
         Summaries.printIngest(System.out, result.ingested(), ctx.warehouse().root());
         Summaries.printBuilt(System.out, result.built());

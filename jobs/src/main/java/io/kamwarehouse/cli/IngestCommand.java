@@ -51,7 +51,7 @@ final class IngestCommand implements Callable<Integer> {
                         known, "kamw ingest --help"));
             }
         }
-        final RunContext ctx = main.context();
+        final RunContext ctx = main.writingContext();
         final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(), ctx.contracts());
         final Landing.Scan scan = path != null
                 ? landing.fromPath(path, source, date == null ? LocalDate.now() : date)

@@ -19,6 +19,7 @@ import io.kamwarehouse.runtime.Progress;
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.SparkSessions;
 import io.kamwarehouse.runtime.Warehouse;
+import io.kamwarehouse.runtime.WarehouseLease;
 import io.kamwarehouse.runtime.WarehouseConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,6 +66,18 @@ public final class Main implements Runnable {
             description = "No progress lines on standard error.")
     boolean quiet;
 
+    @Option(names = "--wait", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "-1", scope = CommandLine.ScopeType.INHERIT,
+            description = "When another command is writing the warehouse, wait for it to finish (for ever, or up to SECONDS) "
+                    + "instead of stopping at once with exit code 75.")
+    Long waitSeconds;
+
+    /** The command line as given, passwords hidden: what the warehouse lease says its holder is running. */
+    private String commandLine = "kamw";
+    private Progress progress;
+    private WarehouseLease lease;
+    private Thread leaseHook;
+    private String runId;
+
     private SparkSession spark;
     private RunContext context;
     /** True when {@link #asOfDate} put the run's date into the session's settings. */
@@ -82,6 +95,7 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns its exit code (tests call this). */
     public static int execute(final String[] args, final PrintStream out, final PrintStream err) {
         final Main main = new Main();
+        main.commandLine = "kamw " + redact(String.join(" ", args));
         final CommandLine cli = new CommandLine(main);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -110,11 +124,24 @@ public final class Main implements Runnable {
             }
             return 1;
         });
+        int code;
         try {
-            return cli.execute(args);
+            code = cli.execute(args);
         } finally {
             main.close();
         }
+        final String lost = main.lease == null ? null : main.lease.lost();
+        if (lost != null) {
+            err.println("kamw: error: this command lost the warehouse lease while it ran (" + lost
+                    + "): another command may have written at the same time; see kamw status");
+            code = Math.max(code, KamwException.EXIT_FAILED);
+        }
+        return code;
+    }
+
+    /** The text of a command line with what follows {@code password=} hidden. */
+    static String redact(final String text) {
+        return text.replaceAll("(?i)(password=)[^&\\s]*", "$1***");
     }
 
     private static Throwable unwrap(final Throwable ex) {
@@ -179,10 +206,16 @@ public final class Main implements Runnable {
     }
 
     Progress progress() {
-        return new Progress(System.err, quiet);
+        if (progress == null) {
+            progress = new Progress(System.err, quiet);
+        }
+        return progress;
     }
 
-    /** Starts Spark once per invocation and returns the shared context. */
+    /**
+     * Starts Spark once per invocation and returns the shared context, for a command that only
+     * reads the warehouse (a writing one calls {@link #writingContext()}).
+     */
     RunContext context() {
         if (context == null) {
             final WarehouseConfig cfg = config();
@@ -191,12 +224,86 @@ public final class Main implements Runnable {
             final Progress progress = progress();
             progress.say("starting Spark (warehouse " + cfg.warehouseRoot() + ")");
             spark = SparkSessions.getOrCreate(cfg);
-            context = new RunContext(new Warehouse(spark, cfg), files, catalog, progress);
+            context = new RunContext(new Warehouse(spark, cfg), files, catalog, progress,
+                    runId == null ? RunContext.newRunId() : runId);
         }
         return context;
     }
 
+    /**
+     * The context of a command that writes the warehouse: takes the warehouse's lease first (before
+     * Spark starts, so a refused second writer stops at once), waiting as {@code --wait} says; a
+     * lease taken over from an interrupted run is recorded in the run log as that run's outcome.
+     */
+    RunContext writingContext() {
+        takeLease();
+        final RunContext ctx = context();
+        lease.takenOver().ifPresent(t -> {
+            final WarehouseLease.Holder h = t.previous();
+            ctx.runLog().append(new io.kamwarehouse.metadata.RunRecord(h.runId(), h.runId(), commandName(h.command()),
+                    h.command(), java.sql.Timestamp.from(h.started()), java.sql.Timestamp.from(h.heartbeat()),
+                    io.kamwarehouse.metadata.RunStatus.INTERRUPTED, java.util.Map.of(), null, null, 0, 0, 0,
+                    "did not finish: " + t.reason() + (h.step().isEmpty() ? "" : "; last step: " + h.step())
+                            + "; its lease was taken over by run " + lease.self().runId()));
+        });
+        return ctx;
+    }
+
+    /** Takes the warehouse lease for this command, once (before Spark starts). */
+    void takeLease() {
+        if (lease != null) {
+            return;
+        }
+        final WarehouseConfig cfg = config();
+        runId = RunContext.newRunId();
+        final java.time.Duration wait = waitSeconds == null ? java.time.Duration.ZERO
+                : waitSeconds < 0 ? null : java.time.Duration.ofSeconds(waitSeconds);
+        lease = WarehouseLease.acquire(hadoopConf(cfg), cfg.warehouseRoot(), runId, commandLine, wait,
+                WarehouseLease.timeout(cfg.sparkConf()), progress()::say);
+        progress().listen(lease::step);
+        // killed (Airflow's SIGTERM, Ctrl-C) before the end: the lease is marked so that the next writer takes over
+        // at once and records this run as interrupted
+        leaseHook = new Thread(lease::abandon, "kamw-lease-release");
+        Runtime.getRuntime().addShutdownHook(leaseHook);
+    }
+
+    /** {@code kamw pipeline} for the command line {@code kamw --warehouse w pipeline --date ...}. */
+    static String commandName(final String command) {
+        for (final String word : command.split(" ")) {
+            if (WRITING_COMMANDS.contains(word)) {
+                return "kamw " + word;
+            }
+        }
+        return command;
+    }
+
+    /** The commands that take the warehouse lease. */
+    static final java.util.Set<String> WRITING_COMMANDS = java.util.Set.of("ingest", "run", "pipeline", "backfill", "bonus",
+            "demo");
+
+    /** Hadoop settings for the lease before Spark starts: {@code spark.hadoop.*} of {@code --conf} and system properties. */
+    private static org.apache.hadoop.conf.Configuration hadoopConf(final WarehouseConfig cfg) {
+        final org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        final java.util.Map<String, String> all = new java.util.TreeMap<>();
+        System.getProperties().stringPropertyNames().forEach(k -> all.put(k, System.getProperty(k)));
+        all.putAll(cfg.sparkConf());
+        all.forEach((k, v) -> {
+            if (k.startsWith("spark.hadoop.")) {
+                conf.set(k.substring("spark.hadoop.".length()), v);
+            }
+        });
+        return conf;
+    }
+
     private void close() {
+        if (lease != null) {
+            lease.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(leaseHook);
+            } catch (final IllegalStateException e) {
+                // the JVM is already shutting down
+            }
+        }
         // Tests share one session per JVM: stop it only when this invocation started it outside tests.
         if (spark != null && !Boolean.getBoolean("kamw.keepSpark")) {
             spark.stop();

@@ -84,7 +84,7 @@ final class PipelineCommand implements Callable<Integer> {
 
     /** Runs the pipeline: the {@code picked} tables, loading the drops of the {@code bronze} ones; every table when null. */
     private int run(final Set<String> picked, final Set<String> bronze) {
-        final RunContext ctx = main.context();
+        final RunContext ctx = main.writingContext();
         final Pipeline pipeline = new Pipeline(ctx);
         if (picked != null) {
             pipeline.ingestOnly(bronze).select(all -> all.stream().filter(s -> picked.contains(s.name())).toList());

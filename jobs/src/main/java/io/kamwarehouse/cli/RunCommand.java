@@ -69,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
                             + (rebuild ? " (rebuild)" : "") + (date == null ? "" : " as of " + date));
             return 0;
         }
-        final RunContext ctx = main.context();
+        final RunContext ctx = main.writingContext();
         if (spec.isPresent()) {
             final List<TableRunner.Built> built = new TableRunner(ctx).build(List.of(spec.get()),
                     rebuild ? JobOptions.REBUILD : JobOptions.INCREMENTAL);

@@ -56,6 +56,28 @@ final class StatusCommand implements Callable<Integer> {
         return status;
     }
 
+    /**
+     * Who holds the warehouse lease: nobody, a command at work (with its last heartbeat and step),
+     * or a run that was interrupted (its holder is gone; the next writer takes over and records it).
+     */
+    static String writer(final Warehouse wh) {
+        final java.util.Optional<io.kamwarehouse.runtime.WarehouseLease.Holder> h =
+                io.kamwarehouse.runtime.WarehouseLease.holder(wh.hadoopConf(), wh.root());
+        if (h.isEmpty()) {
+            return "none (no command is writing the warehouse)";
+        }
+        final io.kamwarehouse.runtime.WarehouseLease.Holder holder = h.get();
+        final String step = holder.step().isEmpty() ? "" : "; last step: " + holder.step();
+        final java.util.Optional<String> gone = io.kamwarehouse.runtime.WarehouseLease.gone(holder,
+                io.kamwarehouse.runtime.WarehouseLease.timeout(wh.config().sparkConf()));
+        if (gone.isPresent()) {
+            return "interrupted: " + holder.describe() + " did not finish (" + gone.get() + ")" + step
+                    + "; the next writing command takes over and records it";
+        }
+        return holder.describe() + ", heartbeat "
+                + java.time.Duration.between(holder.heartbeat(), java.time.Instant.now()).toSeconds() + " s ago" + step;
+    }
+
     @Override
     public Integer call() {
         final RunContext ctx = main.context();
@@ -92,6 +114,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         System.out.println("warehouse: " + wh.root());
         System.out.println("landing:   " + wh.config().landingRoot());
+        System.out.println("writer:    " + writer(wh));
         System.out.println();
         if (t.size() == 0) {
             System.out.println("no tables yet: run 'kamw demo', or 'kamw ingest' after dropping extracts in the landing folder");

@@ -21,7 +21,12 @@ public enum RunStatus {
     /** The job failed; nothing it would have written was committed. */
     FAILED("failed", false),
     /** A data check after the job failed; downstream jobs were not run. */
-    CHECK_FAILED("check_failed", false);
+    CHECK_FAILED("check_failed", false),
+    /**
+     * The command stopped before it ended (killed, host lost): recorded by the next writer that
+     * took over its warehouse lease.
+     */
+    INTERRUPTED("interrupted", false);
 
     private final String text;
     private final boolean ok;

@@ -11,6 +11,7 @@ public final class Progress {
     private final Instant start = Instant.now();
     private final boolean quiet;
     private long jobsSeen;
+    private volatile java.util.function.Consumer<String> listener = m -> { };
 
     public Progress(final PrintStream out, final boolean quiet) {
         this.out = out;
@@ -22,7 +23,13 @@ public final class Progress {
         return new Progress(System.err, true);
     }
 
+    /** Calls {@code l} with every message said from now on, quiet or not (the warehouse lease records the last one). */
+    public void listen(final java.util.function.Consumer<String> l) {
+        this.listener = l;
+    }
+
     public synchronized void say(final String message) {
+        listener.accept(message);
         if (!quiet) {
             final Duration d = Duration.between(start, Instant.now());
             String jobs = "";

@@ -21,8 +21,14 @@ public final class RunContext {
 
     public RunContext(final Warehouse warehouse, final SchemaFiles schemas, final ContractCatalog contracts,
             final Progress progress) {
+        this(warehouse, schemas, contracts, progress, newRunId());
+    }
+
+    /** A context whose run id is {@code runId} (the id the command's warehouse lease holds). */
+    public RunContext(final Warehouse warehouse, final SchemaFiles schemas, final ContractCatalog contracts,
+            final Progress progress, final String runId) {
         this(warehouse, schemas, contracts, new RunLog(warehouse.spark(), warehouse.tablePath(RunLog.TABLE)), progress,
-                newRunId(), null);
+                runId, null);
     }
 
     private RunContext(final Warehouse warehouse, final SchemaFiles schemas, final ContractCatalog contracts,

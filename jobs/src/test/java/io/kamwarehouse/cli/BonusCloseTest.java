@@ -94,6 +94,22 @@ class BonusCloseTest {
         assertTrue(kamw("bonus", "show", "--run", first).out().contains("computed 13590.00, paid 11500.00"));
     }
 
+    /** A close takes the warehouse lease: while another command writes, it is refused and nothing is closed; reading goes on. */
+    @Test
+    void aCloseWaitsForNoOneElseWritingTheWarehouse() {
+        final String before = kamw("bonus", "runs", "--csv").out();
+        try (io.kamwarehouse.runtime.WarehouseLease held = io.kamwarehouse.runtime.WarehouseLease.acquire(
+                new org.apache.hadoop.conf.Configuration(), "file:" + dir.toAbsolutePath(), "R-other-close",
+                "kamw bonus close --period 2026-Q3", java.time.Duration.ZERO, java.time.Duration.ofMinutes(2), s -> { })) {
+            final Result second = kamw("bonus", "close", "--period", "2026-Q3", "--wait", "1");
+            assertEquals(75, second.code(), second.out() + second.err());
+            assertTrue(second.err().contains("is in use by 'kamw bonus close --period 2026-Q3' (run R-other-close"), second.err());
+            final Result runs = kamw("bonus", "runs", "--csv");
+            assertEquals(0, runs.code(), runs.err());
+            assertEquals(before, runs.out(), "nothing closed");
+        }
+    }
+
     @Test
     void badPeriodsAreRefusedClearly() {
         assertRefused(kamw("bonus", "close", "--period", "2026Q3"), "'2026Q3' is not a quarter: write the pay period as YYYY-Qn");

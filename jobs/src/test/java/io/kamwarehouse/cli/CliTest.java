@@ -240,6 +240,50 @@ class CliTest {
         assertTrue(after.out().contains("raw_crm__teams,bronze,0,2,") && after.out().contains(",up to date,0"), after.out());
     }
 
+    /**
+     * The warehouse lease: a writing command is refused (exit 75, the holder named) while another
+     * live process holds it, read-only commands go on and show the writer; a lease whose process
+     * died is taken over by the next writer, which records the interrupted run with its last step.
+     */
+    @Test
+    void writersTakeTheWarehouseLeaseAndAnInterruptedRunIsRecorded() throws Exception {
+        final Path teams = Paths.get("src/test/resources/landing/crm/2026-10-01/teams_20261001.csv");
+        assertEquals(0, kamw("ingest", "--source", "crm.teams", "--path", teams.toString(), "--date", "2026-10-01").code());
+        assertFalse(Files.exists(dir.resolve(io.kamwarehouse.runtime.WarehouseLease.FILE)), "given back at the end");
+        final Process alive = new ProcessBuilder("sleep", "60").start();
+        try {
+            writeLease(alive.pid(), "[7/80] build stg_crm__teams");
+            final Result refused = kamw("ingest", "--source", "crm.teams", "--path", teams.toString(), "--date", "2026-10-02");
+            assertOneLineError(refused, 75, "is in use by 'kamw pipeline --date 2026-10-01' (run 20261001T000000-dead0001, ops@");
+            assertTrue(refused.err().contains("now at: [7/80] build stg_crm__teams"), refused.err());
+            assertOneLineError(kamw("run", "stg_crm__teams"), 75, "Wait for it with --wait [SECONDS]");
+            final Result status = kamw("status");
+            assertEquals(0, status.code(), status.err());
+            assertTrue(status.out().contains("writer:    'kamw pipeline --date 2026-10-01' (run 20261001T000000-dead0001"),
+                    status.out());
+            assertEquals(0, kamw("sql", "select 1").code(), "reading needs no lease");
+        } finally {
+            alive.destroyForcibly().waitFor();
+        }
+        // the holder's process is gone: its run was interrupted
+        writeLease(alive.pid(), "[7/80] build stg_crm__teams");
+        assertTrue(kamw("status").out().contains("writer:    interrupted: 'kamw pipeline --date 2026-10-01'"));
+        final Result next = kamw("ingest", "--source", "crm.teams", "--path", teams.toString(), "--date", "2026-10-01");
+        assertEquals(0, next.code(), next.err());
+        final Result log = kamw("sql", "select job, status, message from run_log where run_id = '20261001T000000-dead0001'", "--csv");
+        assertTrue(log.out().startsWith("job,status,message\nkamw pipeline,interrupted,did not finish: its process " + alive.pid()
+                + " no longer runs on "), log.out());
+        assertTrue(log.out().contains("; last step: [7/80] build stg_crm__teams; its lease was taken over by run "), log.out());
+    }
+
+    private void writeLease(final long pid, final String step) throws IOException {
+        final java.time.Instant now = java.time.Instant.now();
+        Files.writeString(dir.resolve(io.kamwarehouse.runtime.WarehouseLease.FILE), "{\"run_id\":\"20261001T000000-dead0001\","
+                + "\"user\":\"ops\",\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName() + "\",\"pid\":" + pid
+                + ",\"command\":\"kamw pipeline --date 2026-10-01\",\"started\":\"" + now.minusSeconds(90) + "\",\"heartbeat\":\""
+                + now + "\",\"step\":\"" + step + "\"}");
+    }
+
     @Test
     void sqlPrintsValuesAsTextThatReadsBack() {
         final String q = "select array('a', 'b') arr, map('k', 1) m, named_struct('x', 1, 'y', 'z') st, "
