@@ -210,6 +210,8 @@ public final class TableRunner {
         final long jobStart = System.nanoTime();
         // the row checks are counted while the job writes the table; the checks after it do the rest
         final DataChecks.Observer observer = DataChecks.observer(ctx.warehouse(), spec);
+        // the version readers see now: where a build that fails its error checks is taken back to
+        final io.kamwarehouse.runtime.Warehouse.Commit before = ctx.warehouse().lastCommit(spec.name());
         try {
             result = TableJobs.run(ctx.withWriteObserver(observer), spec, options);
         } catch (final Exception e) {
@@ -235,8 +237,14 @@ public final class TableRunner {
         checkTimer.lap("data checks (" + checks.size() + ")");
         final List<CheckResult> blocking = DataChecks.blocking(checks);
         if (!blocking.isEmpty()) {
-            return new Built(spec.name(), result, checks, RunStatus.CHECK_FAILED, DataChecks.summary(blocking))
-                    .timed(jobTime, checkTime);
+            String withdrawn;
+            try {
+                withdrawn = FailedBuilds.withdraw(ctx, spec, before, blocking);
+            } catch (final Exception e) {
+                withdrawn = "the failed build could NOT be withdrawn and is what readers see: " + IngestService.rootMessage(e);
+            }
+            return new Built(spec.name(), result, checks, RunStatus.CHECK_FAILED, DataChecks.summary(blocking)
+                    + (withdrawn.isEmpty() ? "" : "; " + withdrawn)).timed(jobTime, checkTime);
         }
         final List<CheckResult> warnings = checks.stream().filter(c -> !c.passed()).toList();
         return new Built(spec.name(), result, checks, RunStatus.SUCCEEDED,

@@ -135,6 +135,44 @@ public final class DataChecks {
     }
 
     /**
+     * The rows of {@code table} that break the check named {@code check} of {@code spec}: for a
+     * row check the rows it fails, for unique every row holding a repeated key, for a relationship
+     * the rows whose value the target lacks. At most {@code limit} rows, in no particular order;
+     * used only after a check failed, to keep its rows for inspection.
+     */
+    public static Dataset<Row> failingRows(final Warehouse warehouse, final TableSpec spec, final String check,
+            final Dataset<Row> table, final int limit) {
+        final CheckSpec c = spec.checks().stream().filter(x -> x.name().equals(check)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(spec.name() + " has no check " + check));
+        final Dataset<Row> rows = switch (c.kind()) {
+            case UNIQUE -> {
+                final Column[] keys = c.columns().stream().map(k -> col(q(k))).toArray(Column[]::new);
+                Column allPresent = lit(true);
+                for (final String k : c.columns()) {
+                    allPresent = allPresent.and(col(q(k)).isNotNull());
+                }
+                final Dataset<Row> repeated = table.where(allPresent).groupBy(keys).count().where(col("count").gt(1)).drop("count");
+                yield table.join(repeated, c.columns().toArray(new String[0]), "left_semi");
+            }
+            case RELATIONSHIP -> {
+                if (!warehouse.exists(c.toTable())) {
+                    yield table.where(col(q(c.column())).isNotNull());
+                }
+                final Dataset<Row> keys = warehouse.read(c.toTable()).select(col(q(c.toColumn())).as("_check_ref"))
+                        .where(col("_check_ref").isNotNull()).distinct();
+                yield table.where(col(q(c.column())).isNotNull())
+                        .join(keys, col(q(c.column())).equalTo(keys.col("_check_ref")), "left_anti");
+            }
+            case NOT_NULL -> table.where(col(q(c.column())).isNull());
+            case ACCEPTED_VALUES -> table.where(col(q(c.column())).isNotNull()
+                    .and(not(col(q(c.column())).cast(DataTypes.StringType).isin(c.values().toArray()))));
+            case EXPRESSION -> table.where(not(coalesce(parseExpression(spec, c, table), lit(true))));
+        };
+        // in the table's column order (a join on key columns puts them first)
+        return rows.select(Arrays.stream(table.columns()).map(x -> col(q(x))).toArray(Column[]::new)).limit(limit);
+    }
+
+    /**
      * The failing-row condition of a row check (not null, accepted values, expression, or a
      * relationship whose target keys are few enough to collect or whose target does not exist yet);
      * null for a relationship that needs a join. A relationship's check number {@code i} goes into
