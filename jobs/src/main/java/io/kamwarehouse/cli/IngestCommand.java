@@ -35,6 +35,10 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--path", paramLabel = "FILE_OR_FOLDER", description = "Load this file or folder (needs --source).")
     String path;
 
+    @Option(names = "--retry", paramLabel = "FILE", description = "Try this file again although it was refused before and has "
+            + "not changed since (a refused file is otherwise not tried again until it changes): its name or path; repeatable.")
+    List<String> retry = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         if (path != null && source == null) {
@@ -62,7 +66,18 @@ final class IngestCommand implements Callable<Integer> {
                     + " in " + ctx.warehouse().config().landingRoot());
             return 0;
         }
-        final List<IngestResult> results = new IngestService(ctx).ingest(scan);
+        for (final String r : retry) {
+            final boolean found = scan.batches().stream().flatMap(b -> b.files().stream()).anyMatch(f -> IngestService.names(List.of(r), f))
+                    || scan.unrecognised().stream().anyMatch(u -> IngestService.names(List.of(r), u.file()));
+            if (!found) {
+                throw new KamwException("--retry " + r + ": no such file waiting in " + ctx.warehouse().config().landingRoot()
+                        + (date == null ? "" : " for " + date) + " (give its name as kamw status or the run log shows it, or its path)");
+            }
+        }
+        final List<IngestResult> results = new IngestService(ctx).retrying(path != null
+                // a file given by --path is asked for: tried whatever happened to it before
+                ? scan.batches().stream().flatMap(b -> b.files().stream()).map(io.kamwarehouse.ingest.LandingFile::path).toList()
+                : retry).ingest(scan);
         Summaries.printIngest(System.out, results, ctx.warehouse().root());
         return exitCode(results);
     }

@@ -70,6 +70,11 @@ public final class BronzeIngestor {
         this.writer = new BronzeWriter(warehouse);
     }
 
+    /** True when this very file (same path, size and time) was loaded already. */
+    public boolean loaded(final String entity, final LandingFile f) {
+        return ingestedFiles.seen(entity).pathStamps().contains(IngestedFiles.Seen.stamp(f.path(), f.sizeBytes(), f.modifiedAt()));
+    }
+
     /** Input table versions read by the last {@link #ingest} call (reference checks). */
     private final Map<String, Long> lastInputs = new TreeMap<>();
 

@@ -26,10 +26,49 @@ public final class IngestService {
     private final RunContext ctx;
     private final BronzeIngestor ingestor;
     private final List<RunRecord> pendingRuns = new ArrayList<>();
+    private final RefusedFiles refused;
+    private java.util.Collection<String> retry = List.of();
 
     public IngestService(final RunContext ctx) {
         this.ctx = ctx;
         this.ingestor = new BronzeIngestor(ctx.warehouse(), ctx.contracts());
+        this.refused = new RefusedFiles(ctx.warehouse());
+    }
+
+    /**
+     * Tries these files again even though they were refused before and have not changed
+     * ({@code kamw ingest --retry}): a file name, or a path or its ending.
+     */
+    public IngestService retrying(final java.util.Collection<String> files) {
+        this.retry = List.copyOf(files);
+        return this;
+    }
+
+    /** True when {@code f} is named by one of {@code names} (its name, its path, or the path's ending). */
+    public static boolean names(final java.util.Collection<String> names, final LandingFile f) {
+        return names.stream().anyMatch(n -> n.equals(f.name()) || n.equals(f.path()) || f.path().endsWith("/" + n));
+    }
+
+    /** The earlier refusal of a batch whose every file was refused together before and is unchanged, unless retried. */
+    private java.util.Optional<RefusedFiles.Refusal> refusedEarlier(final String entity, final List<LandingFile> files) {
+        final String together = String.join(",", files.stream().map(LandingFile::name).toList());
+        RefusedFiles.Refusal found = null;
+        for (final LandingFile f : files) {
+            if (names(retry, f) || entity != null && ingestor.loaded(entity, f)) {
+                return java.util.Optional.empty();
+            }
+            final java.util.Optional<RefusedFiles.Refusal> r = refused.earlier(f);
+            if (r.isEmpty() || !together.equals(r.get().batchFiles())) {
+                return java.util.Optional.empty();
+            }
+            found = r.get();
+        }
+        return java.util.Optional.ofNullable(found);
+    }
+
+    private static String notRetried(final RefusedFiles.Refusal r, final List<String> files) {
+        return "refused on " + r.at().toString().replaceFirst("\\.\\d+$", "") + " and unchanged since, so not tried again ("
+                + r.reason() + "); once it is fixed: kamw ingest --retry " + String.join(" --retry ", files);
     }
 
     /** Loads every batch of a scan; returns one result per batch and per unrecognised file. */
@@ -39,6 +78,7 @@ public final class IngestService {
         } finally {
             // File records and run records are committed once per call, not once per batch.
             ingestor.flush();
+            refused.flush();
             ctx.runLog().append(pendingRuns);
             pendingRuns.clear();
         }
@@ -63,6 +103,11 @@ public final class IngestService {
                         null, RunStatus.BLOCKED, 0, 0, 0, Map.of(), -1,
                         "not loaded: it references " + upstream + ", whose batch failed in this run; it stays pending",
                         Duration.ZERO);
+            } else if (refusedEarlier(c.qualifiedName(), batch.files()).isPresent()) {
+                // refused before and unchanged: reported, not tried again, and the batches that reference it go on
+                result = new IngestResult(c.qualifiedName(), c.bronzeTable(), batch.dropDate(), names(batch), null,
+                        RunStatus.SKIPPED, 0, 0, 0, Map.of(), -1,
+                        notRetried(refusedEarlier(c.qualifiedName(), batch.files()).get(), names(batch)), Duration.ZERO);
             } else {
                 ctx.progress().say(label + ": loading " + String.join(", ", names(batch)));
                 try {
@@ -70,6 +115,8 @@ public final class IngestService {
                 } catch (final KamwException e) {
                     broken.add(c.qualifiedName());
                     result = failed(batch, RunStatus.REJECTED, e.getMessage(), start);
+                    final String together = String.join(",", names(batch));
+                    batch.files().forEach(f -> refused.record(c.qualifiedName(), batch.dropDate(), f, e.getMessage(), runId, together));
                 } catch (final Exception e) {
                     // includes Spark's AnalysisException, which Java sees as checked
                     broken.add(c.qualifiedName());
@@ -82,10 +129,20 @@ public final class IngestService {
         }
         for (final Landing.Unrecognised u : scan.unrecognised()) {
             final Instant start = Instant.now();
-            final IngestResult r = new IngestResult("?", null, u.file().dropDate(), List.of(u.file().name()), null,
-                    RunStatus.REJECTED, 0, 0, 0, Map.of(), -1, u.reason(), Duration.ZERO);
-            ctx.progress().say("rejected: " + u.reason());
-            record(RunContext.newRunId(), r, start);
+            final java.util.Optional<RefusedFiles.Refusal> before = refusedEarlier(null, List.of(u.file()));
+            final String runId = RunContext.newRunId();
+            final IngestResult r;
+            if (before.isPresent()) {
+                r = new IngestResult("?", null, u.file().dropDate(), List.of(u.file().name()), null, RunStatus.SKIPPED, 0, 0, 0,
+                        Map.of(), -1, notRetried(before.get(), List.of(u.file().name())), Duration.ZERO);
+                ctx.progress().say("not retried: " + u.file().name() + " " + r.message());
+            } else {
+                r = new IngestResult("?", null, u.file().dropDate(), List.of(u.file().name()), null,
+                        RunStatus.REJECTED, 0, 0, 0, Map.of(), -1, u.reason(), Duration.ZERO);
+                ctx.progress().say("rejected: " + u.reason());
+                refused.record(null, u.file().dropDate(), u.file(), u.reason(), runId, u.file().name());
+            }
+            record(runId, r, start);
             results.add(r);
         }
         return results;

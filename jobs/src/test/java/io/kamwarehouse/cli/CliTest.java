@@ -87,6 +87,50 @@ class CliTest {
         assertTrue(r.out().contains("matches no contract of source 'crm'"), r.out());
     }
 
+    /**
+     * A refused file is recorded with its checksum and not tried again while it is unchanged: the
+     * next runs report it and exit 0; a changed file, or one named by --retry, is tried again.
+     */
+    @Test
+    void aRefusedFileDoesNotBlockLaterRunsUntilItChangesOrIsRetried() throws Exception {
+        final Path drop = Files.createDirectories(dir.resolve("landing/crm/2026-10-01"));
+        Files.writeString(drop.resolve("mystery.csv"), "foo,bar\n1,2\n");
+        Files.writeString(drop.resolve("teams_bad.csv"), "team_id,nonsense\nTM-9,x\n");
+        final Result first = kamw("ingest", "--source", "crm");
+        assertEquals(2, first.code(), first.out() + first.err());
+        assertTrue(first.out().contains("matches no contract of source 'crm'"), first.out());
+
+        final Result log = kamw("sql", "select file_path, checksum is not null as summed, reason from refused_files order by file_path", "--csv");
+        final String[] rows = log.out().split("\n");
+        assertEquals(3, rows.length, log.out());
+        assertTrue(rows[1].contains("mystery.csv,true,") && rows[1].contains("matches no contract"), log.out());
+        assertTrue(rows[2].contains("teams_bad.csv,true,"), log.out());
+
+        // unchanged: reported, not tried again, exit 0
+        final Result second = kamw("ingest", "--source", "crm");
+        assertEquals(0, second.code(), second.out() + second.err());
+        assertTrue(second.out().contains("not tried again"), second.out());
+        assertTrue(second.out().contains("kamw ingest --retry mystery.csv"), second.out());
+        assertTrue(second.out().contains("kamw ingest --retry teams_bad.csv"), second.out());
+
+        // asked for: tried again (and refused again)
+        final Result retried = kamw("ingest", "--source", "crm", "--retry", "teams_bad.csv");
+        assertEquals(2, retried.code(), retried.out() + retried.err());
+        assertTrue(retried.out().contains("mystery.csv") && retried.out().contains("not tried again"), retried.out());
+        assertOneLineError(kamw("ingest", "--source", "crm", "--retry", "nope.csv"), 2, "--retry nope.csv: no such file waiting in ");
+
+        // fixed: a changed file is tried again, and loads
+        Files.writeString(drop.resolve("teams_bad.csv"), "team_id,team_name,parent_team_id,team_type,region,manager_employee_id,"
+                + "created_date,updated_at\nTM-009,North,,region,North,E100009,2019-01-01,2019-01-01 00:00:00\n");
+        final Result fixed = kamw("ingest", "--source", "crm");
+        assertEquals(0, fixed.code(), fixed.out() + fixed.err());
+        assertTrue(kamw("sql", "select team_id from raw_crm__teams", "--csv").out().contains("TM-009"));
+        final Result after = kamw("ingest", "--source", "crm");
+        assertEquals(0, after.code(), after.out() + after.err());
+        assertTrue(after.out().contains("raw_crm__teams  2026-10-01  skipped  0"), "loaded once: " + after.out());
+        assertFalse(after.out().contains("teams_bad.csv"), after.out());
+    }
+
     @Test
     void helpWorksOnEveryCommand() {
         for (final String cmd : List.of("generate", "ingest", "run", "pipeline", "backfill", "status", "sql", "demo")) {

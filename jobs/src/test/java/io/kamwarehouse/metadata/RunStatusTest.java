@@ -12,7 +12,7 @@ class RunStatusTest {
 
     @Test
     void theRunLogKeepsItsText() {
-        assertEquals(List.of("succeeded", "skipped", "skipped", "rejected", "failed", "check_failed"),
+        assertEquals(List.of("succeeded", "skipped", "skipped", "rejected", "failed", "check_failed", "interrupted"),
                 Arrays.stream(RunStatus.values()).map(RunStatus::text).toList());
         assertEquals("check_failed", String.valueOf(RunStatus.CHECK_FAILED), "messages read as before");
     }
