@@ -37,9 +37,10 @@ final class Summaries {
         out.printf("rows read %s, loaded %s, quarantined %s%s%n", fmt(read), fmt(loaded), fmt(quarantined),
                 rules.isEmpty() ? "" : " (" + topReasons(rules) + ")");
         for (final IngestResult r : results) {
-            if (r.status() != RunStatus.SUCCEEDED && r.message() != null && !r.message().isEmpty()
-                    && !r.message().startsWith("already ingested")) {
-                out.println("  " + r.status().text() + " " + (r.bronzeTable() == null ? "" : r.bronzeTable() + ": ") + r.message());
+            if (r.message() != null && !r.message().isEmpty() && !r.message().startsWith("already ingested")) {
+                // a loaded batch's notes too: encoding guesses, columns missing, renamed or unknown
+                out.println("  " + (r.status() == RunStatus.SUCCEEDED ? "note" : r.status().text()) + " "
+                        + (r.bronzeTable() == null ? "" : r.bronzeTable() + " " + r.dropDate() + ": ") + r.message());
             }
         }
         out.println("warehouse: " + warehouseRoot);

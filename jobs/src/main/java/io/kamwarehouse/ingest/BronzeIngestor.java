@@ -60,6 +60,7 @@ public final class BronzeIngestor {
     private final RawReader reader;
     private final ReferenceChecks references;
     private final BronzeWriter writer;
+    private final SchemaDrift drift;
 
     public BronzeIngestor(final Warehouse warehouse, final ContractCatalog contracts) {
         this.warehouse = warehouse;
@@ -68,6 +69,7 @@ public final class BronzeIngestor {
         this.reader = new RawReader(warehouse, inspector);
         this.references = new ReferenceChecks(warehouse, contracts);
         this.writer = new BronzeWriter(warehouse);
+        this.drift = new SchemaDrift(warehouse);
     }
 
     /** True when this very file (same path, size and time) was loaded already. */
@@ -89,6 +91,7 @@ public final class BronzeIngestor {
      */
     public void flush() {
         writer.flush();
+        drift.flush();
         ingestedFiles.flush();
     }
 
@@ -214,12 +217,15 @@ public final class BronzeIngestor {
             final List<String> notes = new ArrayList<>();
             inspections.values().stream().map(FileInspector.Inspection::note).filter(n -> n != null).distinct()
                     .forEach(notes::add);
-            if (!mapping.missingOptional().isEmpty()) {
-                notes.add("optional columns absent: " + mapping.missingOptional().stream().map(ContractColumn::name).toList());
+            // the same header in every file of the batch: drift is recorded per file, told once
+            final List<String> drifted = new ArrayList<>();
+            for (final LandingFile f : withRows) {
+                final List<String> lines = drift.note(contract, dropDate, batchId, f.path(), mapping, ingestedAt, runId);
+                if (drifted.isEmpty()) {
+                    drifted.addAll(lines);
+                }
             }
-            if (!mapping.unknownHeaders().isEmpty()) {
-                notes.add("columns not in the contract (kept only in quarantined raw records): " + mapping.unknownHeaders());
-            }
+            notes.addAll(drifted);
             if (!alreadyLoaded.isEmpty()) {
                 notes.add("already ingested: " + String.join(", ", alreadyLoaded));
             }

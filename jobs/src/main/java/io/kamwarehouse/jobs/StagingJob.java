@@ -65,7 +65,7 @@ import io.kamwarehouse.spec.TableSpec;
 public final class StagingJob implements TableJob {
 
     /** Part of the fingerprint: bump when the job's output for the same input changes. */
-    static final String LOGIC_VERSION = "staging-1";
+    static final String LOGIC_VERSION = "staging-2";
 
     /** Prefix of the stamp in a commit's user metadata: the fingerprint and the bronze and FX versions read. */
     static final String STAMP_PREFIX = "kamw-staging:";
@@ -130,7 +130,8 @@ public final class StagingJob implements TableJob {
         final boolean exists = wh.exists(spec.name());
         final Timestamp now = Timestamp.from(Instant.now());
         final Plan plan = new Plan(spec, contract, params, reporting, now,
-                converts ? FxConversion.of(spark, fxRows, reporting) : null);
+                converts ? FxConversion.of(spark, fxRows, reporting) : null,
+                io.kamwarehouse.ingest.SchemaDrift.missing(wh, contract.qualifiedName()));
 
         if (exists && batches.isEmpty() && !options.rebuild()) {
             return result(spec, RunRecord.SKIPPED, 0, 0, wh, inputs, bronze + " has no rows yet");
@@ -199,7 +200,7 @@ public final class StagingJob implements TableJob {
             } else {
                 final Row metrics = DeltaTable.forPath(spark, wh.tablePath(spec.name())).as("t")
                         .merge(changes.as("s"), plan.mergeCondition())
-                        .whenMatched(plan.updateCondition()).updateExpr(plan.assignments())
+                        .whenMatched(plan.updateCondition()).updateExpr(plan.updates())
                         .whenNotMatched("NOT s." + REPAIR).insertExpr(plan.assignments())
                         .execute().first();
                 timer.lap("merge");
@@ -221,7 +222,7 @@ public final class StagingJob implements TableJob {
             final Map<String, Long> batches, final Map<String, Long> fxBatches, final Map<String, Set<String>> merged,
             final MergedBatches ledger, final String fingerprint, final JobInputs inputs, final String reason) {
         final Warehouse wh = ctx.warehouse();
-        final Dataset<Row> out = plan.conform(plan.latest(plan.fromBronze(bronzeAll))).drop(REPAIR);
+        final Dataset<Row> out = plan.conform(plan.latest(plan.fromBronze(bronzeAll))).drop(REPAIR).drop(plan.keepColumns());
         final String path = wh.tablePath(spec.name());
         // Statistics only on the columns lookups filter on.
         final List<String> stats = new ArrayList<>(spec.keys());
@@ -252,9 +253,11 @@ public final class StagingJob implements TableJob {
         private final Timestamp now;
         private final FxConversion fx;
         private final List<String> output;
+        /** Contract columns some batch lacked (its file had no such column), to the batches that lacked them. */
+        private final Map<String, Set<String>> lacking = new TreeMap<>();
 
         Plan(final TableSpec spec, final Contract contract, final StagingParams params, final String reporting,
-                final Timestamp now, final FxConversion fx) {
+                final Timestamp now, final FxConversion fx, final Map<String, Set<String>> missingByBatch) {
             this.spec = spec;
             this.contract = contract;
             this.params = params;
@@ -262,6 +265,37 @@ public final class StagingJob implements TableJob {
             this.now = now;
             this.fx = fx;
             this.output = params.outputColumns(contract);
+            missingByBatch.forEach((batch, cols) -> cols.stream().filter(c -> contract.column(c).isPresent() && output.contains(c)
+                    && !spec.keys().contains(c)).forEach(c -> lacking.computeIfAbsent(c, x -> new java.util.TreeSet<>()).add(batch)));
+        }
+
+        /** Column saying whether a row's batch had the lacked column number {@code i}. */
+        private static String has(final int i) {
+            return "_has_col_" + i;
+        }
+
+        /** Column saying that a row still has no value known for lacked column number {@code i}: the table's own is kept. */
+        private static String keep(final int i) {
+            return "_keep_col_" + i;
+        }
+
+        /** The keep columns a row carries until the merge (dropped before a write that is not a merge). */
+        String[] keepColumns() {
+            final String[] out = new String[lacking.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = keep(i);
+            }
+            return out;
+        }
+
+        /** Marks which rows came from a batch that had each lacked column. */
+        private Dataset<Row> withHas(final Dataset<Row> df, final boolean all) {
+            Dataset<Row> out = df;
+            int i = 0;
+            for (final Map.Entry<String, Set<String>> e : lacking.entrySet()) {
+                out = out.withColumn(has(i++), all ? lit(true) : not(col(Lineage.BATCH_ID).isin(e.getValue().toArray())));
+            }
+            return out;
         }
 
         /**
@@ -281,7 +315,7 @@ public final class StagingJob implements TableJob {
                 final ContractColumn c = contract.column(p).orElseThrow();
                 df = df.withColumn(p, col(q(p)).divide(lit(100)).cast(fractionType(c.type())));
             }
-            return df.withColumn(REPAIR, lit(false));
+            return withHas(df, false).withColumn(REPAIR, lit(false));
         }
 
         /**
@@ -301,7 +335,7 @@ public final class StagingJob implements TableJob {
                             .and(expr(m.date()).cast(DataTypes.DateType).geq(lit(java.sql.Date.valueOf(since)))));
                 }
             }
-            return target.where(missing).select(baseColumns()).withColumn(REPAIR, lit(true));
+            return withHas(target.where(missing).select(baseColumns()), true).withColumn(REPAIR, lit(true));
         }
 
         private Column[] baseColumns() {
@@ -318,8 +352,22 @@ public final class StagingJob implements TableJob {
             order.add(col(REPAIR).desc());
             order.add(col("_row_hash").asc());
             final Column[] keys = spec.keys().stream().map(k -> col(q(k))).toArray(Column[]::new);
-            return df.withColumn("_rn", row_number().over(Window.partitionBy(keys).orderBy(order.toArray(new Column[0]))))
-                    .where(col("_rn").equalTo(1)).drop("_rn");
+            final Column[] by = order.toArray(new Column[0]);
+            Dataset<Row> ranked = df.withColumn("_rn", row_number().over(Window.partitionBy(keys).orderBy(by)));
+            // A row from a batch that lacked a column takes that column's value from the latest row that had it;
+            // with none among these rows, the table's own value is kept (see assignments).
+            int i = 0;
+            for (final String c : lacking.keySet()) {
+                final Column known = org.apache.spark.sql.functions.first(when(col(has(i)), org.apache.spark.sql.functions.struct(
+                        col(q(c)).as("v"))), true).over(Window.partitionBy(keys).orderBy(by)
+                        .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing()));
+                ranked = ranked.withColumn("_known", known)
+                        .withColumn(keep(i), not(col(has(i))).and(col("_known").isNull()))
+                        .withColumn(c, when(col(has(i)), col(q(c))).otherwise(col("_known").getField("v")))
+                        .drop("_known", has(i));
+                i++;
+            }
+            return ranked.where(col("_rn").equalTo(1)).drop("_rn");
         }
 
         /** Converted amounts, {@code _updated_at}, and the silver column order (plus the repair flag). */
@@ -332,6 +380,9 @@ public final class StagingJob implements TableJob {
             final List<Column> cols = new ArrayList<>();
             output.forEach(c -> cols.add(col(q(c))));
             cols.add(col(REPAIR));
+            for (final String k : keepColumns()) {
+                cols.add(col(k));
+            }
             return out.select(cols.toArray(new Column[0]));
         }
 
@@ -378,9 +429,20 @@ public final class StagingJob implements TableJob {
             return output.stream().map(c -> col(q(c))).toArray(Column[]::new);
         }
 
+        /** Every output column from the incoming row: what a new key inserts. */
         Map<String, String> assignments() {
             final Map<String, String> set = new LinkedHashMap<>();
             output.forEach(c -> set.put(q(c), "s." + q(c)));
+            return set;
+        }
+
+        /** As {@link #assignments}, but a column whose batch lacked it and no incoming row knew keeps the table's value. */
+        Map<String, String> updates() {
+            final Map<String, String> set = assignments();
+            int i = 0;
+            for (final String c : lacking.keySet()) {
+                set.put(q(c), "CASE WHEN s." + keep(i++) + " THEN t." + q(c) + " ELSE s." + q(c) + " END");
+            }
             return set;
         }
     }

@@ -131,6 +131,39 @@ class CliTest {
         assertFalse(after.out().contains("teams_bad.csv"), after.out());
     }
 
+    /**
+     * A drop whose file lacks an optional column (here renamed) never erases what earlier drops
+     * gave: silver keeps the last known value, the drift is on the command's output and in
+     * schema_drift, and a rebuild from all of bronze gives the same rows.
+     */
+    @Test
+    void aDropWithoutAColumnKeepsItsEarlierValuesAndTheDriftIsRecorded() throws Exception {
+        final Path day1 = Files.createDirectories(dir.resolve("landing/crm/2026-10-01"));
+        Files.writeString(day1.resolve("teams_20261001.csv"), io.kamwarehouse.testing.TeamTables.TEAMS);
+        assertEquals(0, kamw("pipeline", "--select", "+stg_crm__teams").code());
+        final Path day2 = Files.createDirectories(dir.resolve("landing/crm/2026-10-02"));
+        // region's header renamed to 'area'; TM-002 renamed, TM-004 new
+        Files.writeString(day2.resolve("teams_20261002.csv"), "team_id,team_name,parent_team_id,team_type,area,manager_employee_id,"
+                + "created_date,updated_at\n"
+                + "TM-002,East Strategic Accounts,TM-001,key_account,Ost,E100002,2017-06-05,2026-10-01 12:00:00\n"
+                + "TM-004,North Region,,region,North,E100004,2026-09-01,2026-10-01 12:00:00\n");
+        final Result second = kamw("pipeline", "--select", "+stg_crm__teams");
+        assertEquals(0, second.code(), second.out() + second.err());
+        assertTrue(second.out().contains("column region is missing and header 'area' is unknown: probably renamed; add 'area' to its "
+                + "aliases in "), second.out());
+        assertTrue(second.out().contains("silver keeps the last values earlier drops gave for [region]"), second.out());
+
+        final String expected = "team_id,team_name,region\nTM-001,East Region,East\nTM-002,East Strategic Accounts,East\n"
+                + "TM-003,West Region,West\nTM-004,North Region,NULL\n";
+        final String q = "select team_id, team_name, coalesce(region, 'NULL') region from stg_crm__teams order by team_id";
+        assertEquals(expected, kamw("sql", q, "--csv").out(), "the name changed, the region stayed");
+        final Result drift = kamw("sql", "select change, column_name, header from schema_drift order by change", "--csv");
+        assertEquals("change,column_name,header\nextra,,area\nmissing,region,\nrenamed,region,area\n", drift.out());
+
+        assertEquals(0, kamw("run", "stg_crm__teams", "--rebuild").code());
+        assertEquals(expected, kamw("sql", q, "--csv").out(), "a rebuild from all of bronze gives the same");
+    }
+
     @Test
     void helpWorksOnEveryCommand() {
         for (final String cmd : List.of("generate", "ingest", "run", "pipeline", "backfill", "status", "sql", "demo")) {
