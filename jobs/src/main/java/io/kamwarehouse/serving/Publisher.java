@@ -93,7 +93,7 @@ public final class Publisher {
                 }
             }
         } catch (final SQLException e) {
-            throw new KamwException("publishing to " + target.jdbcUrl() + " failed: " + e.getMessage()
+            throw new KamwException("publishing to " + target.shown() + " failed: " + ServingTarget.redacted(e.getMessage())
                     + (e.getSQLState() != null && e.getSQLState().startsWith("08") ? " (is the database running and reachable?)" : ""));
         } finally {
             if (!log.isEmpty()) {

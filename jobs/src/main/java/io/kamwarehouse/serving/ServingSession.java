@@ -25,7 +25,7 @@ public final class ServingSession implements AutoCloseable {
             final Integer port, final Progress progress) {
         final ServingTarget external = ServingTarget.external(jdbcUrl);
         if (external != null) {
-            progress.say("serving database " + external.jdbcUrl());
+            progress.say("serving database " + external.shown());
             return new ServingSession(external, null);
         }
         if (!warehouse.isLocal()) {

@@ -26,8 +26,18 @@ public record ServingTarget(String jdbcUrl, String user, String password, boolea
 
     public ServingTarget {
         if (jdbcUrl == null || !URL.matcher(jdbcUrl).matches()) {
-            throw new KamwException("'" + jdbcUrl + "' is not a PostgreSQL JDBC URL: use jdbc:postgresql://HOST:PORT/DATABASE");
+            throw new KamwException("'" + redacted(jdbcUrl) + "' is not a PostgreSQL JDBC URL: use jdbc:postgresql://HOST:PORT/DATABASE");
         }
+    }
+
+    /** A JDBC URL as it may be printed: the value of a {@code password=} parameter hidden. */
+    public static String redacted(final String url) {
+        return url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    /** This target's URL as it may be printed (see {@link #redacted}). */
+    public String shown() {
+        return redacted(jdbcUrl);
     }
 
     /** The external database named by an option or {@code KAMW_JDBC_URL}; null when neither is set. */
