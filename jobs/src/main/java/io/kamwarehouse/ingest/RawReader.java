@@ -55,6 +55,17 @@ final class RawReader {
     }
 
     private FileInspector.Inspection parquetInspection(final LandingFile f) {
+        if (f.sizeBytes() > 0) {
+            // the footer, read here rather than first inside a Spark job, where its error would not name the file
+            try (org.apache.parquet.hadoop.ParquetFileReader footer = org.apache.parquet.hadoop.ParquetFileReader.open(
+                    org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.path()),
+                            warehouse.hadoopConf()))) {
+                footer.getFooter();
+            } catch (final java.io.IOException | RuntimeException e) {
+                throw new KamwException("cannot read " + f.path() + ": it is not a whole Parquet file (" + firstLine(e.getMessage())
+                        + "); it was probably cut short while being copied: deliver it again", e);
+            }
+        }
         try {
             final StructType schema = warehouse.spark().read().parquet(f.path()).schema();
             return new FileInspector.Inspection(StandardCharsets.UTF_8, false, List.of(schema.fieldNames()),

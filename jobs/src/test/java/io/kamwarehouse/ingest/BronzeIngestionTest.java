@@ -250,6 +250,27 @@ class BronzeIngestionTest {
         assertEquals(new BigDecimal("600.25"), ctx.warehouse().read("raw_finance__costs").first().getAs("cost_amount"));
     }
 
+    /** A Parquet file cut short (a copy that stopped halfway) is refused whole, naming the file, and nothing is written. */
+    @Test
+    void aTruncatedParquetFileIsRefusedNamingIt() throws IOException {
+        ctx = SharedSpark.context(dir);
+        final Path drop = dir.resolve("landing/finance/2026-10-01");
+        ctx.warehouse().spark().sql("select 'A001' as account_id, 'MES' as product_line, date'2026-09-01' as cost_month, "
+                + "cast(1000.50 as decimal(18,2)) as revenue_amount, cast(600.25 as decimal(18,2)) as cost_amount, 'CNY' as currency_code")
+                .coalesce(1).write().parquet(dir.resolve("tmp").toString());
+        Files.createDirectories(drop);
+        final byte[] whole;
+        try (Stream<Path> s = Files.list(dir.resolve("tmp"))) {
+            whole = Files.readAllBytes(s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow());
+        }
+        Files.write(drop.resolve("costs_202609.parquet"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        final IngestResult r = ingestAll().get(0);
+        assertEquals(RunRecord.REJECTED, r.status(), r.message());
+        assertTrue(r.message().contains("costs_202609.parquet"), r.message());
+        assertTrue(r.message().contains("not a whole Parquet file"), r.message());
+        assertFalse(ctx.warehouse().exists("raw_finance__costs"), "nothing written");
+    }
+
     @Test
     void tablesAreListedByLayer() throws IOException {
         useSharedDrop();
