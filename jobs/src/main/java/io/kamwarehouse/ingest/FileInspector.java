@@ -115,10 +115,43 @@ public final class FileInspector {
         }
         final int gbkError = firstUndecodable(sample, GBK);
         if (gbkError < 0) {
+            final int[] rare = rareGbk(sample);
+            if (rare[1] >= 2 && rare[0] * 2 >= rare[1]) {
+                throw new KamwException("cannot read " + path + ": it decodes as GBK only into rare characters (" + rare[0] + " of its "
+                        + rare[1] + " non-ASCII characters are outside everyday Chinese, e.g. '"
+                        + new String(sample, rare[2], 2, GBK) + "' from bytes " + String.format("%02X %02X", sample[rare[2]], sample[rare[2] + 1])
+                        + "), which is what Latin-1 or Windows-1252 text looks like in GBK; re-export it as UTF-8");
+            }
             return GBK;
         }
         throw new KamwException("cannot read " + path + ": it is neither UTF-8 nor GBK (undecodable byte at offset "
                 + gbkError + "); re-export it as UTF-8");
+    }
+
+    /**
+     * GBK characters of {@code bytes} outside GB2312 (lead byte 0xA1-0xF7 and trail byte 0xA1-0xFE:
+     * the everyday characters real Chinese text is made of), all double-byte characters, and the
+     * offset of the first rare one. Latin-1 accented letters followed by a letter (é then t: E9 74)
+     * read as GBK are such rare characters.
+     */
+    static int[] rareGbk(final byte[] bytes) {
+        int rare = 0;
+        int all = 0;
+        int first = -1;
+        for (int i = 0; i < bytes.length - 1; i++) {
+            final int lead = bytes[i] & 0xFF;
+            if (lead < 0x81 || lead == 0xFF) {
+                continue;
+            }
+            final int trail = bytes[i + 1] & 0xFF;
+            all++;
+            if (!(lead >= 0xA1 && lead <= 0xF7 && trail >= 0xA1 && trail <= 0xFE)) {
+                rare++;
+                first = first < 0 ? i : first;
+            }
+            i++;
+        }
+        return new int[] {rare, all, first};
     }
 
     /** Offset of the first byte that does not decode, ignoring a sequence cut at the sample's end; -1 when all decode. */
