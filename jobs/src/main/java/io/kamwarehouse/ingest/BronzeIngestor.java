@@ -91,8 +91,10 @@ public final class BronzeIngestor {
      */
     public void flush() {
         writer.flush();
+        io.kamwarehouse.runtime.Faults.point(warehouse.spark(), "quarantine");
         drift.flush();
         ingestedFiles.flush();
+        io.kamwarehouse.runtime.Faults.point(warehouse.spark(), "ingest-records");
     }
 
     private final StepTimer timer = new StepTimer();
@@ -201,6 +203,7 @@ public final class BronzeIngestor {
             }
             timer.lap("count");
             writer.writeBronze(contract, checked.where(invalid.unary_$bang()), batchId, dropDate, ingestedAt);
+            io.kamwarehouse.runtime.Faults.point(warehouse.spark(), "bronze:" + contract.qualifiedName());
             timer.lap("write bronze");
             if (bad > 0) {
                 writer.writeQuarantine(contract, checked.where(invalid), batchId, dropDate, ingestedAt);

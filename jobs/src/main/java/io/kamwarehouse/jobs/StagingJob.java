@@ -207,6 +207,7 @@ public final class StagingJob implements TableJob {
                 written = metric(metrics, "num_inserted_rows", inserts) + metric(metrics, "num_updated_rows", updates);
             }
             final long version = wh.version(spec.name());
+            io.kamwarehouse.runtime.Faults.point(spark, "silver:" + spec.name());
             ledger.record(spec.name(), fingerprint, recorded(bronze, newBatches, newFx), version);
             timer.lap("ledger write");
             ctx.progress().say(spec.name() + ": " + what + " -> " + inserts + " inserted, " + updates + " updated (v"
@@ -231,6 +232,7 @@ public final class StagingJob implements TableJob {
                 create -> ctx.observeWrite(out).write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true").save(path));
         timer.lap("rebuild write");
         final long version = wh.version(spec.name());
+        io.kamwarehouse.runtime.Faults.point(wh.spark(), "silver:" + spec.name());
         final long written = outputRows(wh, spec.name());
         timer.lap("history");
         final String bronze = plan.contract.bronzeTable();

@@ -221,6 +221,7 @@ public final class TableRunner {
                     .timed(Duration.ofNanos(System.nanoTime() - jobStart), Duration.ZERO);
         }
         final Duration jobTime = Duration.ofNanos(System.nanoTime() - jobStart);
+        io.kamwarehouse.runtime.Faults.point(ctx.warehouse().spark(), "build:" + spec.name());
         if (result.status() != RunStatus.SUCCEEDED) {
             return new Built(spec.name(), result, List.of(), result.status(), result.message()).timed(jobTime, Duration.ZERO);
         }
