@@ -203,12 +203,12 @@ public final class BronzeIngestor {
             }
             timer.lap("count");
             writer.writeBronze(contract, checked.where(invalid.unary_$bang()), batchId, dropDate, ingestedAt);
-            io.kamwarehouse.runtime.Faults.point(warehouse.spark(), "bronze:" + contract.qualifiedName());
             timer.lap("write bronze");
             if (bad > 0) {
                 writer.writeQuarantine(contract, checked.where(invalid), batchId, dropDate, ingestedAt);
                 timer.lap("stage quarantine");
             }
+            io.kamwarehouse.runtime.Faults.point(warehouse.spark(), "bronze:" + contract.qualifiedName());
             for (final LandingFile f : withRows) {
                 final long[] c = countsFor(perFile, f);
                 fileRows.add(IngestedFiles.row(contract.qualifiedName(), dropDate, f, checksums.get(f.path()),

@@ -71,9 +71,14 @@ final class BronzeWriter {
         return warehouse.root() + "/meta/_staging/quarantine/" + stagingDir;
     }
 
+    /**
+     * Deletes the staged rows once committed, with any a killed run left behind: a writer holds the
+     * warehouse's lease, so no other run is staging now, and the batches of a killed run are loaded
+     * again from their files.
+     */
     private void deleteStaging() {
         try {
-            final org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(stagingRoot());
+            final org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(warehouse.root() + "/meta/_staging/quarantine");
             p.getFileSystem(warehouse.hadoopConf()).delete(p, true);
         } catch (final java.io.IOException e) {
             // Leftover staging files are harmless: they are never read again.

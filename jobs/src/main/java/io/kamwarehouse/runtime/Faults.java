@@ -6,7 +6,7 @@ import org.apache.spark.sql.SparkSession;
  * A test hook for crash tests: with {@code --conf kamw.fault.haltAt=POINT} the process stops dead
  * (as {@code kill -9} would: no cleanup, no finally block, no shutdown hook) right after the commit
  * that {@code POINT} names. The points are the step boundaries where a crash can fall:
- * {@code bronze:<entity>} (the batch's bronze rows committed), {@code quarantine} (the batches'
+ * {@code bronze:<entity>} (the batch's bronze rows committed, its quarantined rows staged), {@code quarantine} (the batches'
  * quarantined rows committed), {@code ingest-records} (the loaded files recorded, the run log not
  * yet), {@code silver:<table>} (the merge committed, its batches not yet recorded as merged) and
  * {@code build:<table>} (a table's job committed, its checks and run log row not yet).

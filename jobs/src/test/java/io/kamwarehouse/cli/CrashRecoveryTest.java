@@ -21,7 +21,7 @@ import io.kamwarehouse.testing.SharedSpark;
 
 /**
  * A pipeline killed dead (no cleanup, as by {@code kill -9}) right after a commit of a run — a
- * batch's bronze and quarantined rows, the silver merge, a gold table's write — then run again, ends equal to a run that was never interrupted: every row of the
+ * batch's bronze rows, its quarantined rows, the silver merge, a gold table's write — then run again, ends equal to a run that was never interrupted: every row of the
  * drop loaded or quarantined once, silver and gold the same, and the interrupted run recorded in
  * the run log by the run that took over its lease.
  */
@@ -85,11 +85,12 @@ class CrashRecoveryTest {
         final List<String> tables = List.of("bronze/raw_crm__teams", "silver/stg_crm__teams", "gold/dim_team_names",
                 "gold/dim_team_labels");
 
-        // Three points, each a JVM of its own (half a minute each): bronze and quarantine committed but the files not
-        // recorded (the batch is loaded again and replaces itself), the silver merge committed but not recorded as merged
-        // (merged again, a no-op), a gold table written but not checked (built again). A halt right after the bronze
-        // write alone, or after the file records, is recovered the same way as the first.
-        for (final String point : List.of("quarantine", "silver:stg_crm__teams", "build:dim_team_names")) {
+        // Four points, each a JVM of its own (half a minute each): bronze committed with the quarantined rows only staged
+        // (the batch is loaded again and replaces itself; the staged rows are cleared), bronze and quarantine committed but
+        // the files not recorded (the same, and the quarantine replaces its own rows), the silver merge committed but not
+        // recorded as merged (merged again, a no-op), a gold table written but not checked (built again). A halt after the
+        // file records is recovered as the first: its batch's rows are all committed and the file is not loaded again.
+        for (final String point : List.of("bronze:crm.teams", "quarantine", "silver:stg_crm__teams", "build:dim_team_names")) {
             final Path root = dir.resolve(point.replace(':', '_'));
             final Path schemas = project(root);
             crash(root, schemas, point);
@@ -106,6 +107,7 @@ class CrashRecoveryTest {
             assertEquals(1L, count(spark, wh, "meta/ingested_files", "true"), point);
             assertEquals(1L, count(spark, wh, "meta/run_log", "status = 'interrupted' and job = 'kamw pipeline'"),
                     point + ": the interrupted run is recorded");
+            assertTrue(!Files.exists(wh.resolve("meta/_staging/quarantine")), point + ": no staged rows left behind");
         }
     }
 }
