@@ -7,7 +7,6 @@ import java.util.Set;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -92,8 +91,7 @@ public final class IngestedFiles {
         if (pending.isEmpty()) {
             return;
         }
-        warehouse.spark().createDataFrame(new java.util.ArrayList<>(pending), SCHEMA).coalesce(1).write().format("delta")
-                .mode(SaveMode.Append).save(warehouse.tablePath(TABLE));
+        warehouse.appendRows(TABLE, pending, SCHEMA);
         pending.clear();
     }
 

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -91,8 +90,7 @@ public final class SchemaDrift {
         if (pending.isEmpty()) {
             return;
         }
-        warehouse.spark().createDataFrame(new ArrayList<>(pending), SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
-                .save(warehouse.tablePath(TABLE));
+        warehouse.appendRows(TABLE, pending, SCHEMA);
         pending.clear();
     }
 

@@ -119,6 +119,15 @@ public final class Warehouse {
         return spark.read().format("delta").load(tablePath(table));
     }
 
+    /** Appends rows to a small table of the warehouse's own (records, logs) in one Delta commit and one file. */
+    public void appendRows(final String table, final List<Row> rows, final org.apache.spark.sql.types.StructType schema) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        spark.createDataFrame(new ArrayList<>(rows), schema).coalesce(1).write().format("delta")
+                .mode(org.apache.spark.sql.SaveMode.Append).save(tablePath(table));
+    }
+
     /** Reads a table as of a version (Delta time travel). */
     public Dataset<Row> readVersion(final String table, final long version) {
         return spark.read().format("delta").option("versionAsOf", version).load(tablePath(table));
