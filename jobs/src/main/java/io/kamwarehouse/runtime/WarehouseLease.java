@@ -189,10 +189,25 @@ public final class WarehouseLease implements AutoCloseable {
         return Optional.ofNullable(takenOver);
     }
 
-    /** What the holder is doing now: written with the next heartbeat, shown to waiting writers and by status. */
+    /**
+     * What the holder is doing now, shown to waiting writers, by status and in the record of an
+     * interrupted run: written at once when the lease file was last written more than
+     * {@value #STEP_WRITE_MILLIS} ms ago, else with the next heartbeat.
+     */
     public void step(final String what) {
         this.step = what == null ? "" : what;
+        if (System.currentTimeMillis() - lastWrite > STEP_WRITE_MILLIS && !released) {
+            try {
+                beat.execute(this::heartbeat);
+            } catch (final java.util.concurrent.RejectedExecutionException e) {
+                // released meanwhile
+            }
+        }
     }
+
+    /** The shortest time between two writes of the lease file for a new step. */
+    static final long STEP_WRITE_MILLIS = 5_000;
+    private volatile long lastWrite = System.currentTimeMillis();
 
     /** Why this process lost the lease while it ran (another writer took it over), or null. */
     public String lost() {
@@ -211,6 +226,7 @@ public final class WarehouseLease implements AutoCloseable {
             }
             store.replace(json(new Holder(self.runId(), self.user(), self.host(), self.pid(), self.command(), self.started(),
                     Instant.now(), ""), step));
+            lastWrite = System.currentTimeMillis();
         } catch (final RuntimeException e) {
             // a missed heartbeat is retried at the next beat; the timeout allows for several
         }
