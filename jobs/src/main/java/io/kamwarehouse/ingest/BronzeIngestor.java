@@ -27,7 +27,6 @@ import org.apache.spark.storage.StorageLevel;
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
-import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.StepTimer;
 import io.kamwarehouse.runtime.Warehouse;
@@ -221,14 +220,12 @@ public final class BronzeIngestor {
             inspections.values().stream().map(FileInspector.Inspection::note).filter(n -> n != null).distinct()
                     .forEach(notes::add);
             // the same header in every file of the batch: drift is recorded per file, told once
-            final List<String> drifted = new ArrayList<>();
+            List<String> told = null;
             for (final LandingFile f : withRows) {
                 final List<String> lines = drift.note(contract, dropDate, batchId, f.path(), mapping, ingestedAt, runId);
-                if (drifted.isEmpty()) {
-                    drifted.addAll(lines);
-                }
+                told = told == null ? lines : told;
             }
-            notes.addAll(drifted);
+            notes.addAll(told);
             if (!alreadyLoaded.isEmpty()) {
                 notes.add("already ingested: " + String.join(", ", alreadyLoaded));
             }

@@ -51,7 +51,7 @@ public final class IngestService {
 
     /** The earlier refusal of a batch whose every file was refused together before and is unchanged, unless retried. */
     private java.util.Optional<RefusedFiles.Refusal> refusedEarlier(final String entity, final List<LandingFile> files) {
-        final String together = String.join(",", files.stream().map(LandingFile::name).toList());
+        final String together = together(files);
         RefusedFiles.Refusal found = null;
         for (final LandingFile f : files) {
             if (names(retry, f) || entity != null && ingestor.loaded(entity, f)) {
@@ -64,6 +64,11 @@ public final class IngestService {
             found = r.get();
         }
         return java.util.Optional.ofNullable(found);
+    }
+
+    /** The names of a batch's files as a refusal records them: a refusal holds for exactly these files together. */
+    private static String together(final List<LandingFile> files) {
+        return String.join(",", files.stream().map(LandingFile::name).toList());
     }
 
     private static String notRetried(final RefusedFiles.Refusal r, final List<String> files) {
@@ -96,6 +101,8 @@ public final class IngestService {
             final String upstream = brokenUpstream(c, broken);
             final Instant start = Instant.now();
             final String runId = RunContext.newRunId();
+            final java.util.Optional<RefusedFiles.Refusal> refusedBefore = upstream != null ? java.util.Optional.empty()
+                    : refusedEarlier(c.qualifiedName(), batch.files());
             IngestResult result;
             if (upstream != null) {
                 broken.add(c.qualifiedName());
@@ -103,11 +110,10 @@ public final class IngestService {
                         null, RunStatus.BLOCKED, 0, 0, 0, Map.of(), -1,
                         "not loaded: it references " + upstream + ", whose batch failed in this run; it stays pending",
                         Duration.ZERO);
-            } else if (refusedEarlier(c.qualifiedName(), batch.files()).isPresent()) {
+            } else if (refusedBefore.isPresent()) {
                 // refused before and unchanged: reported, not tried again, and the batches that reference it go on
                 result = new IngestResult(c.qualifiedName(), c.bronzeTable(), batch.dropDate(), names(batch), null,
-                        RunStatus.SKIPPED, 0, 0, 0, Map.of(), -1,
-                        notRetried(refusedEarlier(c.qualifiedName(), batch.files()).get(), names(batch)), Duration.ZERO);
+                        RunStatus.SKIPPED, 0, 0, 0, Map.of(), -1, notRetried(refusedBefore.get(), names(batch)), Duration.ZERO);
             } else {
                 ctx.progress().say(label + ": loading " + String.join(", ", names(batch)));
                 try {
@@ -115,8 +121,8 @@ public final class IngestService {
                 } catch (final KamwException e) {
                     broken.add(c.qualifiedName());
                     result = failed(batch, RunStatus.REJECTED, e.getMessage(), start);
-                    final String together = String.join(",", names(batch));
-                    batch.files().forEach(f -> refused.record(c.qualifiedName(), batch.dropDate(), f, e.getMessage(), runId, together));
+                    batch.files().forEach(f -> refused.record(c.qualifiedName(), batch.dropDate(), f, e.getMessage(), runId,
+                            together(batch.files())));
                 } catch (final Exception e) {
                     // includes Spark's AnalysisException, which Java sees as checked
                     broken.add(c.qualifiedName());
@@ -140,7 +146,7 @@ public final class IngestService {
                 r = new IngestResult("?", null, u.file().dropDate(), List.of(u.file().name()), null,
                         RunStatus.REJECTED, 0, 0, 0, Map.of(), -1, u.reason(), Duration.ZERO);
                 ctx.progress().say("rejected: " + u.reason());
-                refused.record(null, u.file().dropDate(), u.file(), u.reason(), runId, u.file().name());
+                refused.record(null, u.file().dropDate(), u.file(), u.reason(), runId, together(List.of(u.file())));
             }
             record(runId, r, start);
             results.add(r);

@@ -145,31 +145,30 @@ public final class DataChecks {
         final CheckSpec c = spec.checks().stream().filter(x -> x.name().equals(check)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(spec.name() + " has no check " + check));
         final Dataset<Row> rows = switch (c.kind()) {
-            case UNIQUE -> {
-                final Column[] keys = c.columns().stream().map(k -> col(q(k))).toArray(Column[]::new);
-                Column allPresent = lit(true);
-                for (final String k : c.columns()) {
-                    allPresent = allPresent.and(col(q(k)).isNotNull());
-                }
-                final Dataset<Row> repeated = table.where(allPresent).groupBy(keys).count().where(col("count").gt(1)).drop("count");
-                yield table.join(repeated, c.columns().toArray(new String[0]), "left_semi");
-            }
+            case UNIQUE -> table.join(repeatedKeys(table, c), c.columns().toArray(new String[0]), "left_semi");
             case RELATIONSHIP -> {
+                final Dataset<Row> present = table.where(col(q(c.column())).isNotNull());
                 if (!warehouse.exists(c.toTable())) {
-                    yield table.where(col(q(c.column())).isNotNull());
+                    yield present;
                 }
-                final Dataset<Row> keys = warehouse.read(c.toTable()).select(col(q(c.toColumn())).as("_check_ref"))
-                        .where(col("_check_ref").isNotNull()).distinct();
-                yield table.where(col(q(c.column())).isNotNull())
-                        .join(keys, col(q(c.column())).equalTo(keys.col("_check_ref")), "left_anti");
+                final Dataset<Row> keys = targetKeys(warehouse, c, "_check_ref");
+                yield present.join(keys, col(q(c.column())).equalTo(keys.col("_check_ref")), "left_anti");
             }
-            case NOT_NULL -> table.where(col(q(c.column())).isNull());
-            case ACCEPTED_VALUES -> table.where(col(q(c.column())).isNotNull()
-                    .and(not(col(q(c.column())).cast(DataTypes.StringType).isin(c.values().toArray()))));
-            case EXPRESSION -> table.where(not(coalesce(parseExpression(spec, c, table), lit(true))));
+            default -> table.where(breaks(spec, c, table));
         };
         // in the table's column order (a join on key columns puts them first)
         return rows.select(Arrays.stream(table.columns()).map(x -> col(q(x))).toArray(Column[]::new)).limit(limit);
+    }
+
+    /** The condition a row of {@code table} breaks a not null, accepted values or expression check on. */
+    private static Column breaks(final TableSpec spec, final CheckSpec c, final Dataset<Row> table) {
+        return switch (c.kind()) {
+            case NOT_NULL -> col(q(c.column())).isNull();
+            case ACCEPTED_VALUES -> col(q(c.column())).isNotNull()
+                    .and(not(col(q(c.column())).cast(DataTypes.StringType).isin(c.values().toArray())));
+            case EXPRESSION -> not(coalesce(parseExpression(spec, c, table), lit(true)));
+            default -> throw new IllegalArgumentException(c.kind() + " is not a condition on one row");
+        };
     }
 
     /**
@@ -182,10 +181,7 @@ public final class DataChecks {
             final Dataset<Row> table, final Column inScope, final Map<String, java.util.Optional<Object[]>> targetKeys,
             final Map<Integer, Boolean> missingTargets) {
         return switch (c.kind()) {
-            case NOT_NULL -> inScope.and(col(q(c.column())).isNull());
-            case ACCEPTED_VALUES -> inScope.and(col(q(c.column())).isNotNull()
-                    .and(not(col(q(c.column())).cast(DataTypes.StringType).isin(c.values().toArray()))));
-            case EXPRESSION -> inScope.and(not(coalesce(parseExpression(spec, c, table), lit(true))));
+            case NOT_NULL, ACCEPTED_VALUES, EXPRESSION -> inScope.and(breaks(spec, c, table));
             case RELATIONSHIP -> {
                 final boolean missing = !warehouse.exists(c.toTable());
                 missingTargets.put(i, missing);
@@ -238,21 +234,29 @@ public final class DataChecks {
 
     /** A unique check's repeated keys: check number, key text, rows holding the key. */
     private static Dataset<Row> repeated(final Dataset<Row> table, final CheckSpec c, final int i) {
+        return repeatedKeys(table, c).select(lit(i).as("_check"), keyText(c.columns()).as("_key"), col("_rows"));
+    }
+
+    /** A unique check's keys held by more than one row (nulls in a key column never repeat): its key columns and {@code _rows}. */
+    private static Dataset<Row> repeatedKeys(final Dataset<Row> table, final CheckSpec c) {
         Column allPresent = lit(true);
         for (final String k : c.columns()) {
             allPresent = allPresent.and(col(q(k)).isNotNull());
         }
         final Column[] keys = c.columns().stream().map(k -> col(q(k))).toArray(Column[]::new);
-        return table.where(allPresent).groupBy(keys).agg(count(lit(1)).as("_rows")).where(col("_rows").gt(1))
-                .select(lit(i).as("_check"), keyText(c.columns()).as("_key"), col("_rows"));
+        return table.where(allPresent).groupBy(keys).agg(count(lit(1)).as("_rows")).where(col("_rows").gt(1));
+    }
+
+    /** A relationship's target keys, distinct and present, in a column named {@code as}. */
+    private static Dataset<Row> targetKeys(final Warehouse warehouse, final CheckSpec c, final String as) {
+        return warehouse.read(c.toTable()).select(col(q(c.toColumn())).as(as)).where(col(as).isNotNull()).distinct();
     }
 
     /** A relationship's rows whose value is not among the target's: check number, the row's key text, 1. */
     private static Dataset<Row> unmatched(final Warehouse warehouse, final CheckSpec c, final Dataset<Row> table, final Column key,
             final int i) {
         final String rk = "_check_ref_" + i;
-        final Dataset<Row> keys = warehouse.read(c.toTable()).select(col(q(c.toColumn())).as(rk)).where(col(rk).isNotNull())
-                .distinct();
+        final Dataset<Row> keys = targetKeys(warehouse, c, rk);
         final Dataset<Row> rows = table.where(col(q(c.column())).isNotNull()).select(col(q(c.column())).as("_value"),
                 key.as("_key"));
         return rows.join(keys, rows.col("_value").equalTo(keys.col(rk)), "left_anti")
