@@ -38,10 +38,12 @@ public final class Warehouse {
 
     private final SparkSession spark;
     private final WarehouseConfig config;
+    private final PinnedReads pinned;
 
     public Warehouse(final SparkSession spark, final WarehouseConfig config) {
         this.spark = spark;
         this.config = config;
+        this.pinned = new PinnedReads(spark);
     }
 
     public SparkSession spark() {
@@ -119,6 +121,16 @@ public final class Warehouse {
         return spark.read().format("delta").load(tablePath(table));
     }
 
+    /**
+     * Reads a table's current version pinned ({@link #readVersion}): for reads that query a table
+     * several times (its checks, a plan), so its files are listed once. Not for a table about to be
+     * merged into, which Delta must read through its own log.
+     */
+    public Dataset<Row> readCurrent(final String table) {
+        final long v = version(table);
+        return v < 0 ? read(table) : readVersion(table, v);
+    }
+
     /** Appends rows to a small table of the warehouse's own (records, logs) in one Delta commit and one file. */
     public void appendRows(final String table, final List<Row> rows, final org.apache.spark.sql.types.StructType schema) {
         if (rows.isEmpty()) {
@@ -128,9 +140,13 @@ public final class Warehouse {
                 .mode(org.apache.spark.sql.SaveMode.Append).save(tablePath(table));
     }
 
-    /** Reads a table as of a version (Delta time travel). */
+    /**
+     * Reads a table as of a version (Delta time travel). The version's file list is read from the
+     * log once per process and kept ({@link PinnedReads}), so the many scans of one input version
+     * within a run do not each ask Delta to choose its files again.
+     */
     public Dataset<Row> readVersion(final String table, final long version) {
-        return spark.read().format("delta").option("versionAsOf", version).load(tablePath(table));
+        return pinned.read(tablePath(table), version);
     }
 
     /**
