@@ -147,7 +147,7 @@ public final class ModelJob implements TableJob {
         final long rows = SqlJob.observed(written);
         final String recomputed = "recomputed " + decision.periodsText() + " (" + decision.why() + ")";
         final Dataset<Row> all = SqlJob.verifying(wh) ? whole(wh, spec, params, settings, q) : null;
-        final String mismatch = all == null ? null : SqlJob.differences(wh.read(spec.name()), all, period);
+        final String mismatch = all == null ? null : SqlJob.differences(wh.readCurrent(spec.name()), all, period);
         if (mismatch != null) {
             // the table is put right with the whole table just fitted, and the build still fails: the declaration needs fixing
             q.withFingerprint(spark, () -> ctx.observeWrite(all).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
@@ -184,7 +184,7 @@ public final class ModelJob implements TableJob {
         final ModelParams params = spec.params(ModelParams.class);
         final Map<String, Double> settings = settings(CollectionConverters.asJava(wh.spark().conf().getAll()),
                 QueryInputs.builtIns(wh), spec, params);
-        return SqlJob.differences(wh.read(spec.name()), whole(wh, spec, params, settings, inputs(wh, spec, params, settings)),
+        return SqlJob.differences(wh.readCurrent(spec.name()), whole(wh, spec, params, settings, inputs(wh, spec, params, settings)),
                 spec.period());
     }
 

@@ -198,7 +198,7 @@ final class PeriodPlan {
         }
         final Decision d = new Decision(false, reasons.isEmpty() ? "nothing changed" : String.join("; ", reasons), periods,
                 changed.onwardFrom());
-        return d.nothing() ? d : fromLastPeriod(d, lastPeriod(wh.read(spec.name()), spec.period()));
+        return d.nothing() ? d : fromLastPeriod(d, lastPeriod(wh.readCurrent(spec.name()), spec.period()));
     }
 
     /** The start of the last period a table holds, or null when it holds none. */

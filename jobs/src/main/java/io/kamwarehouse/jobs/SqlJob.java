@@ -143,7 +143,7 @@ public final class SqlJob implements TableJob {
      * same inputs (row count or content checksum per period), or null when it does not.
      */
     static String verify(final Warehouse wh, final TableSpec spec, final QueryInputs q, final Period period) {
-        return verifying(wh) ? differences(wh.read(spec.name()), q.query(wh.spark()), period) : null;
+        return verifying(wh) ? differences(wh.readCurrent(spec.name()), q.query(wh.spark()), period) : null;
     }
 
     /** Whether builds by period are checked against a whole rebuild ({@link #VERIFY_CONF}). */
@@ -161,7 +161,7 @@ public final class SqlJob implements TableJob {
         }
         final SqlParams params = spec.params(SqlParams.class);
         final QueryInputs q = QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION);
-        return differences(wh.read(spec.name()), q.query(wh.spark()), spec.period());
+        return differences(wh.readCurrent(spec.name()), q.query(wh.spark()), spec.period());
     }
 
     /** The periods in which {@code table} and {@code whole} differ (row count or content checksum), or null. */

@@ -43,7 +43,7 @@ public final class DataChecks {
 
     /** Runs the checks on the table's current version. */
     public static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec) {
-        return run(warehouse, spec, warehouse.read(spec.name()));
+        return run(warehouse, spec, warehouse.readCurrent(spec.name()));
     }
 
     /**
@@ -54,7 +54,7 @@ public final class DataChecks {
      * change elsewhere can break them.
      */
     public static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec, final String scope) {
-        return run(warehouse, spec, warehouse.read(spec.name()), scope);
+        return run(warehouse, spec, warehouse.readCurrent(spec.name()), scope);
     }
 
     /** Runs the spec's checks on {@code table}; results in the spec's order. */
@@ -74,7 +74,7 @@ public final class DataChecks {
      */
     public static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec, final String scope,
             final Observer observed) {
-        return run(warehouse, spec, warehouse.read(spec.name()), scope, observed);
+        return run(warehouse, spec, warehouse.readCurrent(spec.name()), scope, observed);
     }
 
     private static List<CheckResult> run(final Warehouse warehouse, final TableSpec spec, final Dataset<Row> table,
