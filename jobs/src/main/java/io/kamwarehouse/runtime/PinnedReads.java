@@ -28,8 +28,9 @@ import org.apache.spark.sql.delta.actions.AddFile;
  * these tables have.
  *
  * <p>A version is known by its number and its commit file's time, so a table deleted and written
- * again at the same path is not mistaken for the old one. A table whose log cannot be read this way
- * falls back to the plain read.
+ * again at the same path is not mistaken for the old one. A table whose log cannot be read this way,
+ * or a Delta release whose internals differ (on a cluster that provides its own), falls back to the
+ * plain read; so does {@code --conf kamw.read.pinnedFiles=false}.
  */
 final class PinnedReads {
 
@@ -69,7 +70,8 @@ final class PinnedReads {
                 KEPT.put(key, listed);
             }
             return frame(listed);
-        } catch (final RuntimeException e) {
+        } catch (final RuntimeException | LinkageError e) {
+            // a log this cannot read, or a cluster's Delta whose internals differ: Delta's own time travel
             return plain(path, version);
         }
     }
