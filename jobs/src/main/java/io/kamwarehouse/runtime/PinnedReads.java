@@ -92,17 +92,59 @@ final class PinnedReads {
         }
     }
 
-    /** The version's files from the log: one Spark job over the snapshot's state. */
+    /**
+     * The version's files from the log: read on the driver by Delta Kernel (no Spark job), or, where
+     * Kernel cannot say (deletion vectors, a feature it does not read), from the snapshot's state by
+     * one Spark job.
+     */
     private Listed list(final String path, final long version) {
         final DeltaLog log = DeltaLog.forTable(spark, path);
         final Snapshot snapshot = log.getSnapshotAt(version, log.getSnapshotAt$default$2(), log.getSnapshotAt$default$3(),
                 log.getSnapshotAt$default$4());
+        final List<AddFile> onDriver = snapshot.metadata().partitionColumns().isEmpty() ? kernelFiles(path, version) : null;
+        if (onDriver != null) {
+            return new Listed(snapshot, scala.jdk.javaapi.CollectionConverters.asScala(onDriver).toList());
+        }
         final List<AddFile> files = snapshot.allFiles().collectAsList();
         if (snapshot != log.unsafeVolatileSnapshot()) {
             // an older version's state is not needed again once its files are known
             snapshot.uncache();
         }
         return new Listed(snapshot, scala.jdk.javaapi.CollectionConverters.asScala(files).toList());
+    }
+
+    /**
+     * The files of an unpartitioned table's version as Delta Kernel replays the log on the driver,
+     * or null when a file carries a deletion vector or Kernel cannot read the log.
+     */
+    private List<AddFile> kernelFiles(final String path, final long version) {
+        final io.delta.kernel.engine.Engine engine =
+                io.delta.kernel.defaults.engine.DefaultEngine.create(spark.sparkContext().hadoopConfiguration());
+        final List<AddFile> out = new java.util.ArrayList<>();
+        try (io.delta.kernel.utils.CloseableIterator<io.delta.kernel.data.FilteredColumnarBatch> batches =
+                io.delta.kernel.Table.forPath(engine, path).getSnapshotAsOfVersion(engine, version).getScanBuilder().build()
+                        .getScanFiles(engine)) {
+            while (batches.hasNext()) {
+                try (io.delta.kernel.utils.CloseableIterator<io.delta.kernel.data.Row> rows = batches.next().getRows()) {
+                    while (rows.hasNext()) {
+                        final io.delta.kernel.data.Row add = rows.next().getStruct(
+                                io.delta.kernel.internal.InternalScanFileUtils.ADD_FILE_ORDINAL);
+                        final io.delta.kernel.types.StructType s = add.getSchema();
+                        final int dv = s.indexOf("deletionVector");
+                        if (dv >= 0 && !add.isNullAt(dv)) {
+                            return null;
+                        }
+                        out.add(new AddFile(add.getString(s.indexOf("path")), scala.collection.immutable.Map$.MODULE$.empty(),
+                                add.getLong(s.indexOf("size")), add.getLong(s.indexOf("modificationTime")), false, null, null, null,
+                                scala.Option.empty(), scala.Option.empty(), scala.Option.empty(), scala.Option.empty(),
+                                scala.Option.empty()));
+                    }
+                }
+            }
+            return out;
+        } catch (final Exception | LinkageError e) {
+            return null;
+        }
     }
 
     /** A Delta frame over exactly the listed files, bound to this session (Delta builds it in the active one). */

@@ -18,9 +18,10 @@ import io.kamwarehouse.testing.SharedSpark;
 
 /**
  * A table read at a pinned version gives that version's rows after later writes, in any session of
- * the process, also for a table deleted and written again at the same path; and once a version's
- * files are known, further queries of it run no Delta file listing ("Filtering files for query"),
- * which the plain time-travel read runs for every scan.
+ * the process, also for a table deleted and written again at the same path and for a partitioned
+ * one; a version's files are listed on the driver (no Spark job), and once known, further queries of
+ * it run no Delta file listing ("Filtering files for query"), which the plain time-travel read runs
+ * for every scan.
  */
 class PinnedReadsTest {
 
@@ -85,6 +86,10 @@ class PinnedReadsTest {
         try {
             final Runnable scans = () -> wh.readVersion("fct_pinned", 1).where("id > 5").join(wh.readVersion("fct_pinned", 1)
                     .where("amount < 200"), "id").count();
+            // a version not read before is listed on the driver: making its frame runs no Spark job
+            spark.sql("SELECT id, id AS amount FROM range(500, 520)").write().format("delta").mode("append").save(path);
+            assertEquals(List.of(), jobs.of(spark, () -> wh.readVersion("fct_pinned", 3)));
+            assertEquals(30, wh.readVersion("fct_pinned", 3).count());
             final List<String> pinned = jobs.of(spark, scans);
             assertFalse(pinned.isEmpty(), "the query ran no job at all");
             assertTrue(pinned.stream().noneMatch(d -> d.contains(LISTING)), "files listed again: " + pinned);
@@ -99,6 +104,14 @@ class PinnedReadsTest {
         } finally {
             spark.sparkContext().removeSparkListener(jobs);
         }
+
+        // a partitioned table (its files listed by Spark from the log) reads each version's rows and prunes by partition
+        final String parts = wh.tablePath("fct_pinned_parts");
+        spark.sql("SELECT id, CAST(id % 3 AS INT) AS part FROM range(0, 30)").write().format("delta").partitionBy("part").save(parts);
+        spark.sql("SELECT id, 9 AS part FROM range(30, 35)").write().format("delta").mode("append").save(parts);
+        assertEquals(30, wh.readVersion("fct_pinned_parts", 0).count());
+        assertEquals(5, wh.readVersion("fct_pinned_parts", 1).where("part = 9").count());
+        assertEquals(10, wh.readVersion("fct_pinned_parts", 1).where("part = 1").count());
 
         // a table deleted and written again at the same path is read anew, although its version numbers repeat
         deleteTree(Path.of(java.net.URI.create(path)));
