@@ -198,6 +198,21 @@ public final class BenchReport {
         fullSteps.stream().sorted(Comparator.comparingDouble(Measure::seconds).reversed()).limit(12)
                 .forEach(m -> sb.append(String.format(Locale.ROOT, "  %-8s %-44s %8.1fs %12s rows out  %s%n", m.stage(), m.step(),
                         m.seconds(), count(m.rowsOut()), m.note())));
+        // the day's steps that did work, each beside its step in the full build: a build by period dearer than the whole one shows
+        final Map<String, Double> whole = new java.util.HashMap<>();
+        fullSteps.forEach(m -> whole.put(m.stage() + "/" + m.step(), m.seconds()));
+        final List<Measure> daySteps = measures.stream().filter(m -> !m.wholeStage() && m.phase().equals("increment")
+                && !m.status().equals("skipped")).toList();
+        if (!daySteps.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nslowest steps of the incremental day (the same step in the full build):%n"));
+        }
+        daySteps.stream().sorted(Comparator.comparingDouble(Measure::seconds).reversed()).limit(12)
+                .forEach(m -> {
+                    final Double w = whole.get(m.stage() + "/" + m.step());
+                    sb.append(String.format(Locale.ROOT, "  %-8s %-44s %8.1fs %12s rows out  %-16s %s%n", m.stage(), m.step(),
+                            m.seconds(), count(m.rowsOut()), w == null ? "(-)" : String.format(Locale.ROOT, "(%.1fs)%s", w,
+                                    m.seconds() > w ? " dearer" : ""), m.note()));
+                });
         sb.append(String.format(Locale.ROOT, "%nratios (measured, not asserted):%n"));
         for (final Ratio r : ratios()) {
             sb.append(String.format(Locale.ROOT, "  %-36s %10s  target %-8s %-7s %s%n", r.name(),

@@ -64,6 +64,29 @@ class BenchReportTest {
     }
 
     @Test
+    void theDaysSlowestStepsStandBesideTheirFullBuild() {
+        final BenchReport r = new BenchReport(List.of(
+                stage("full", "pipeline", 120, 1_000_000, 5000),
+                new Measure("full", "gold", "fct_account_month", 9.1, 400, 1200, 4100, -1, "succeeded", "job 9.00s"),
+                new Measure("full", "gold", "fct_bonus", 8.3, 400, 1200, 4100, -1, "succeeded", "job 8.00s"),
+                stage("increment", "pipeline", 30, 10, 4000),
+                new Measure("increment", "gold", "fct_account_month", 14.7, 400, 1487, 4100, -1, "succeeded", "job 13.58s"),
+                new Measure("increment", "gold", "fct_bonus", 7.6, 400, 2556, 4100, -1, "succeeded", "job 7.54s"),
+                new Measure("increment", "silver", "stg_crm__accounts", 4.9, 5, 5, 4100, -1, "succeeded", "job 4.56s"),
+                new Measure("increment", "gold", "dim_team", 0.1, 0, 0, 4100, -1, "skipped", "job 0.01s")),
+                Map.of("scale", 1.0));
+        final String text = r.text();
+        final String day = text.substring(text.indexOf("slowest steps of the incremental day"), text.indexOf("ratios ("));
+        final List<String> lines = day.lines().skip(1).filter(l -> !l.isBlank()).toList();
+        assertEquals(3, lines.size(), day);
+        assertTrue(lines.get(0).contains("fct_account_month") && lines.get(0).contains("14.7s") && lines.get(0).contains("(9.1s) dearer"),
+                lines.get(0));
+        assertTrue(lines.get(1).contains("fct_bonus") && lines.get(1).contains("(8.3s)") && !lines.get(1).contains("dearer"), lines.get(1));
+        assertTrue(lines.get(2).contains("stg_crm__accounts") && lines.get(2).contains("(-)"), lines.get(2));
+        assertFalse(day.contains("dim_team"), "a skipped step is not a slow one: " + day);
+    }
+
+    @Test
     void aMissingBaselineGivesNoRatioRatherThanAWrongOne() {
         final BenchReport r = new BenchReport(List.of(stage("full", "pipeline", 120, 10, 100)), Map.of("scale", 1.0));
         final BenchReport.Ratio ratio = ratios(r).get("full_vs_duckdb_copy");
