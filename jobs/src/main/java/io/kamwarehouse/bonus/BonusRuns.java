@@ -130,41 +130,13 @@ public final class BonusRuns {
      * nothing was computed or paid in it.
      */
     public Run close(final PayPeriod period, final String by, final boolean reopen, final String reason) {
-        if (reopen && (reason == null || reason.isBlank())) {
-            throw new KamwException("--reopen needs --reason \"why the closed period is computed again\" (it is recorded with the run)");
-        }
-        if (!reopen && reason != null) {
-            throw new KamwException("--reason goes with --reopen (a first close needs no reason)");
-        }
-        final Optional<Run> previous = active(period);
-        if (previous.isPresent() && !reopen) {
-            final Run p = previous.get();
-            throw new KamwException("pay period " + period + " is already closed by run " + p.runId() + " (" + p.closedBy() + ", "
-                    + p.closedAt() + ": computed " + p.computedTotal() + ", paid " + p.paidTotal()
-                    + "); a closed period is not closed again: to recompute it, run kamw bonus close --period " + period
-                    + " --reopen --reason \"...\"");
-        }
-        if (previous.isEmpty() && reopen) {
-            throw new KamwException("pay period " + period + " is not closed, so there is nothing to reopen; close it without --reopen");
-        }
+        final Optional<Run> previous = admitted(period, reopen, reason);
         final Map<String, Long> inputs = build();
         final long bonusVersion = wh.version(BONUS);
         final long reconVersion = wh.version(RECONCILIATION);
-        final Dataset<Row> bonus = wh.readVersion(BONUS, bonusVersion);
-        final Row asOf = bonus.agg(functions.max("as_of_date")).first();
-        final Date asOfDate = asOf.isNullAt(0) ? null : asOf.getDate(0);
-        if (asOfDate != null && period.end().isAfter(asOfDate.toLocalDate())) {
-            throw new KamwException("pay period " + period + " ends on " + period.end() + ", after the date the data covers ("
-                    + asOfDate + "): its payroll is not complete yet; close it once the data reaches its end");
-        }
-        final Dataset<Row> lines = wh.readVersion(RECONCILIATION, reconVersion).filter(functions.col("pay_period").equalTo(period.toString()));
-        final Row t = lines.agg(functions.coalesce(functions.sum("computed_amount"), functions.lit(BigDecimal.ZERO)),
-                functions.coalesce(functions.sum("paid_amount"), functions.lit(BigDecimal.ZERO)),
-                functions.coalesce(functions.sum("difference_amount"), functions.lit(BigDecimal.ZERO)),
-                functions.count(functions.lit(1)), functions.countDistinct("employee_id")).first();
-        if (t.getLong(3) == 0) {
-            throw new KamwException("nothing to close in pay period " + period + ": no computed bonus payment and no payroll line in it");
-        }
+        final Date asOfDate = coveredUpTo(period, bonusVersion);
+        final Dataset<Row> lines = lines(period, reconVersion);
+        final Row t = totals(period, lines);
         final Map<String, Long> statusCounts = new TreeMap<>();
         for (final Row r : lines.groupBy("status").count().collectAsList()) {
             statusCounts.put(r.getString(0), r.getLong(1));
@@ -192,6 +164,79 @@ public final class BonusRuns {
                 t.getLong(3), t.getLong(4), CollectionConverters.asScala(statusCounts));
         write(row, previous, runId, now);
         return get(runId);
+    }
+
+    /**
+     * What a close of {@code period} would do, checked as {@link #close} checks it on the bonus
+     * tables as they stand now, without building them or writing anything: the same refusals, else
+     * the period's lines and totals. A close first rebuilds the tables when their inputs changed, so
+     * its totals can differ from these.
+     */
+    public String preview(final PayPeriod period, final boolean reopen, final String reason) {
+        final Optional<Run> previous = admitted(period, reopen, reason);
+        final String what = (previous.isPresent() ? "would reopen pay period " + period + " (run " + previous.get().runId()
+                + " marked superseded) and close it" : "would close pay period " + period);
+        if (!wh.exists(BONUS) || !wh.exists(RECONCILIATION)) {
+            return what + ": " + BONUS + " and " + RECONCILIATION + " are not built yet; the close builds them first, then checks "
+                    + "that the data covers the period and that it holds bonus or payroll lines";
+        }
+        final long bonusVersion = wh.version(BONUS);
+        final long reconVersion = wh.version(RECONCILIATION);
+        final Date asOfDate = coveredUpTo(period, bonusVersion);
+        final Row t = totals(period, lines(period, reconVersion));
+        return String.format(java.util.Locale.ROOT, "%s: %,d lines for %,d employees, computed %s, paid %s, difference %s, as %s v%d "
+                + "and %s v%d stand now (data up to %s; the close first rebuilds them if their inputs changed)", what, t.getLong(3),
+                t.getLong(4), money(t.getDecimal(0)).toPlainString(), money(t.getDecimal(1)).toPlainString(),
+                money(t.getDecimal(2)).toPlainString(), BONUS, bonusVersion, RECONCILIATION, reconVersion, asOfDate);
+    }
+
+    /** The arguments and the period's state admit a close: the run it supersedes, if reopened; else a clear refusal. */
+    private Optional<Run> admitted(final PayPeriod period, final boolean reopen, final String reason) {
+        if (reopen && (reason == null || reason.isBlank())) {
+            throw new KamwException("--reopen needs --reason \"why the closed period is computed again\" (it is recorded with the run)");
+        }
+        if (!reopen && reason != null) {
+            throw new KamwException("--reason goes with --reopen (a first close needs no reason)");
+        }
+        final Optional<Run> previous = active(period);
+        if (previous.isPresent() && !reopen) {
+            final Run p = previous.get();
+            throw new KamwException("pay period " + period + " is already closed by run " + p.runId() + " (" + p.closedBy() + ", "
+                    + p.closedAt() + ": computed " + p.computedTotal() + ", paid " + p.paidTotal()
+                    + "); a closed period is not closed again: to recompute it, run kamw bonus close --period " + period
+                    + " --reopen --reason \"...\"");
+        }
+        if (previous.isEmpty() && reopen) {
+            throw new KamwException("pay period " + period + " is not closed, so there is nothing to reopen; close it without --reopen");
+        }
+        return previous;
+    }
+
+    /** The date fct_bonus's data covers; refused when the period ends after it. */
+    private Date coveredUpTo(final PayPeriod period, final long bonusVersion) {
+        final Row asOf = wh.readVersion(BONUS, bonusVersion).agg(functions.max("as_of_date")).first();
+        final Date asOfDate = asOf.isNullAt(0) ? null : asOf.getDate(0);
+        if (asOfDate != null && period.end().isAfter(asOfDate.toLocalDate())) {
+            throw new KamwException("pay period " + period + " ends on " + period.end() + ", after the date the data covers ("
+                    + asOfDate + "): its payroll is not complete yet; close it once the data reaches its end");
+        }
+        return asOfDate;
+    }
+
+    private Dataset<Row> lines(final PayPeriod period, final long reconVersion) {
+        return wh.readVersion(RECONCILIATION, reconVersion).filter(functions.col("pay_period").equalTo(period.toString()));
+    }
+
+    /** Computed, paid, difference, lines and employees of the period; refused when it has no line. */
+    private static Row totals(final PayPeriod period, final Dataset<Row> lines) {
+        final Row t = lines.agg(functions.coalesce(functions.sum("computed_amount"), functions.lit(BigDecimal.ZERO)),
+                functions.coalesce(functions.sum("paid_amount"), functions.lit(BigDecimal.ZERO)),
+                functions.coalesce(functions.sum("difference_amount"), functions.lit(BigDecimal.ZERO)),
+                functions.count(functions.lit(1)), functions.countDistinct("employee_id")).first();
+        if (t.getLong(3) == 0) {
+            throw new KamwException("nothing to close in pay period " + period + ": no computed bonus payment and no payroll line in it");
+        }
+        return t;
     }
 
     private static BigDecimal money(final BigDecimal v) {

@@ -56,7 +56,7 @@ final class BonusCommand implements Runnable {
         @Option(names = "--reason", paramLabel = "TEXT", description = "Why a closed period is reopened (required with --reopen; recorded).")
         String reason;
 
-        @Option(names = "--dry-run", description = "Check the arguments and print what would be closed, without starting Spark.")
+        @Option(names = "--dry-run", description = "Check the close as it would be checked, on the bonus tables as they stand, and print what it would close; builds and writes nothing.")
         boolean dryRun;
 
         @Override
@@ -66,7 +66,7 @@ final class BonusCommand implements Runnable {
                 throw new KamwException("--reopen needs --reason \"why the closed period is computed again\" (it is recorded with the run)");
             }
             if (dryRun) {
-                System.out.println("bonus close: pay period " + period.trim() + (reopen ? ", reopened" : ""));
+                System.out.println(new BonusRuns(parent.main.context()).preview(p, reopen, reason));
                 return 0;
             }
             final String who = by != null && !by.isBlank() ? by.trim() : System.getProperty("user.name", "unknown");

@@ -65,6 +65,18 @@ class BonusCloseTest {
 
         assertRefused(kamw("bonus", "close", "--period", "2026-Q3"), "pay period 2026-Q3 is already closed by run " + first);
 
+        // a dry run refuses what the close refuses, and otherwise says what it would close, writing nothing
+        final String runsBefore = kamw("bonus", "runs", "--csv").out();
+        assertRefused(kamw("bonus", "close", "--period", "2026-Q3", "--dry-run"), "pay period 2026-Q3 is already closed by run " + first);
+        assertRefused(kamw("bonus", "close", "--period", "2026-Q4", "--dry-run"),
+                "pay period 2026-Q4 ends on 2026-12-31, after the date the data covers (2026-09-30)");
+        assertRefused(kamw("bonus", "close", "--period", "2025-Q2", "--dry-run"), "nothing to close in pay period 2025-Q2");
+        final Result wouldReopen = kamw("bonus", "close", "--period", "2026-Q3", "--reopen", "--reason", "a check", "--dry-run");
+        assertEquals(0, wouldReopen.code(), wouldReopen.out() + wouldReopen.err());
+        assertTrue(wouldReopen.out().contains("would reopen pay period 2026-Q3 (run " + first + " marked superseded) and close it: "
+                + "6 lines for 5 employees, computed 13590.00, paid 11500.00, difference 2090.00"), wouldReopen.out());
+        assertEquals(runsBefore, kamw("bonus", "runs", "--csv").out(), "a dry run closes nothing");
+
         // payroll books D's regular bonus late; the tables are rebuilt from the new ledger
         BonusFixture.ledger(ctx, ", ('L7', 'D', '2026-Q2', 'regular', 8190.00, 'CNY', DATE'2026-08-20')");
         final Result rebuilt = kamw("run", "fct_bonus_reconciliation");
