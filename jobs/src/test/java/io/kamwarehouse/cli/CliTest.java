@@ -44,6 +44,35 @@ class CliTest {
         assertFalse(r.err().contains("Exception"), "no exception class names: " + r.err());
     }
 
+    /** {@code kamw lineage}: both trees from the specs and contracts alone, depth and direction, a typo's suggestion. */
+    @Test
+    void lineageShowsWhatATableIsBuiltFromAndInto() {
+        final Result r = kamw("lineage", "fct_bonus_reconciliation");
+        assertEquals(0, r.code(), r.err());
+        final List<String> lines = r.out().lines().toList();
+        assertEquals("fct_bonus_reconciliation  (gold, sql)", lines.get(0));
+        assertEquals("built from:", lines.get(1));
+        assertTrue(lines.contains("  fct_bonus  (gold, sql)"), r.out());
+        // down to the extracts, two levels below fct_bonus: dim_employee from the CRM's employees
+        assertTrue(lines.contains("    dim_employee  (gold, scd2)"), r.out());
+        assertTrue(lines.contains("      raw_crm__employees  (bronze, from crm.employees extracts)"), r.out());
+        // a branch is printed once; where the table appears again it is marked
+        assertEquals(1, lines.stream().filter(l -> l.trim().equals("dim_employee  (gold, scd2)")).count(), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.trim().equals("dim_employee  (gold, scd2)  [shown above]")), r.out());
+        assertEquals(List.of("built into:", "  (nothing is built from it)"), lines.subList(lines.size() - 2, lines.size()));
+
+        final Result teams = kamw("lineage", "raw_crm__teams", "--downstream", "--depth", "2");
+        assertEquals(0, teams.code(), teams.err());
+        assertEquals(List.of("raw_crm__teams  (bronze, from crm.teams extracts)", "built into:", "  stg_crm__teams  (silver, staging)",
+                "    dim_team  (gold, sql)"), teams.out().lines().toList());
+        final Result up = kamw("lineage", "DIM_TEAM", "--upstream");
+        assertEquals(List.of("dim_team  (gold, sql)", "built from:", "  stg_crm__teams  (silver, staging)",
+                "    raw_crm__teams  (bronze, from crm.teams extracts)"), up.out().lines().toList(), up.err());
+        assertOneLineError(kamw("lineage", "fct_bonus_reconcilation"), 2, "unknown table 'fct_bonus_reconcilation'; did you mean "
+                + "fct_bonus_reconciliation?");
+        assertOneLineError(kamw("lineage", "dim_team", "--depth", "0"), 2, "--depth must be 1 or more");
+    }
+
     @Test
     void aMissingPathIsAClearError() {
         assertOneLineError(kamw("ingest", "--source", "maven_crm", "--path", dir.resolve("nope.csv").toString()), 2,
