@@ -73,6 +73,25 @@ class CliTest {
         assertOneLineError(kamw("lineage", "dim_team", "--depth", "0"), 2, "--depth must be 1 or more");
     }
 
+    /** {@code kamw compile}: a query as a build runs it, vars and run date filled in, from the specs alone. */
+    @Test
+    void compilePrintsTheQueryAsABuildRunsIt() {
+        final Result r = kamw("compile", "bdg_kpi_evidence", "--date", "2026-09-30", "--conf", "kamw.var.activity_types='visit'");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("SELECT DATE'2026-09-30' AS as_of_date"), r.out());
+        assertTrue(r.out().contains("WHERE activity_type IN ('visit')"), r.out());
+        assertFalse(r.out().contains("${"), "every var filled in: " + r.out());
+        assertTrue(r.err().contains("${periods_from} is 0001-01-01, as a whole rebuild runs it"), r.err());
+
+        final Result open = kamw("compile", "bdg_kpi_evidence");
+        assertEquals(0, open.code(), open.err());
+        assertTrue(open.out().contains("SELECT DATE'${as_of_date}' AS as_of_date"), open.out());
+        assertTrue(open.err().contains("${as_of_date} left open: give --date"), open.err());
+
+        assertOneLineError(kamw("compile", "dim_account"), 2, "dim_account is built by a scd2 job, which has no query to compile");
+        assertOneLineError(kamw("compile", "dim_tem"), 2, "unknown table 'dim_tem'; did you mean dim_team?");
+    }
+
     @Test
     void aMissingPathIsAClearError() {
         assertOneLineError(kamw("ingest", "--source", "maven_crm", "--path", dir.resolve("nope.csv").toString()), 2,
