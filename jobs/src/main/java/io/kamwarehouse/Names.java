@@ -19,6 +19,17 @@ public final class Names {
     }
 
     /**
+     * {@code given} when it is a known name, else the one known name it equals but for case, else
+     * the error of {@link #unknown(String, String, Collection, String)}.
+     */
+    public static String known(final String kind, final String given, final Collection<String> known, final String listCommand) {
+        if (known.contains(given)) {
+            return given;
+        }
+        return ignoringCase(given, known).orElseThrow(() -> unknown(kind, given, known, listCommand));
+    }
+
+    /**
      * The error for an unknown name: the closest known names (by edit distance, at most three),
      * or, when none is close, all of them if there are few and else where to find them.
      */

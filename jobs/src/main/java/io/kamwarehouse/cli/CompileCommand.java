@@ -48,10 +48,7 @@ final class CompileCommand implements Callable<Integer> {
         final TableSpecCatalog specs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), main.contracts());
         final List<String> known = new ArrayList<>();
         specs.all().forEach(s -> known.add(s.name()));
-        if (!known.contains(table)) {
-            table = io.kamwarehouse.Names.ignoringCase(table, known)
-                    .orElseThrow(() -> io.kamwarehouse.Names.unknown("table", table, known, "kamw tables"));
-        }
+        table = io.kamwarehouse.Names.known("table", table, known, "kamw tables");
         final TableSpec s = specs.get(table);
         if (!(s.params() instanceof SqlParams p)) {
             throw new CommandLine.ParameterException(spec.commandLine(), table + " is built by a " + s.job()

@@ -56,10 +56,7 @@ final class LineageCommand implements Callable<Integer> {
         final ContractCatalog contracts = main.contracts();
         final TableSpecCatalog specs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), contracts);
         final Graph g = Graph.of(specs, contracts);
-        if (!g.nodes.contains(table)) {
-            table = io.kamwarehouse.Names.ignoringCase(table, g.nodes)
-                    .orElseThrow(() -> io.kamwarehouse.Names.unknown("table", table, g.nodes, "kamw tables"));
-        }
+        table = io.kamwarehouse.Names.known("table", table, g.nodes, "kamw tables");
         final PrintStream out = System.out;
         out.println(table + "  (" + g.kind.get(table) + ")");
         final int max = depth == null ? Integer.MAX_VALUE : depth;

@@ -50,10 +50,8 @@ final class RunCommand implements Callable<Integer> {
         final TableSpecCatalog specs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), catalog);
         final List<String> known = new ArrayList<>(catalog.all().stream().map(Contract::bronzeTable).toList());
         specs.all().forEach(s -> known.add(s.name()));
-        if (!known.contains(table)) {
-            // decided from the specs alone, before Spark starts
-            table = io.kamwarehouse.Names.ignoringCase(table, known).orElseThrow(() -> io.kamwarehouse.Names.unknown("table", table, known, "kamw tables"));
-        }
+        // decided from the specs alone, before Spark starts
+        table = io.kamwarehouse.Names.known("table", table, known, "kamw tables");
         final Optional<Contract> contract = catalog.byBronzeTable(table);
         final Optional<TableSpec> spec = specs.find(table);
         final Landing.Drops drops = date == null ? Landing.Drops.ALL : Landing.Drops.asOf(date);
