@@ -66,7 +66,20 @@ final class BonusCommand implements Runnable {
                 throw new KamwException("--reopen needs --reason \"why the closed period is computed again\" (it is recorded with the run)");
             }
             if (dryRun) {
-                System.out.println(new BonusRuns(parent.main.context()).preview(p, reopen, reason));
+                String preview;
+                try {
+                    preview = new BonusRuns(parent.main.context()).preview(p, reopen, reason);
+                } catch (final KamwException refused) {
+                    throw refused;
+                } catch (final RuntimeException | LinkageError unreadable) {
+                    // the arguments are valid; where the warehouse cannot be read from here (a scheduler's s3a:// warehouse
+                    // on a machine without its file system) the dry run says so instead of failing
+                    preview = "bonus close: pay period " + p + (reopen ? ", reopened" : "") + ": the arguments are valid, but the "
+                            + "warehouse " + parent.main.config().warehouseRoot() + " could not be read here ("
+                            + io.kamwarehouse.ingest.IngestService.rootMessage(unreadable) + "), so what the close would find was "
+                            + "not checked";
+                }
+                System.out.println(preview);
                 return 0;
             }
             final String who = by != null && !by.isBlank() ? by.trim() : System.getProperty("user.name", "unknown");
