@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -407,6 +408,68 @@ class CliTest {
                 + "\"user\":\"ops\",\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName() + "\",\"pid\":" + pid
                 + ",\"command\":\"kamw pipeline --date 2026-10-01\",\"started\":\"" + now.minusSeconds(90) + "\",\"heartbeat\":\""
                 + now + "\",\"step\":\"" + step + "\"}");
+    }
+
+    /**
+     * The warehouse as a catalog in {@code kamw sql}: tables listed by layer, described with the
+     * spec's column texts, their history, time travel and change feed by name; changes refused;
+     * several statements from a file or standard input, stopping at the first that fails.
+     */
+    @Test
+    void sqlSeesTheWarehouseAsACatalogWithHistoryAndTimeTravel() throws Exception {
+        final Path day1 = Files.createDirectories(dir.resolve("landing/crm/2026-10-01"));
+        Files.writeString(day1.resolve("teams_20261001.csv"), io.kamwarehouse.testing.TeamTables.TEAMS);
+        assertEquals(0, kamw("pipeline", "--select", "+dim_team").code());
+        final Path day2 = Files.createDirectories(dir.resolve("landing/crm/2026-10-02"));
+        Files.writeString(day2.resolve("teams_20261002.csv"), "team_id,team_name,parent_team_id,team_type,region,manager_employee_id,"
+                + "created_date,updated_at\nTM-004,North Region,,region,North,E100004,2026-09-01,2026-10-01 12:00:00\n");
+        assertEquals(0, kamw("pipeline", "--select", "+dim_team").code());
+
+        final Result tables = kamw("sql", "show tables", "--csv");
+        assertEquals(0, tables.code(), tables.err());
+        assertTrue(tables.out().contains("bronze,raw_crm__teams,false\n") && tables.out().contains("silver,stg_crm__teams,false\n")
+                && tables.out().contains("gold,dim_team,false\n") && tables.out().contains("meta,run_log,false\n"), tables.out());
+        assertEquals("namespace,tableName,isTemporary\ngold,dim_team,false\n", kamw("sql", "show tables in gold", "--csv").out());
+
+        final Result history = kamw("sql", "describe history stg_crm__teams", "--csv");
+        assertEquals(0, history.code(), history.err());
+        final List<String[]> versions = history.out().lines().skip(1).map(l -> l.split(",", 6)).toList();
+        assertEquals(List.of("1", "0"), versions.stream().map(v -> v[0]).toList(), history.out());
+        assertEquals("WRITE", versions.get(0)[4], history.out());
+        assertTrue(versions.get(0)[5].contains("Append"), "the second drop's new team appended: " + history.out());
+        assertEquals("count\n3\n", kamw("sql", "select count(*) count from stg_crm__teams version as of 0", "--csv").out());
+        assertEquals("count\n4\n", kamw("sql", "select count(*) count from silver.stg_crm__teams", "--csv").out());
+        final String at = versions.get(1)[1];
+        assertEquals("count\n3\n", kamw("sql", "select count(*) count from stg_crm__teams timestamp as of '" + at + "'", "--csv")
+                .out(), "as it was at version 0's time");
+        assertEquals("_change_type,team_id\ninsert,TM-004\n", kamw("sql", "select _change_type, team_id from "
+                + "table_changes('stg_crm__teams', 1) order by 1, 2", "--csv").out(), "the change feed by name");
+
+        final Result described = kamw("sql", "describe dim_team", "--csv");
+        assertTrue(described.out().contains("\nroot_team_id,string,the root team above this one (itself for a root)\n"),
+                "the spec's column text as the comment: " + described.out());
+
+        assertOneLineError(kamw("sql", "delete from dim_team where true"), 2,
+                "kamw sql only reads the warehouse; this statement (DeleteFromTable) would change it");
+        assertOneLineError(kamw("sql", "drop table stg_crm__teams"), 2, "would change it");
+        assertEquals("n\n4\n", kamw("sql", "select count(*) n from dim_team", "--csv").out(), "nothing deleted");
+
+        final Path script = dir.resolve("queries.sql");
+        Files.writeString(script, "select count(*) n from dim_team;\n-- the second fails\nselect nope from dim_team;\nselect 1;\n");
+        final Result file = kamw("sql", "-f", script.toString(), "--csv");
+        assertOneLineError(file, 2, "statement 2 of 3 (line 3) query failed: [UNRESOLVED_COLUMN");
+        assertTrue(file.err().contains("(the 1 statement(s) after it were not run)"), file.err());
+        assertEquals("n\n4\n", file.out(), "the first ran, the third did not");
+
+        final java.io.InputStream in = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("select 1 a;\nselect 'x;y' b".getBytes(StandardCharsets.UTF_8)));
+            final Result stdin = kamw("sql", "-", "--csv");
+            assertEquals(0, stdin.code(), stdin.err());
+            assertEquals("a\n1\nb\nx;y\n", stdin.out());
+        } finally {
+            System.setIn(in);
+        }
     }
 
     @Test
