@@ -53,6 +53,23 @@ class DemoTest {
         return text;
     }
 
+    /**
+     * Every {@code bin/kamw sql "..."} example of the README runs on the demo warehouse as written
+     * and returns rows: a reader who tries them sees what the text promises.
+     */
+    private void readmeQueriesReturnRows() throws IOException {
+        final String readme = Files.readString(SharedSpark.schemasDir().getParent().resolve("README.md"));
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("bin/kamw sql \"([^\"]+)\"").matcher(readme);
+        int examples = 0;
+        while (m.find()) {
+            examples++;
+            final CliRun.Result r = CliRun.kamw(dir, "sql", m.group(1), "--csv");
+            assertEquals(0, r.code(), m.group(1) + ": " + r.err());
+            assertTrue(r.out().lines().count() >= 2, "rows from the README's " + m.group(1) + ": " + r.out());
+        }
+        assertTrue(examples >= 10, "the README's sql examples found: " + examples);
+    }
+
     /** entity -> rule -> count, as the generator's manifests record the injected defects; "_rows" holds the row count. */
     private Map<String, Map<String, Long>> manifests() throws IOException {
         final Map<String, Map<String, Long>> out = new TreeMap<>();
@@ -118,6 +135,7 @@ class DemoTest {
         }
         final long t2 = System.nanoTime();
         dashboardsReadThePublishedDemo(ctx, specs);
+        readmeQueriesReturnRows();
         final long t3 = System.nanoTime();
 
         final String second = demo();
