@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 @Command(name = "kamw", mixinStandardHelpOptions = true, version = "kam-warehouse 0.1.0",
         description = "Key-account management warehouse: ingest extracts into Delta tables, build marts, inspect runs.",
         subcommands = {GenerateCommand.class, IngestCommand.class, RunCommand.class, PipelineCommand.class, BackfillCommand.class,
-            StatusCommand.class, TablesCommand.class, LineageCommand.class, CompileCommand.class, SqlCommand.class, DemoCommand.class, PlanCommand.class, DashboardsCommand.class,
+            StatusCommand.class, TablesCommand.class, LineageCommand.class, CompileCommand.class, SqlCommand.class, TestCommand.class, DemoCommand.class, PlanCommand.class, DashboardsCommand.class,
             PublishCommand.class, ServeCommand.class, DagsCommand.class, BonusCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Environment: KAMW_WAREHOUSE, KAMW_LANDING, KAMW_SCHEMAS set the defaults of the options above."})

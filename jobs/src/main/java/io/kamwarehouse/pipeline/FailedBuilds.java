@@ -78,7 +78,7 @@ public final class FailedBuilds {
                 spark.conf().unset(USER_METADATA_CONF);
             }
             return "withdrawn: the table is back at v" + before.version() + "'s rows (v" + wh.version(table) + "); the failed build is v"
-                    + failed + " (kamw sql \"select * from delta.`" + wh.tablePath(table) + "` version as of " + failed + "\")" + rows;
+                    + failed + " (kamw sql \"select * from " + table + " version as of " + failed + "\")" + rows;
         }
         final String aside = moveAside(wh, table, ctx.pipelineRunId());
         return "withdrawn: the table's first build is not published; it is kept at " + aside + rows;

@@ -147,6 +147,14 @@ public final class TableRunner {
                 pool.shutdownNow();
             }
             ctx.runLog().append(records);
+            try {
+                io.kamwarehouse.metadata.CheckResults.append(ctx.warehouse().spark(),
+                        ctx.warehouse().tablePath(io.kamwarehouse.metadata.CheckResults.TABLE), checkRows);
+            } catch (final RuntimeException e) {
+                // the run log holds each step's outcome; the checks' table is detail, never a reason to fail the run
+                ctx.progress().say("check results not recorded: " + IngestService.rootMessage(e));
+            }
+            checkRows.clear();
         }
         return List.copyOf(done.values());
     }
@@ -178,7 +186,10 @@ public final class TableRunner {
         }
         done.put(step.spec().name(), built);
         ctx.progress().say("[" + done.size() + "/" + total + "] build " + step.spec().name() + ": " + describe(built));
-        records.add(record(step.spec(), built, step.start()));
+        final RunRecord rec = record(step.spec(), built, step.start());
+        records.add(rec);
+        checkRows.addAll(io.kamwarehouse.metadata.CheckResults.rows(rec.runId(), ctx.pipelineRunId(), "build", step.spec().name(),
+                rec.outputVersion(), built.checks(), null, rec.endedAt()));
         afterEach.accept(built);
     }
 
@@ -204,6 +215,9 @@ public final class TableRunner {
             return t;
         };
     }
+
+    /** Every check outcome of the steps finished so far, for {@code check_results} at the end of the run. */
+    private final List<org.apache.spark.sql.Row> checkRows = new java.util.ArrayList<>();
 
     private static Built buildOne(final RunContext ctx, final TableSpec spec, final JobOptions options) {
         final JobResult result;

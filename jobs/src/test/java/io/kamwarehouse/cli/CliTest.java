@@ -472,6 +472,55 @@ class CliTest {
         }
     }
 
+    /**
+     * {@code kamw test}: the selected tables' checks on the tables as built, every outcome kept in
+     * check_results (a build's too, passed ones included); a check the table breaks names the
+     * table, the check, the count and sample rows, and an error exits 3 where a warning does not.
+     */
+    @Test
+    void testRunsTheSelectedTablesChecksAndKeepsEveryResult() throws Exception {
+        final Path day1 = Files.createDirectories(dir.resolve("landing/crm/2026-10-01"));
+        Files.writeString(day1.resolve("teams_20261001.csv"), io.kamwarehouse.testing.TeamTables.TEAMS);
+        assertEquals(0, kamw("pipeline", "--select", "+dim_team").code());
+        assertEquals("source,table_name,checks,passed\nbuild,dim_team,13,13\nbuild,stg_crm__teams,5,5\n", kamw("sql",
+                "select source, table_name, count(*) checks, count_if(passed) passed from check_results group by 1, 2 order by 2",
+                "--csv").out(), "a build's check outcomes, passed ones too");
+
+        final Result ok = kamw("test", "+dim_team");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("[1/2] test stg_crm__teams v0: 5/5 passed\n[2/2] test dim_team v0: 13/13 passed\n"), ok.out());
+        assertTrue(ok.out().contains("tested 2 tables: 18 checks passed, 0 failed (error), 0 failed (warn)"), ok.out());
+
+        // checks added to the spec since the build: the table as built breaks them
+        final Path schemas = dir.resolve("schemas");
+        try (java.util.stream.Stream<Path> files = Files.walk(SharedSpark.schemasDir())) {
+            for (final Path f : files.toList()) {
+                final Path to = schemas.resolve(SharedSpark.schemasDir().relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        final Path spec = schemas.resolve("tables/gold/conformed/dim_team/table.yaml");
+        Files.writeString(spec, Files.readString(spec).replace("checks:\n", "checks:\n  - expression: \"level = 1\"\n"
+                + "    name: only_roots\n  - expression: \"team_id <> 'TM-003'\"\n    name: not_the_west\n    severity: warn\n"));
+        final Result bad = CliRun.kamwWith(schemas, dir, "test", "dim_team");
+        assertEquals(3, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.out().contains("[1/1] test dim_team v0: 13/15 passed, 1 error, 1 warning\n"
+                + "  error only_roots on dim_team: 1 row where (level = 1) is false\n    {\"team_key\":"), bad.out());
+        assertTrue(bad.out().contains("\"team_id\":\"TM-002\""), "the failing row: " + bad.out());
+        assertTrue(bad.out().contains("  warn not_the_west on dim_team: 1 row where (team_id <> 'TM-003') is false\n"), bad.out());
+
+        final Result kept = kamw("sql", "select check_name, severity, failing_rows, get_json_object(sample_rows[0], '$.team_id') team "
+                + "from check_results where source = 'test' and not passed order by 1", "--csv");
+        assertEquals("check_name,severity,failing_rows,team\nnot_the_west,warn,1,TM-003\nonly_roots,error,1,TM-002\n", kept.out());
+        assertEquals("job,status\ntest dim_team,check_failed\ntest dim_team,succeeded\n", kamw("sql",
+                "select job, status from run_log where job = 'test dim_team' order by status", "--csv").out());
+        assertOneLineError(kamw("test", "layer:bronze"), 2, "the selection has no table with checks");
+    }
+
     @Test
     void sqlPrintsValuesAsTextThatReadsBack() {
         final String q = "select array('a', 'b') arr, map('k', 1) m, named_struct('x', 1, 'y', 'z') st, "
