@@ -19,8 +19,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code kamw bonus close | show | runs}: close a pay period's bonuses and read closed runs back. */
 @Command(name = "bonus", mixinStandardHelpOptions = true,
         description = {"Close a pay period's bonuses (a reproducible bonus run) and read closed runs back.",
-            "A pay period is the payroll quarter: it pays the regular bonuses of the quarter before, the deferred parts",
-            "released and the clawbacks that fell due then (fct_bonus.pay_period)."},
+            "A pay period is the payroll quarter: it pays the regular bonuses of the quarter before, the deferred parts "
+                + "released and the clawbacks that fell due then (fct_bonus.pay_period)."},
         subcommands = {BonusCommand.Close.class, BonusCommand.Show.class, BonusCommand.Runs.class})
 final class BonusCommand implements Runnable {
 
@@ -35,10 +35,10 @@ final class BonusCommand implements Runnable {
 
     /** {@code kamw bonus close --period 2026-Q3}. */
     @Command(name = "close", mixinStandardHelpOptions = true,
-            description = {"Build fct_bonus and fct_bonus_reconciliation when their inputs changed, and record an immutable bonus run of",
-                "the pay period: the Delta version of both and of every table they read, the plan versions and hashes, the totals",
-                "computed / paid / difference, who and when. A closed period is refused unless --reopen --reason is given; the",
-                "earlier run then stays, marked superseded."})
+            description = {"Build fct_bonus and fct_bonus_reconciliation when their inputs changed, and record an immutable bonus run of "
+                + "the pay period: the Delta version of both and of every table they read, the plan versions and hashes, the totals "
+                + "computed / paid / difference, who and when. A closed period is refused unless --reopen --reason is given; the "
+                + "earlier run then stays, marked superseded."})
     static final class Close implements Callable<Integer> {
 
         @ParentCommand

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         description = "Key-account management warehouse: ingest extracts into Delta tables, build marts, inspect runs.",
         subcommands = {GenerateCommand.class, IngestCommand.class, RunCommand.class, PipelineCommand.class, BackfillCommand.class,
             StatusCommand.class, TablesCommand.class, LineageCommand.class, CompileCommand.class, SqlCommand.class, TestCommand.class, DemoCommand.class, PlanCommand.class, DashboardsCommand.class,
-            PublishCommand.class, ServeCommand.class, DagsCommand.class, BonusCommand.class, BenchCommand.class,
+            PublishCommand.class, ServeCommand.class, DagsCommand.class, BonusCommand.class, BenchCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Environment: KAMW_WAREHOUSE, KAMW_LANDING, KAMW_SCHEMAS set the defaults of the options above."})
 public final class Main implements Runnable {
@@ -100,6 +100,7 @@ public final class Main implements Runnable {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.registerConverter(LocalDate.class, Main::parseDate);
+        HelpText.apply(cli);
         cli.setParameterExceptionHandler((ex, a) -> {
             err.println("kamw: " + ex.getMessage());
             if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {

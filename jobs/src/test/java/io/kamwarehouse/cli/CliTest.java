@@ -222,6 +222,79 @@ class CliTest {
         }
     }
 
+    /**
+     * Every command's help: its own options, the global ones described once (in kamw --help) and
+     * named at the end; lines within 80 columns, never cut inside a word or a path.
+     */
+    @Test
+    void helpShowsEachCommandsOwnOptionsAndWrapsAtWords() {
+        final List<List<String>> commands = new ArrayList<>();
+        collect(new picocli.CommandLine(new Main()), new ArrayList<>(), commands);
+        assertTrue(commands.size() > 20, commands.toString());
+        for (final List<String> cmd : commands) {
+            final List<String> args = new ArrayList<>(cmd);
+            args.add("--help");
+            final Result r = kamw(args.toArray(new String[0]));
+            final String name = String.join(" ", cmd);
+            assertEquals(0, r.code(), name);
+            assertTrue(r.out().startsWith(("Usage: kamw " + name).strip() + " ["), r.out());
+            if (!cmd.isEmpty()) {
+                assertFalse(r.out().contains("--warehouse=PATH"), name + " describes a global option: " + r.out());
+                assertTrue(r.out().contains("Global options, described in 'kamw --help': --warehouse, --landing"), r.out());
+                if (cmd.size() > 1 && cmd.get(0).equals("dashboards")) {
+                    assertTrue(r.out().contains("Options of kamw dashboards, described in 'kamw dashboards --help': --bundle."), r.out());
+                }
+            }
+            for (final String line : r.out().lines().toList()) {
+                assertTrue(line.stripTrailing().length() <= 80, name + ": a line longer than 80 columns: " + line);
+            }
+            // a word or a path cut at a line's end would be missing from the words printed
+            final Set<String> printed = new java.util.HashSet<>(List.of(r.out().split("\\s+")));
+            final picocli.CommandLine.Model.CommandSpec spec = specOf(cmd);
+            final List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
+            spec.options().stream().filter(o -> !o.inherited() && !o.hidden()).forEach(o -> texts.addAll(List.of(o.description())));
+            for (final String text : texts) {
+                for (final String word : text.split("\\s+")) {
+                    if (!word.isEmpty() && !word.contains("${") && !word.contains("%")) {
+                        assertTrue(printed.contains(word), name + ": '" + word + "' is cut across lines:\n" + r.out());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void completionScriptCoversTheCommandsAndTheirOptions() throws Exception {
+        final Result r = kamw("completion");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("complete -F _complete_kamw") && r.out().contains("kamw_sql") && r.out().contains("--rebuild"),
+                r.out().substring(0, Math.min(400, r.out().length())));
+        final Path script = dir.resolve("kamw-completion.bash");
+        Files.writeString(script, r.out());
+        final Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        assertEquals(0, bash.waitFor(), new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static picocli.CommandLine.Model.CommandSpec specOf(final List<String> cmd) {
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        for (final String c : cmd) {
+            cli = cli.getSubcommands().get(c);
+        }
+        return cli.getCommandSpec();
+    }
+
+    private static void collect(final picocli.CommandLine cli, final List<String> path, final List<List<String>> out) {
+        out.add(List.copyOf(path));
+        for (final Map.Entry<String, picocli.CommandLine> e : cli.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help") || !e.getValue().getCommandName().equals(e.getKey())) {
+                continue;
+            }
+            final List<String> sub = new ArrayList<>(path);
+            sub.add(e.getKey());
+            collect(e.getValue(), sub, out);
+        }
+    }
+
     @Test
     void runDryRunChecksArgumentsWithoutSpark() {
         final Result r = kamw("run", "raw_crm__accounts", "--date", "2026-10-01", "--dry-run");
