@@ -20,13 +20,15 @@ import picocli.CommandLine.ParentCommand;
  * {@code kamw tables}: the tables the specs define, with where their spec and query live, read from
  * the specs alone (no Spark, no warehouse needed).
  */
-@Command(name = "tables", mixinStandardHelpOptions = true,
+@Command(name = "tables", aliases = "ls", mixinStandardHelpOptions = true,
         description = "List the tables of the specs: layer, domain, name, job kind, grain, what it is for (the first sentence "
-                + "of its description) and its folder below schemas/ (table.yaml, query.sql). Reads only the specs. The text table "
+                + "of its description), its folder below schemas/ (table.yaml, query.sql), and its Delta version and last build "
+                + "time in the warehouse. Reads the specs and the tables' Delta logs, without Spark. The text table "
                 + "shortens long grains and descriptions; --csv gives them whole.")
 final class TablesCommand implements Callable<Integer> {
 
-    static final List<String> HEADER = List.of("layer", "domain", "table", "job", "grain", "description", "folder");
+    static final List<String> HEADER = List.of("layer", "domain", "table", "job", "grain", "description", "folder", "version",
+            "built_at");
 
     @ParentCommand
     Main main;
@@ -36,6 +38,10 @@ final class TablesCommand implements Callable<Integer> {
 
     @Option(names = "--csv", description = "Machine-readable: CSV with a header line.")
     boolean csv;
+
+    @CommandLine.Parameters(paramLabel = "SELECTOR", arity = "0..*", description = "Only the tables these select, as pipeline "
+            + "--select takes them (TABLE, TABLE+, +TABLE, layer:gold, domain:bonus, schedule:daily, kind:example).")
+    List<String> select = new ArrayList<>();
 
     @Option(names = "--layer", paramLabel = "LAYER", description = "Only this layer: silver or gold.")
     String layer;
@@ -58,9 +64,12 @@ final class TablesCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown domain '" + domain + "'; domains: "
                     + String.join(", ", domains));
         }
+        final Set<String> picked = select.isEmpty() ? null
+                : new io.kamwarehouse.pipeline.Selector(specs, main.contracts()).select(select, List.of());
         final List<TableSpec> rows = new ArrayList<>();
         for (final TableSpec s : specs.all()) {
-            if ((layer == null || layer.equals(s.layer())) && (domain == null || domain.equals(s.domain()))) {
+            if ((layer == null || layer.equals(s.layer())) && (domain == null || domain.equals(s.domain()))
+                    && (picked == null || picked.contains(s.name()))) {
                 rows.add(s);
             }
         }
@@ -72,11 +81,44 @@ final class TablesCommand implements Callable<Integer> {
         for (final TableSpec s : rows) {
             final String grain = s.grain().strip().replaceAll("\\s+", " ");
             final String description = firstSentence(s.description());
+            final String[] built = lastCommit(main.config().warehouseRoot() + "/" + io.kamwarehouse.runtime.Warehouse.layerOf(s.name())
+                    + "/" + s.name());
             table.add(List.of(s.layer(), s.domain(), s.name(), s.job(), csv ? grain : shorten(grain), csv ? description : shorten(description),
-                    s.folder()));
+                    s.folder(), built[0], built[1]));
         }
         table.print(System.out, csv);
         return 0;
+    }
+
+    /**
+     * A table's newest Delta version and when it was committed (UTC, to the second), from the
+     * names and times of its log's commit files; empty strings where the table does not exist or
+     * its folder cannot be read from here.
+     */
+    static String[] lastCommit(final String tablePath) {
+        try {
+            final org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(tablePath, "_delta_log");
+            final org.apache.hadoop.fs.FileSystem fs = log.getFileSystem(new org.apache.hadoop.conf.Configuration());
+            if (!fs.exists(log)) {
+                return new String[] {"", ""};
+            }
+            long version = -1;
+            long at = 0;
+            for (final org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+                final String name = f.getPath().getName();
+                if (name.matches("\\d{20}\\.json")) {
+                    final long v = Long.parseLong(name.substring(0, 20));
+                    if (v > version) {
+                        version = v;
+                        at = f.getModificationTime();
+                    }
+                }
+            }
+            return version < 0 ? new String[] {"", ""} : new String[] {String.valueOf(version),
+                java.time.Instant.ofEpochMilli(at).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()};
+        } catch (final java.io.IOException | RuntimeException e) {
+            return new String[] {"", ""};
+        }
     }
 
     /** Widest grain or description cell of the text table; CSV gives them whole. */

@@ -559,6 +559,16 @@ class CliTest {
                 "select source, table_name, count(*) checks, count_if(passed) passed from check_results group by 1, 2 order by 2",
                 "--csv").out(), "a build's check outcomes, passed ones too");
 
+        final Result ls = kamw("ls", "+dim_team", "--csv");
+        assertEquals(0, ls.code(), ls.err());
+        final List<String> listed = ls.out().lines().toList();
+        assertEquals(3, listed.size(), "the header and the two tables with a spec: " + ls.out());
+        assertTrue(listed.get(0).endsWith(",folder,version,built_at"), listed.get(0));
+        assertTrue(listed.get(1).startsWith("silver,crm,stg_crm__teams,staging,") && listed.get(1).matches(".*,0,20\\d\\d-[0-9-]+T[0-9:]+Z"),
+                listed.get(1));
+        assertTrue(listed.get(2).startsWith("gold,conformed,dim_team,sql,") && listed.get(2).matches(".*,0,20\\d\\d-[0-9-]+T[0-9:]+Z"),
+                listed.get(2));
+
         final Result ok = kamw("test", "+dim_team");
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().contains("[1/2] test stg_crm__teams v0: 5/5 passed\n[2/2] test dim_team v0: 13/13 passed\n"), ok.out());

@@ -91,7 +91,7 @@ class TablesCommandTest {
         final List<String> health = rows.stream().filter(x -> x.get(2).equals("fct_account_health")).findFirst().orElseThrow();
         final TableSpec h = specs.get("fct_account_health");
         assertEquals(List.of("gold", h.domain(), "fct_account_health", h.job(), h.grain(), TablesCommand.firstSentence(h.description()),
-                h.folder()), health);
+                h.folder(), "", ""), health, "no version nor build time: the warehouse has no tables");
         assertTrue(Files.isRegularFile(SharedSpark.schemasDir().resolve(h.folder()).resolve("table.yaml")), "the folder holds the spec");
         final List<String> example = rows.stream().filter(x -> x.get(2).equals("stg_maven_crm__accounts")).findFirst().orElseThrow();
         assertEquals(List.of("silver", "maven_crm", "stg_maven_crm__accounts"), example.subList(0, 3));
