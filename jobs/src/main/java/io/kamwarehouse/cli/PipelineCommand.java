@@ -41,7 +41,7 @@ final class PipelineCommand implements Callable<Integer> {
 
     @Option(names = "--select", paramLabel = "SELECTOR", arity = "1..*", description = "Run only these tables: TABLE, TABLE+ "
             + "(and everything built from it), +TABLE (and everything it is built from), layer:bronze|silver|gold, domain:NAME, "
-            + "schedule:daily|monthly, kind:product|example; a,b selects what both select, separate selectors what either "
+            + "schedule:daily|monthly, kind:product|example, tag:NAME, owner:NAME; a,b selects what both select, separate selectors what either "
             + "does. Bronze tables selected load their pending drops; tables not selected are read as they are.")
     List<String> select = new ArrayList<>();
 

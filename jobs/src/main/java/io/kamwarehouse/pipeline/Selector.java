@@ -32,6 +32,8 @@ import io.kamwarehouse.spec.TableSpecCatalog;
  *       bronze table's domain is its source ({@code domain:crm} holds {@code raw_crm__accounts});</li>
  *   <li>{@code schedule:daily|monthly}: the specs of that schedule (bronze tables have none);</li>
  *   <li>{@code kind:product|example}: the product's tables or the public example data sets'.</li>
+ *   <li>{@code tag:NAME}: the tables whose spec lists the tag ({@code tags: [finance]}).</li>
+ *   <li>{@code owner:NAME}: the tables whose spec names that owner.</li>
  * </ul>
  * Selectors joined by commas ({@code layer:gold,schedule:daily}) select what all of them select;
  * separate selectors select what any of them does; {@code --exclude} takes away what its
@@ -40,12 +42,13 @@ import io.kamwarehouse.spec.TableSpecCatalog;
 public final class Selector {
 
     /** The selector methods, as {@code method:value}. */
-    public static final List<String> METHODS = List.of("layer", "domain", "schedule", "kind");
+    public static final List<String> METHODS = List.of("layer", "domain", "schedule", "kind", "tag", "owner");
     /** The layer of the contracts' tables. */
     public static final String BRONZE = "bronze";
 
     /** One table the selection can pick: its name, layer, domain, schedule (none for bronze), kind, and what it is built from. */
-    private record Node(String name, String layer, String domain, String schedule, boolean example, Set<String> upstream) {
+    private record Node(String name, String layer, String domain, String schedule, boolean example, Set<String> upstream,
+            List<String> tags, String owner) {
     }
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -61,12 +64,13 @@ public final class Selector {
                     up.add("raw_" + col.references().source() + "__" + col.references().entity());
                 }
             }
-            nodes.put(c.bronzeTable(), new Node(c.bronzeTable(), BRONZE, c.source(), "", exampleSources.contains(c.source()), up));
+            nodes.put(c.bronzeTable(), new Node(c.bronzeTable(), BRONZE, c.source(), "", exampleSources.contains(c.source()), up,
+                    List.of(), ""));
         }
         for (final TableSpec s : specs.all()) {
             final Set<String> up = new LinkedHashSet<>(s.dependencies());
             up.remove(s.name());
-            nodes.put(s.name(), new Node(s.name(), s.layer(), s.domain(), s.schedule(), s.example(), up));
+            nodes.put(s.name(), new Node(s.name(), s.layer(), s.domain(), s.schedule(), s.example(), up, s.tags(), s.owner()));
         }
         nodes.values().forEach(n -> n.upstream().forEach(u -> downstream.computeIfAbsent(u, k -> new LinkedHashSet<>()).add(n.name())));
     }
@@ -140,7 +144,15 @@ public final class Selector {
             final Set<String> known = new TreeSet<>();
             final Set<String> out = new LinkedHashSet<>();
             for (final Node n : nodes.values()) {
+                if (method.equals("tag")) {
+                    known.addAll(n.tags());
+                    if (n.tags().contains(value)) {
+                        out.add(n.name());
+                    }
+                    continue;
+                }
                 final String v = switch (method) {
+                    case "owner" -> n.owner();
                     case "layer" -> n.layer();
                     case "domain" -> n.domain();
                     case "schedule" -> n.schedule();

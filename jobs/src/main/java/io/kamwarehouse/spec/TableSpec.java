@@ -28,6 +28,7 @@ import java.util.Set;
  * @param columns     descriptions of the columns that need one (column name to text), in spec order
  * @param period      the table's time grain and how far a change of each input reaches into it; null
  *                    when the table is rebuilt whole
+ * @param tags        words that group tables across layers and domains for selectors ({@code tag:finance})
  */
 public record TableSpec(
         String name,
@@ -43,7 +44,8 @@ public record TableSpec(
         String owner,
         String origin,
         Map<String, String> columns,
-        Period period) {
+        Period period,
+        List<String> tags) {
 
     /** Layers a spec may declare (bronze tables come from contracts). */
     public static final List<String> LAYERS = List.of("silver", "gold");
@@ -55,18 +57,20 @@ public record TableSpec(
         inputs = List.copyOf(inputs);
         checks = List.copyOf(checks);
         columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+        tags = tags == null ? List.of() : List.copyOf(tags);
     }
 
     /** A spec without column descriptions (specs made up in code and tests). */
     public TableSpec(final String name, final String layer, final String description, final String grain, final List<String> keys,
             final List<String> inputs, final String job, final JobParams params, final List<CheckSpec> checks,
             final String schedule, final String owner, final String origin) {
-        this(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, origin, Map.of(), null);
+        this(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, origin, Map.of(), null, List.of());
     }
 
     /** The same spec with another period declaration (tests narrow or drop a reach with it). */
     public TableSpec withPeriod(final Period p) {
-        return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, origin, columns, p);
+        return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, origin, columns, p,
+                tags);
     }
 
     /** Tables that must be built before this one: its inputs, then the targets of its relationship checks. */

@@ -31,7 +31,7 @@ import io.kamwarehouse.runtime.Warehouse;
 public final class TableSpecCatalog {
 
     private static final Set<String> SPEC_KEYS = Set.of("name", "layer", "description", "grain", "keys", "inputs", "job",
-            "checks", "schedule", "owner", "columns", "period");
+            "checks", "schedule", "owner", "columns", "period", "tags");
     private static final Set<String> CHECK_EXTRA_KEYS = Set.of("severity", "name");
 
     /** Job kinds and how to read their parameter block (the spec key named after the kind). */
@@ -182,6 +182,13 @@ public final class TableSpecCatalog {
             throw f.error("schedule", "'" + schedule + "' is not one of " + TableSpec.SCHEDULES);
         }
         final String owner = f.requiredString(m, "owner", "owner");
+        final List<String> tags = m.containsKey("tags") ? f.stringList(m, "tags", "tags", false) : List.of();
+        for (final String tag : tags) {
+            if (!tag.matches("[a-z][a-z0-9_]*")) {
+                throw f.error("tags", "tag '" + tag + "' is not a lower-case word (letters, digits, _), as selectors name it (tag:" + tag
+                        + ")");
+            }
+        }
         final List<CheckSpec> checks = parseChecks(f, m.get("checks"));
         if (params instanceof StagingParams sp) {
             checks.addAll(sp.impliedChecks());
@@ -229,7 +236,7 @@ public final class TableSpecCatalog {
             }
         }
         return new TableSpec(name, layer, description, grain, keys, inputs, job, params, checks, schedule, owner, path, columns,
-                period);
+                period, tags);
     }
 
     /** The spec key of each job kind's query, and the file it lives in. */

@@ -124,6 +124,24 @@ class TablesCommandTest {
         assertEquals("x".repeat(TablesCommand.TEXT_WIDTH - 3) + "...", TablesCommand.shorten("x".repeat(TablesCommand.TEXT_WIDTH + 1)));
     }
 
+    /** {@code kamw ls} takes the pipeline's selectors, tags and owners among them. */
+    @Test
+    void selectorsPickTablesByTagOwnerAndLineage() {
+        final Result finance = kamw("ls", "tag:finance", "--csv");
+        assertEquals(0, finance.code(), finance.err());
+        assertEquals(List.of("fct_account_revenue_month", "fct_bonus", "fct_bonus_reconciliation", "fct_deal_credit"),
+                csv(finance.out().strip()).stream().skip(1).map(r -> r.get(2)).sorted().toList());
+        final Result upstream = kamw("ls", "+dim_team", "--csv");
+        assertEquals(List.of("stg_crm__teams", "dim_team"), csv(upstream.out().strip()).stream().skip(1).map(r -> r.get(2)).toList(),
+                "a bronze table has no spec, so it is not listed");
+        final Result owner = kamw("ls", "owner:nobody");
+        assertEquals(2, owner.code());
+        assertTrue(owner.err().contains("selector 'owner:nobody' matches no table; known values of owner: ")
+                && owner.err().contains("analytics"), owner.err());
+        final Result tag = kamw("ls", "tag:nope");
+        assertTrue(tag.err().contains("known values of tag: finance"), tag.err());
+    }
+
     @Test
     void anUnknownLayerOrDomainIsAUsageErrorNamingTheKnownOnes() {
         final Result layer = kamw("tables", "--layer", "bronze");
