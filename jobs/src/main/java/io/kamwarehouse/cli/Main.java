@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         description = "Key-account management warehouse: ingest extracts into Delta tables, build marts, inspect runs.",
         subcommands = {GenerateCommand.class, IngestCommand.class, RunCommand.class, PipelineCommand.class, BackfillCommand.class,
             StatusCommand.class, TablesCommand.class, LineageCommand.class, CompileCommand.class, SqlCommand.class, TestCommand.class, DemoCommand.class, PlanCommand.class, DashboardsCommand.class,
-            PublishCommand.class, ServeCommand.class, DagsCommand.class, BonusCommand.class, BenchCommand.class, CompletionCommand.class,
+            PublishCommand.class, ServeCommand.class, DagsCommand.class, BonusCommand.class, BenchCommand.class, DocsCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Environment: KAMW_WAREHOUSE, KAMW_LANDING, KAMW_SCHEMAS set the defaults of the options above."})
 public final class Main implements Runnable {

@@ -569,6 +569,21 @@ class CliTest {
         assertTrue(listed.get(2).startsWith("gold,conformed,dim_team,sql,") && listed.get(2).matches(".*,0,20\\d\\d-[0-9-]+T[0-9:]+Z"),
                 listed.get(2));
 
+        final Path site = dir.resolve("site");
+        final Result docs = kamw("docs", "--out", site.toString());
+        assertEquals(0, docs.code(), docs.err());
+        final String html = Files.readString(site.resolve("index.html"));
+        final String team = html.substring(html.indexOf("<section id=\"dim_team\">"), html.indexOf("</section>",
+                html.indexOf("<section id=\"dim_team\">")));
+        assertTrue(team.contains("<b>In the warehouse:</b> version 0, built 20"), team);
+        assertTrue(team.contains("3 rows") && team.contains("<b>Last run:</b> <span class=\"ok\">succeeded</span>"), team);
+        assertTrue(team.contains("<tr><td>root_team_id</td><td>string</td><td>the root team above this one (itself for a root)</td></tr>"),
+                "the built column's type and the spec's text: " + team);
+        assertTrue(team.contains("<td>roots_are_level_one</td><td>expression</td><td>error</td>"), team);
+        assertTrue(team.contains("<a href=\"#stg_crm__teams\">") && team.contains("<pre>"), "lineage and query: " + team);
+        assertTrue(html.contains("<section id=\"fct_bonus\">") && html.contains("Not built in this warehouse."), "every table listed");
+        assertFalse(html.matches("(?s).*(src|href)=\"https?:.*"), "nothing loaded from elsewhere: the file opens as it is");
+
         final Result ok = kamw("test", "+dim_team");
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().contains("[1/2] test stg_crm__teams v0: 5/5 passed\n[2/2] test dim_team v0: 13/13 passed\n"), ok.out());
