@@ -36,7 +36,9 @@ final class PipelineCommand implements Callable<Integer> {
             + "Without it: every pending drop, and the day before the latest drop ingested.")
     LocalDate date;
 
-    @Option(names = "--dry-run", description = "Print what would run, without starting Spark.")
+    @Option(names = "--dry-run", description = "Print what would run; where the warehouse holds tables, also what the run "
+            + "would find now: per source the drops not loaded yet, per table up to date, would build (why, which periods, "
+            + "then which checks), would skip or decided in the run. Writes nothing and takes no lease.")
     boolean dryRun;
 
     @Option(names = "--select", paramLabel = "SELECTOR", arity = "1..*", description = "Run only these tables: TABLE, TABLE+ "
@@ -77,6 +79,9 @@ final class PipelineCommand implements Callable<Integer> {
                     .forEach(c -> System.out.println("ingest " + c.qualifiedName() + " -> " + c.bronzeTable()));
             allSpecs.all().stream().filter(s -> picked.contains(s.name()))
                     .forEach(s -> System.out.println("build " + s.name() + " (" + s.job() + ") from " + String.join(", ", s.inputs())));
+            new DryRun(main).print(contracts.all().stream().filter(c -> bronze.contains(c.bronzeTable())).toList(),
+                    allSpecs.all().stream().filter(s -> picked.contains(s.name())).toList(),
+                    date == null ? io.kamwarehouse.ingest.Landing.Drops.ALL : io.kamwarehouse.ingest.Landing.Drops.asOf(date));
             return 0;
         }
         return run(picked, bronze);

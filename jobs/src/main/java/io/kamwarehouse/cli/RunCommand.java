@@ -41,7 +41,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rebuild", description = "Recompute the table from all of its inputs instead of only what is new.")
     boolean rebuild;
 
-    @Option(names = "--dry-run", description = "Check the arguments and print what would run, without starting Spark.")
+    @Option(names = "--dry-run", description = "Check the arguments and print what would run; where the warehouse holds tables, "
+            + "also what the run would find now: the drops not loaded yet, or whether the table is up to date, would be rebuilt "
+            + "(why, which periods) and which checks would run. Writes nothing.")
     boolean dryRun;
 
     @Override
@@ -65,6 +67,11 @@ final class RunCommand implements Callable<Integer> {
                     : "run " + table + ": " + spec.get().job() + " job from "
                             + (spec.get().inputs().isEmpty() ? "the scoring plans" : String.join(", ", spec.get().inputs()))
                             + (rebuild ? " (rebuild)" : "") + (date == null ? "" : " as of " + date));
+            if (rebuild) {
+                System.out.println("now: build " + table + ": would build: recompute whole (rebuild asked for)");
+            } else {
+                new DryRun(main).print(contract.map(List::of).orElse(List.of()), spec.map(List::of).orElse(List.of()), drops);
+            }
             return 0;
         }
         final RunContext ctx = main.writingContext();

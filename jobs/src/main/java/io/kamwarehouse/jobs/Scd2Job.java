@@ -66,7 +66,7 @@ public final class Scd2Job implements TableJob {
         if (missing != null) {
             return missing;
         }
-        final QueryInputs q = QueryInputs.prepare(wh, spec, p.source(), p.vars(), LOGIC_VERSION + p);
+        final QueryInputs q = prepared(wh, spec);
         final boolean exists = wh.exists(spec.name());
         if (exists && !options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
             return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
@@ -380,5 +380,11 @@ public final class Scd2Job implements TableJob {
 
     private static String q(final String c) {
         return "`" + c + "`";
+    }
+
+    /** The inputs pinned and the fingerprint a build of the table would record now. */
+    static QueryInputs prepared(final Warehouse wh, final TableSpec spec) {
+        final Scd2Params p = spec.params(Scd2Params.class);
+        return QueryInputs.prepare(wh, spec, p.source(), p.vars(), LOGIC_VERSION + p);
     }
 }

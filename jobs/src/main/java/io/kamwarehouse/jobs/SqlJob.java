@@ -61,7 +61,7 @@ public final class SqlJob implements TableJob {
         if (missing != null) {
             return missing;
         }
-        final QueryInputs q = QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION);
+        final QueryInputs q = prepared(wh, spec);
         timer.lap("pin inputs+fingerprint");
         if (!options.rebuild() && !options.backfill() && q.unchangedSinceLastBuild(wh, spec.name())) {
             return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), q.inputs.versions(),
@@ -103,6 +103,12 @@ public final class SqlJob implements TableJob {
         }
         return new JobResult(spec.name(), RunStatus.SUCCEEDED, q.rowsRead(), rows, version, q.inputs.versions(),
                 String.format("recomputed %s (%s): %,d rows", decision.periodsText(), decision.why(), rows), predicate);
+    }
+
+    /** The inputs pinned and the fingerprint a build of the table would record now. */
+    static QueryInputs prepared(final Warehouse wh, final TableSpec spec) {
+        final SqlParams params = spec.params(SqlParams.class);
+        return QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION);
     }
 
     /** The row count an observation took while its frame was written; -1 when it did not come within a minute. */

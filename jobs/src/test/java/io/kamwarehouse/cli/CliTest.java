@@ -619,6 +619,46 @@ class CliTest {
         assertOneLineError(kamw("test", "layer:bronze"), 2, "the selection has no table with checks");
     }
 
+    /**
+     * A dry run says what the run would find now, as the run then does: drops not loaded yet or
+     * none, tables up to date, tables an earlier step changes, a table whose input moved, and it
+     * writes nothing.
+     */
+    @Test
+    void dryRunsSayWhatTheRunWouldFindNow() throws Exception {
+        final Path day1 = Files.createDirectories(dir.resolve("landing/crm/2026-10-01"));
+        Files.writeString(day1.resolve("teams_20261001.csv"), io.kamwarehouse.testing.TeamTables.TEAMS);
+        assertEquals(0, kamw("pipeline", "--select", "+dim_team").code());
+
+        final Result idle = kamw("pipeline", "--select", "+dim_team", "--dry-run");
+        assertEquals(0, idle.code(), idle.err());
+        assertTrue(idle.out().contains("now: ingest crm.teams: nothing new in the landing folder (every file there is loaded)\n"
+                + "now: build stg_crm__teams: up to date: no input changed since its last merge\n"
+                + "now: build dim_team: up to date: inputs and query unchanged since its last build\n"
+                + "now: 2 tables: 2 up to date, 0 would build or be decided in the run, 0 would skip\n"), idle.out());
+
+        final Path day2 = Files.createDirectories(dir.resolve("landing/crm/2026-10-02"));
+        Files.writeString(day2.resolve("teams_20261002.csv"), "team_id,team_name,parent_team_id,team_type,region,manager_employee_id,"
+                + "created_date,updated_at\nTM-004,North Region,,region,North,E100004,2026-09-01,2026-10-01 12:00:00\n");
+        final Result day = kamw("pipeline", "--select", "+dim_team", "--dry-run");
+        assertTrue(day.out().contains("now: ingest crm.teams: would load 2026-10-02 (1 file: teams_20261002.csv)\n"
+                + "now: build stg_crm__teams: decided in the run: after raw_crm__teams changes in this run; then its 5 checks"), day.out());
+        assertTrue(day.out().contains("now: build dim_team: decided in the run: after stg_crm__teams changes in this run"), day.out());
+        assertTrue(kamw("run", "raw_crm__teams", "--date", "2026-10-09", "--dry-run").out()
+                .contains("now: ingest crm.teams: would load 2026-10-02 (1 file: teams_20261002.csv)"));
+        assertTrue(kamw("run", "raw_crm__teams", "--date", "2026-09-29", "--dry-run").out()
+                .contains("now: ingest crm.teams: no drop of it in the landing folder up to 2026-09-30"), "a drop that does not exist");
+
+        assertEquals(0, kamw("run", "raw_crm__teams").code());
+        assertEquals(0, kamw("run", "stg_crm__teams").code());
+        final Result moved = kamw("run", "dim_team", "--dry-run");
+        assertTrue(moved.out().contains("now: build dim_team: would build: recompute whole: stg_crm__teams v0 -> v1; then its 13 checks"),
+                moved.out());
+        assertEquals(2, kamw("sql", "describe history dim_team", "--csv").out().lines().count(), "a dry run writes nothing");
+        assertEquals(0, kamw("run", "dim_team").code());
+        assertTrue(kamw("run", "dim_team", "--dry-run").out().contains("now: build dim_team: up to date"), "and the run did as it said");
+    }
+
     @Test
     void sqlPrintsValuesAsTextThatReadsBack() {
         final String q = "select array('a', 'b') arr, map('k', 1) m, named_struct('x', 1, 'y', 'z') st, "
