@@ -24,13 +24,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code kamw run <table>}: build one table (for a bronze table: load its pending drops). */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Build one table by name: a bronze table (raw_crm__accounts) loads its pending drops, a silver or gold table runs its job and checks.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Build one table by name: a bronze table (raw_crm__accounts) "
+        + "loads its pending drops, a silver or gold table runs its job and checks. Given selectors (dim_team+, +fct_bonus, "
+        + "tag:finance, layer:gold, or several tables), it builds what they select in dependency order, as pipeline --select does.")
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(paramLabel = "TABLE", description = "The table to build.")
+    @Parameters(paramLabel = "TABLE", arity = "1..*", description = "The table to build, or selectors of the tables to build "
+            + "(as pipeline --select takes them).")
+    List<String> names = new ArrayList<>();
+
+    /** The one table named, when a single plain name is given. */
     String table;
 
     @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "The run's as-of date: silver and gold are built with the "
@@ -48,6 +54,20 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (names.size() > 1 || names.get(0).matches(".*[+:,].*")) {
+            if (rebuild) {
+                throw new io.kamwarehouse.KamwException("--rebuild takes one table, not selectors: kamw run TABLE --rebuild "
+                        + "(or kamw backfill for the periods of several)");
+            }
+            // selectors: what pipeline --select builds, bronze tables among them loading their pending drops
+            final PipelineCommand pipeline = new PipelineCommand();
+            pipeline.main = main;
+            pipeline.select = new ArrayList<>(names);
+            pipeline.date = date;
+            pipeline.dryRun = dryRun;
+            return pipeline.call();
+        }
+        table = names.get(0);
         final ContractCatalog catalog = main.contracts();
         final TableSpecCatalog specs = TableSpecCatalog.load(SchemaFiles.load(main.config().schemasDir()), catalog);
         final List<String> known = new ArrayList<>(catalog.all().stream().map(Contract::bronzeTable).toList());

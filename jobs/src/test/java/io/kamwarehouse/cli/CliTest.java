@@ -657,6 +657,11 @@ class CliTest {
         assertEquals(2, kamw("sql", "describe history dim_team", "--csv").out().lines().count(), "a dry run writes nothing");
         assertEquals(0, kamw("run", "dim_team").code());
         assertTrue(kamw("run", "dim_team", "--dry-run").out().contains("now: build dim_team: up to date"), "and the run did as it said");
+        // run takes selectors as pipeline --select does
+        final Result selected = kamw("run", "+dim_team", "--dry-run");
+        assertTrue(selected.out().contains("build stg_crm__teams (staging) from raw_crm__teams\nbuild dim_team (sql) from stg_crm__teams\n")
+                && selected.out().contains("now: 2 tables: 2 up to date"), selected.out());
+        assertOneLineError(kamw("run", "dim_team", "stg_crm__teams", "--rebuild"), 2, "--rebuild takes one table, not selectors");
     }
 
     @Test
