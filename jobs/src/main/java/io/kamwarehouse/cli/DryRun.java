@@ -54,6 +54,12 @@ final class DryRun {
             return tables.size();
         }
         final RunContext ctx = main.context();
+        final String writer = StatusCommand.writer(ctx.warehouse());
+        if (!writer.startsWith("none")) {
+            // the real command takes the lease first: it would stop (exit 75) or wait, or take over an interrupted run
+            System.out.println("now: lease: " + (writer.startsWith("interrupted") ? writer
+                    : writer + "; the run would stop with exit code 75 (or wait for it with --wait)"));
+        }
         final Set<String> changing = new LinkedHashSet<>();
         if (!contracts.isEmpty()) {
             final Landing landing = new Landing(ctx.warehouse().hadoopConf(), ctx.warehouse().config().landingRoot(), ctx.contracts());

@@ -461,6 +461,11 @@ class CliTest {
             assertTrue(status.out().contains("writer:    'kamw pipeline --date 2026-10-01' (run 20261001T000000-dead0001"),
                     status.out());
             assertEquals(0, kamw("sql", "select 1").code(), "reading needs no lease");
+            final Result dry = kamw("run", "raw_crm__teams", "--dry-run");
+            assertEquals(0, dry.code(), dry.err());
+            assertTrue(dry.out().contains("now: lease: 'kamw pipeline --date 2026-10-01' (run 20261001T000000-dead0001")
+                    && dry.out().contains("the run would stop with exit code 75 (or wait for it with --wait)"), "a dry run says "
+                    + "what the real run would meet: " + dry.out());
         } finally {
             alive.destroyForcibly().waitFor();
         }
