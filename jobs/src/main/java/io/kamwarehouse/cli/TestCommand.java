@@ -18,7 +18,7 @@ import org.apache.spark.sql.Row;
 
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.SchemaFiles;
-import io.kamwarehouse.metadata.CheckResults;
+import io.kamwarehouse.pipeline.CheckResults;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.metadata.RunStatus;
 import io.kamwarehouse.pipeline.Selector;

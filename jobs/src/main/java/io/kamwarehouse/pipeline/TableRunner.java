@@ -148,8 +148,8 @@ public final class TableRunner {
             }
             ctx.runLog().append(records);
             try {
-                io.kamwarehouse.metadata.CheckResults.append(ctx.warehouse().spark(),
-                        ctx.warehouse().tablePath(io.kamwarehouse.metadata.CheckResults.TABLE), checkRows);
+                CheckResults.append(ctx.warehouse().spark(),
+                        ctx.warehouse().tablePath(CheckResults.TABLE), checkRows);
             } catch (final RuntimeException e) {
                 // the run log holds each step's outcome; the checks' table is detail, never a reason to fail the run
                 ctx.progress().say("check results not recorded: " + IngestService.rootMessage(e));
@@ -188,7 +188,7 @@ public final class TableRunner {
         ctx.progress().say("[" + done.size() + "/" + total + "] build " + step.spec().name() + ": " + describe(built));
         final RunRecord rec = record(step.spec(), built, step.start());
         records.add(rec);
-        checkRows.addAll(io.kamwarehouse.metadata.CheckResults.rows(rec.runId(), ctx.pipelineRunId(), "build", step.spec().name(),
+        checkRows.addAll(CheckResults.rows(rec.runId(), ctx.pipelineRunId(), "build", step.spec().name(),
                 rec.outputVersion(), built.checks(), null, rec.endedAt()));
         afterEach.accept(built);
     }

@@ -68,6 +68,52 @@ class DemoTest {
             assertTrue(r.out().lines().count() >= 2, "rows from the README's " + m.group(1) + ": " + r.out());
         }
         assertTrue(examples >= 10, "the README's sql examples found: " + examples);
+        // the other read-only commands of the README's examples run as written too
+        int others = 0;
+        for (final String line : readme.lines().toList()) {
+            final List<String> args = words(line);
+            if (args.size() < 2 || !args.get(0).equals("bin/kamw") || !READ_ONLY.contains(args.get(1))) {
+                continue;
+            }
+            others++;
+            final CliRun.Result r = CliRun.kamw(dir, args.subList(1, args.size()).toArray(new String[0]));
+            assertEquals(0, r.code(), line + ": " + r.err());
+            assertTrue(!r.out().isBlank(), line + " printed nothing");
+        }
+        assertTrue(others >= 5, "the README's other examples found: " + others);
+    }
+
+    /** Commands whose README examples only read (or, for test, record check results). */
+    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("status", "ls", "tables", "lineage", "compile", "test");
+
+    /** A shell line's words: double-quoted strings kept whole, a comment (# after a space) left out. */
+    static List<String> words(final String line) {
+        final List<String> out = new java.util.ArrayList<>();
+        final StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (int i = 0; i < line.length(); i++) {
+            final char c = line.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+                any = true;
+            } else if (!quoted && c == '#' && (i == 0 || line.charAt(i - 1) == ' ')) {
+                break;
+            } else if (!quoted && c == ' ') {
+                if (any) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    any = false;
+                }
+            } else {
+                w.append(c);
+                any = true;
+            }
+        }
+        if (any) {
+            out.add(w.toString());
+        }
+        return out;
     }
 
     /** entity -> rule -> count, as the generator's manifests record the injected defects; "_rows" holds the row count. */

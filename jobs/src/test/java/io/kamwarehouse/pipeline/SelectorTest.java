@@ -101,8 +101,13 @@ class SelectorTest {
         assertTrue(e.getMessage().contains("unknown table 'fct_nope'") && e.getMessage().contains("kamw tables lists all"), e.getMessage());
         e = assertThrows(KamwException.class, () -> select("fct_bonuss+"));
         assertTrue(e.getMessage().contains("unknown table 'fct_bonuss' in selector 'fct_bonuss+'; did you mean fct_bonus?"), e.getMessage());
-        e = assertThrows(KamwException.class, () -> select("tag:finance"));
-        assertTrue(e.getMessage().contains("unknown selector method 'tag'") && e.getMessage().contains("layer:"), e.getMessage());
+        e = assertThrows(KamwException.class, () -> select("colour:red"));
+        assertTrue(e.getMessage().contains("unknown selector method 'colour'") && e.getMessage().contains("layer:")
+                && e.getMessage().contains("tag:"), e.getMessage());
+        // tags and owners are methods since specs list tags
+        assertEquals(Set.of("fct_bonus", "fct_bonus_reconciliation", "fct_deal_credit", "fct_account_revenue_month"), select("tag:finance"));
+        e = assertThrows(KamwException.class, () -> select("tag:payroll"));
+        assertTrue(e.getMessage().contains("known values of tag: finance"), e.getMessage());
         e = assertThrows(KamwException.class, () -> select("layer:platinum"));
         assertTrue(e.getMessage().contains("known values of layer: bronze, gold, silver"), e.getMessage());
         e = assertThrows(KamwException.class, () -> select("layer:gold,layer:silver"));

@@ -1,4 +1,4 @@
-package io.kamwarehouse.metadata;
+package io.kamwarehouse.pipeline;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import io.kamwarehouse.spec.CheckResult;
 
 /**
- * The {@code check_results} Delta table: every data check's outcome, passed or failed, one row per
+ * The {@code check_results} Delta table (in the meta layer): every data check's outcome, passed or failed, one row per
  * check per table version checked, by a build (source {@code build}) or by {@code kamw test}
  * (source {@code test}). A run's rows are appended in one commit at its end; the step's
  * {@code run_id} is its row in {@code run_log}. Failed checks keep sample keys, and those
