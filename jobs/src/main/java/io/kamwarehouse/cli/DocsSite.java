@@ -15,9 +15,6 @@ import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.spec.CheckSpec;
-import io.kamwarehouse.spec.ModelParams;
-import io.kamwarehouse.spec.Scd2Params;
-import io.kamwarehouse.spec.SqlParams;
 import io.kamwarehouse.spec.TableSpec;
 import io.kamwarehouse.spec.TableSpecCatalog;
 
@@ -140,7 +137,7 @@ final class DocsSite {
             h.append("</table>\n");
         }
         h.append("<h3>Lineage</h3>\n").append(graph(t));
-        final String query = spec == null ? null : query(spec);
+        final String query = spec == null ? null : io.kamwarehouse.spec.TableTests.queryOf(spec);
         if (query != null) {
             h.append("<h3>Query</h3>\n<pre>").append(esc(query.strip())).append("</pre>\n");
         }
@@ -198,19 +195,6 @@ final class DocsSite {
             case RELATIONSHIP -> c.column() + " is in " + c.toTable() + "." + c.toColumn();
             case EXPRESSION -> c.expression();
         };
-    }
-
-    private static String query(final TableSpec spec) {
-        if (spec.params() instanceof SqlParams p) {
-            return p.query();
-        }
-        if (spec.params() instanceof Scd2Params p) {
-            return p.source();
-        }
-        if (spec.params() instanceof ModelParams p) {
-            return p.source();
-        }
-        return null;
     }
 
     /** What the table is built from (left) and into (right), as boxes linked to their sections. */

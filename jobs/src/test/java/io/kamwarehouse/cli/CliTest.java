@@ -488,6 +488,20 @@ class CliTest {
                 + now + "\",\"step\":\"" + step + "\"}");
     }
 
+    /** Day 1's teams drop in the landing folder, and stg_crm__teams and dim_team built from it. */
+    private void buildTeams() throws IOException {
+        final Path day1 = Files.createDirectories(dir.resolve("landing/crm/2026-10-01"));
+        Files.writeString(day1.resolve("teams_20261001.csv"), io.kamwarehouse.testing.TeamTables.TEAMS);
+        assertEquals(0, kamw("pipeline", "--select", "+dim_team").code());
+    }
+
+    /** Day 2's teams drop: one new team, TM-004. */
+    private void dropNewTeam() throws IOException {
+        final Path day2 = Files.createDirectories(dir.resolve("landing/crm/2026-10-02"));
+        Files.writeString(day2.resolve("teams_20261002.csv"), "team_id,team_name,parent_team_id,team_type,region,manager_employee_id,"
+                + "created_date,updated_at\nTM-004,North Region,,region,North,E100004,2026-09-01,2026-10-01 12:00:00\n");
+    }
+
     /**
      * The warehouse as a catalog in {@code kamw sql}: tables listed by layer, described with the
      * spec's column texts, their history, time travel and change feed by name; changes refused;
@@ -495,12 +509,8 @@ class CliTest {
      */
     @Test
     void sqlSeesTheWarehouseAsACatalogWithHistoryAndTimeTravel() throws Exception {
-        final Path day1 = Files.createDirectories(dir.resolve("landing/crm/2026-10-01"));
-        Files.writeString(day1.resolve("teams_20261001.csv"), io.kamwarehouse.testing.TeamTables.TEAMS);
-        assertEquals(0, kamw("pipeline", "--select", "+dim_team").code());
-        final Path day2 = Files.createDirectories(dir.resolve("landing/crm/2026-10-02"));
-        Files.writeString(day2.resolve("teams_20261002.csv"), "team_id,team_name,parent_team_id,team_type,region,manager_employee_id,"
-                + "created_date,updated_at\nTM-004,North Region,,region,North,E100004,2026-09-01,2026-10-01 12:00:00\n");
+        buildTeams();
+        dropNewTeam();
         assertEquals(0, kamw("pipeline", "--select", "+dim_team").code());
 
         final Result tables = kamw("sql", "show tables", "--csv");
@@ -557,9 +567,7 @@ class CliTest {
      */
     @Test
     void testRunsTheSelectedTablesChecksAndKeepsEveryResult() throws Exception {
-        final Path day1 = Files.createDirectories(dir.resolve("landing/crm/2026-10-01"));
-        Files.writeString(day1.resolve("teams_20261001.csv"), io.kamwarehouse.testing.TeamTables.TEAMS);
-        assertEquals(0, kamw("pipeline", "--select", "+dim_team").code());
+        buildTeams();
         assertEquals("source,table_name,checks,passed\nbuild,dim_team,13,13\nbuild,stg_crm__teams,5,5\n", kamw("sql",
                 "select source, table_name, count(*) checks, count_if(passed) passed from check_results group by 1, 2 order by 2",
                 "--csv").out(), "a build's check outcomes, passed ones too");
@@ -631,9 +639,7 @@ class CliTest {
      */
     @Test
     void dryRunsSayWhatTheRunWouldFindNow() throws Exception {
-        final Path day1 = Files.createDirectories(dir.resolve("landing/crm/2026-10-01"));
-        Files.writeString(day1.resolve("teams_20261001.csv"), io.kamwarehouse.testing.TeamTables.TEAMS);
-        assertEquals(0, kamw("pipeline", "--select", "+dim_team").code());
+        buildTeams();
 
         final Result idle = kamw("pipeline", "--select", "+dim_team", "--dry-run");
         assertEquals(0, idle.code(), idle.err());
@@ -642,9 +648,7 @@ class CliTest {
                 + "now: build dim_team: up to date: inputs and query unchanged since its last build\n"
                 + "now: 2 tables: 2 up to date, 0 would build or be decided in the run, 0 would skip\n"), idle.out());
 
-        final Path day2 = Files.createDirectories(dir.resolve("landing/crm/2026-10-02"));
-        Files.writeString(day2.resolve("teams_20261002.csv"), "team_id,team_name,parent_team_id,team_type,region,manager_employee_id,"
-                + "created_date,updated_at\nTM-004,North Region,,region,North,E100004,2026-09-01,2026-10-01 12:00:00\n");
+        dropNewTeam();
         final Result day = kamw("pipeline", "--select", "+dim_team", "--dry-run");
         assertTrue(day.out().contains("now: ingest crm.teams: would load 2026-10-02 (1 file: teams_20261002.csv)\n"
                 + "now: build stg_crm__teams: decided in the run: after raw_crm__teams changes in this run; then its 5 checks"), day.out());
