@@ -599,6 +599,13 @@ class CliTest {
 
         final Result ok = kamw("test", "+dim_team");
         assertEquals(0, ok.code(), ok.err());
+        assertTrue(Files.readString(site.resolve("index.html")).contains("succeeded</span> at "), "the docs' last run is the build's");
+        assertEquals(0, kamw("docs", "--out", site.toString()).code());
+        final String after = Files.readString(site.resolve("index.html"));
+        final int at = after.indexOf("<b>Last run:</b>", after.indexOf("<section id=\"dim_team\">"));
+        final String lastRun = after.substring(at, after.indexOf("</p>", at));
+        assertTrue(lastRun.contains("succeeded</span>") && lastRun.contains("recomputed: 3 rows") && !lastRun.contains("checks passed"),
+                "the table's last run is its build, not kamw test's: " + lastRun);
         assertTrue(ok.out().contains("[1/2] test stg_crm__teams v0: 5/5 passed\n[2/2] test dim_team v0: 13/13 passed\n"), ok.out());
         assertTrue(ok.out().contains("tested 2 tables: 18 checks passed, 0 failed (error), 0 failed (warn)"), ok.out());
 
