@@ -47,7 +47,7 @@ final class DocsCommand implements Callable<Integer> {
     private Map<String, DocsSite.State> states(final TableSpecCatalog specs, final ContractCatalog contracts) {
         final String root = main.config().warehouseRoot();
         final Map<String, String[]> built = new LinkedHashMap<>();
-        for (final String t : new DocsSite(specs, contracts, Map.of()).tables()) {
+        for (final String t : DocsSite.tables(specs, contracts)) {
             final String[] commit = TablesCommand.lastCommit(root + "/" + Warehouse.layerOf(t) + "/" + t);
             if (!commit[0].isEmpty()) {
                 built.put(t, commit);

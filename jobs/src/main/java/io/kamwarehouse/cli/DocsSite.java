@@ -52,7 +52,7 @@ final class DocsSite {
     }
 
     /** Every table's name in the order the site lists them: bronze, silver, gold, each by name. */
-    List<String> tables() {
+    static List<String> tables(final TableSpecCatalog specs, final ContractCatalog contracts) {
         final List<String> out = new ArrayList<>();
         contracts.all().stream().map(Contract::bronzeTable).sorted().forEach(out::add);
         for (final String layer : TableSpec.LAYERS) {
@@ -69,6 +69,7 @@ final class DocsSite {
     }
 
     String html() {
+        final List<String> tables = tables(specs, contracts);
         final StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>kam-warehouse tables</title>\n<style>\n")
                 .append("body{font:14px/1.45 system-ui,sans-serif;margin:0;display:flex}nav{width:340px;flex:none;overflow-wrap:anywhere;height:100vh;overflow:auto;"
@@ -81,7 +82,7 @@ final class DocsSite {
                         + "svg text{font:12px system-ui,sans-serif}\n</style></head><body>\n");
         h.append("<nav><input id=\"q\" placeholder=\"filter tables\" oninput=\"filter(this.value)\">\n");
         String layer = null;
-        for (final String t : tables()) {
+        for (final String t : tables) {
             final String l = io.kamwarehouse.runtime.Warehouse.layerOf(t);
             if (!l.equals(layer)) {
                 h.append("<h3>").append(l).append("</h3>\n");
@@ -89,11 +90,11 @@ final class DocsSite {
             }
             h.append("<a class=\"t\" href=\"#").append(t).append("\">").append(t).append("</a>\n");
         }
-        h.append("</nav>\n<main>\n<h1>kam-warehouse</h1>\n<p>").append(tables().size()).append(" tables: ")
+        h.append("</nav>\n<main>\n<h1>kam-warehouse</h1>\n<p>").append(tables.size()).append(" tables: ")
                 .append(contracts.all().size()).append(" bronze (source contracts), ")
                 .append(specs.ofLayer("silver").size()).append(" silver, ").append(specs.ofLayer("gold").size())
                 .append(" gold. Built tables: ").append(states.size()).append(".</p>\n");
-        for (final String t : tables()) {
+        for (final String t : tables) {
             section(h, t);
         }
         h.append("</main>\n<script>\nfunction filter(q){q=q.toLowerCase();for(const a of document.querySelectorAll('nav a.t'))"

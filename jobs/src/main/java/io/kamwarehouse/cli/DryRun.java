@@ -76,8 +76,7 @@ final class DryRun {
                     dropped = true;
                     final IngestedFiles.Seen seen = loaded.seen(c.qualifiedName());
                     // as the ingest decides: the same path, size and time, else the same content (a file moved or copied)
-                    final long fresh = b.files().stream().filter(f -> !seen.pathStamps().contains(
-                            IngestedFiles.Seen.stamp(f.path(), f.sizeBytes(), f.modifiedAt()))
+                    final long fresh = b.files().stream().filter(f -> !seen.hasStamp(f)
                             && !seen.checksums().contains(inspector.checksum(f.path()))).count();
                     if (fresh > 0) {
                         pending.add(b.dropDate() + " (" + fresh + " file" + (fresh == 1 ? "" : "s") + ": "

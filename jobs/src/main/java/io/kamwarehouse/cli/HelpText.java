@@ -102,15 +102,9 @@ final class HelpText {
             }
             final String[] header = c.usageMessage().header();
             final String[] d = header.length > 0 ? header : c.usageMessage().description();
-            rows.add(new String[] {"  " + c.name(), d.length == 0 ? "" : firstSentence(d[0].replace("%n", " "))});
+            rows.add(new String[] {"  " + c.name(), d.length == 0 ? "" : TablesCommand.firstSentence(d[0].replace("%n", " "))});
         }
         return rows.isEmpty() ? "" : columns(rows, spec.usageMessage().width());
-    }
-
-    /** Up to the first full stop that ends a sentence. */
-    static String firstSentence(final String text) {
-        final int end = text.indexOf(". ");
-        return end < 0 ? text.strip() : text.substring(0, end + 1);
     }
 
     private static String columns(final List<String[]> rows, final int width) {

@@ -327,8 +327,4 @@ final class SqlCommand implements Callable<Integer> {
         return null;
     }
 
-    private static String firstLine(final String s) {
-        final int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
 }

@@ -98,24 +98,12 @@ final class TablesCommand implements Callable<Integer> {
     static String[] lastCommit(final String tablePath) {
         try {
             final org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(tablePath, "_delta_log");
-            final org.apache.hadoop.fs.FileSystem fs = log.getFileSystem(new org.apache.hadoop.conf.Configuration());
-            if (!fs.exists(log)) {
-                return new String[] {"", ""};
-            }
-            long version = -1;
-            long at = 0;
-            for (final org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
-                final String name = f.getPath().getName();
-                if (name.matches("\\d{20}\\.json")) {
-                    final long v = Long.parseLong(name.substring(0, 20));
-                    if (v > version) {
-                        version = v;
-                        at = f.getModificationTime();
-                    }
-                }
-            }
-            return version < 0 ? new String[] {"", ""} : new String[] {String.valueOf(version),
-                java.time.Instant.ofEpochMilli(at).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()};
+            final org.apache.hadoop.fs.FileStatus newest = io.kamwarehouse.runtime.Warehouse.newestCommit(
+                    log.getFileSystem(new org.apache.hadoop.conf.Configuration()), log);
+            return newest == null ? new String[] {"", ""} : new String[] {
+                String.valueOf(io.kamwarehouse.runtime.Warehouse.commitVersion(newest)),
+                java.time.Instant.ofEpochMilli(newest.getModificationTime()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString()};
         } catch (final java.io.IOException | RuntimeException e) {
             return new String[] {"", ""};
         }

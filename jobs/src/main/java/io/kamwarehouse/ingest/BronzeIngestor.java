@@ -73,7 +73,7 @@ public final class BronzeIngestor {
 
     /** True when this very file (same path, size and time) was loaded already. */
     public boolean loaded(final String entity, final LandingFile f) {
-        return ingestedFiles.seen(entity).pathStamps().contains(IngestedFiles.Seen.stamp(f.path(), f.sizeBytes(), f.modifiedAt()));
+        return ingestedFiles.seen(entity).hasStamp(f);
     }
 
     /** Input table versions read by the last {@link #ingest} call (reference checks). */
@@ -112,7 +112,7 @@ public final class BronzeIngestor {
         final Map<String, String> checksums = new LinkedHashMap<>();
         final List<String> alreadyLoaded = new ArrayList<>();
         for (final LandingFile f : files) {
-            if (seen.pathStamps().contains(IngestedFiles.Seen.stamp(f.path(), f.sizeBytes(), f.modifiedAt()))) {
+            if (seen.hasStamp(f)) {
                 alreadyLoaded.add(f.name());
                 continue;
             }

@@ -42,6 +42,11 @@ public final class IngestedFiles {
         public static String stamp(final String path, final long size, final long modifiedAt) {
             return path + "|" + size + "|" + modifiedAt;
         }
+
+        /** True when this very file (same path, size and time) was loaded. */
+        public boolean hasStamp(final LandingFile f) {
+            return pathStamps.contains(stamp(f.path(), f.sizeBytes(), f.modifiedAt()));
+        }
     }
 
     private final Warehouse warehouse;

@@ -7,10 +7,7 @@ import java.util.Set;
 
 import io.kamwarehouse.runtime.RunContext;
 import io.kamwarehouse.runtime.Warehouse;
-import io.kamwarehouse.spec.ModelParams;
-import io.kamwarehouse.spec.Scd2Params;
 import io.kamwarehouse.spec.SqlParams;
-import io.kamwarehouse.spec.StagingParams;
 import io.kamwarehouse.spec.TableSpec;
 
 /**
@@ -66,22 +63,13 @@ public final class BuildPlan {
             return new Verdict(State.WOULD_BUILD, "first build");
         }
         final Warehouse.Commit last = wh.lastCommit(spec.name());
-        if (spec.params() instanceof StagingParams) {
+        final QueryInputs q = TableJobs.forSpec(spec).prepared(wh, spec);
+        if (q == null) {
+            // staging: merges what is new in bronze since the versions its last merge recorded
             final BuildStamp stamp = last == null ? null : BuildStamp.parse(StagingJob.STAMP_PREFIX, last.userMetadata());
             final List<String> moved = moved(wh, spec, stamp);
             return moved.isEmpty() ? new Verdict(State.UP_TO_DATE, "no input changed since its last merge")
                     : new Verdict(State.WOULD_BUILD, "merge what is new: " + String.join(", ", moved));
-        }
-        final QueryInputs q;
-        if (spec.params() instanceof SqlParams) {
-            q = SqlJob.prepared(wh, spec);
-        } else if (spec.params() instanceof Scd2Params) {
-            q = Scd2Job.prepared(wh, spec);
-        } else if (spec.params() instanceof ModelParams) {
-            q = ModelJob.prepared(wh, spec);
-        } else {
-            q = ScoringPlanJob.prepared(wh, spec, io.kamwarehouse.scoring.ScoringPlans.load(
-                    scala.jdk.javaapi.CollectionConverters.asJava(wh.spark().conf().getAll())));
         }
         if (q.unchangedSinceLastBuild(wh, spec.name())) {
             return new Verdict(State.UP_TO_DATE, spec.params() instanceof io.kamwarehouse.spec.ScoringPlanParams

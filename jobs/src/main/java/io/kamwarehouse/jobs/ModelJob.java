@@ -252,8 +252,8 @@ public final class ModelJob implements TableJob {
         }
     }
 
-    /** The inputs pinned and the fingerprint a build of the table would record now. */
-    static QueryInputs prepared(final Warehouse wh, final TableSpec spec) {
+    @Override
+    public QueryInputs prepared(final Warehouse wh, final TableSpec spec) {
         final ModelParams params = spec.params(ModelParams.class);
         final Map<String, Double> settings = settings(CollectionConverters.asJava(wh.spark().conf().getAll()),
                 QueryInputs.builtIns(wh), spec, params);

@@ -382,8 +382,8 @@ public final class Scd2Job implements TableJob {
         return "`" + c + "`";
     }
 
-    /** The inputs pinned and the fingerprint a build of the table would record now. */
-    static QueryInputs prepared(final Warehouse wh, final TableSpec spec) {
+    @Override
+    public QueryInputs prepared(final Warehouse wh, final TableSpec spec) {
         final Scd2Params p = spec.params(Scd2Params.class);
         return QueryInputs.prepare(wh, spec, p.source(), p.vars(), LOGIC_VERSION + p);
     }

@@ -37,7 +37,7 @@ public final class ScoringPlanJob implements TableJob {
         final Map<String, String> conf = CollectionConverters.asJava(spark.conf().getAll());
         final ScoringPlans plans = ScoringPlans.load(conf);
         final CfgTables.CfgTable table = CfgTables.get(params.section());
-        final QueryInputs q = prepared(wh, spec, plans);
+        final QueryInputs q = fingerprint(wh, spec, plans);
         final String read = "plans " + plans.describe();
         if (!options.rebuild() && q.unchangedSinceLastBuild(wh, spec.name())) {
             return new JobResult(spec.name(), RunStatus.SKIPPED, 0, 0, wh.version(spec.name()), Map.of(),
@@ -55,10 +55,15 @@ public final class ScoringPlanJob implements TableJob {
     }
 
     /** The fingerprint a build of the table would record now: the plans' text and the table's section and schema. */
-    static QueryInputs prepared(final Warehouse wh, final TableSpec spec, final ScoringPlans plans) {
+    private static QueryInputs fingerprint(final Warehouse wh, final TableSpec spec, final ScoringPlans plans) {
         final ScoringPlanParams params = spec.params(ScoringPlanParams.class);
         final CfgTables.CfgTable table = CfgTables.get(params.section());
         return QueryInputs.forFingerprint(new JobInputs(wh, spec),
                 LOGIC_VERSION + "\n" + params.section() + "\n" + table.schema().json() + "\n" + plans.describe());
+    }
+
+    @Override
+    public QueryInputs prepared(final Warehouse wh, final TableSpec spec) {
+        return fingerprint(wh, spec, ScoringPlans.load(CollectionConverters.asJava(wh.spark().conf().getAll())));
     }
 }

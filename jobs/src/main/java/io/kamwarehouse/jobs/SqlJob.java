@@ -105,8 +105,8 @@ public final class SqlJob implements TableJob {
                 String.format("recomputed %s (%s): %,d rows", decision.periodsText(), decision.why(), rows), predicate);
     }
 
-    /** The inputs pinned and the fingerprint a build of the table would record now. */
-    static QueryInputs prepared(final Warehouse wh, final TableSpec spec) {
+    @Override
+    public QueryInputs prepared(final Warehouse wh, final TableSpec spec) {
         final SqlParams params = spec.params(SqlParams.class);
         return QueryInputs.prepare(wh, spec, params.query(), params.vars(), LOGIC_VERSION);
     }

@@ -147,14 +147,18 @@ public final class TableRunner {
                 pool.shutdownNow();
             }
             ctx.runLog().append(records);
+            // every step's check outcomes, each under its run-log row
+            final List<org.apache.spark.sql.Row> checks = new ArrayList<>();
+            for (final RunRecord r : records) {
+                checks.addAll(CheckResults.rows(r.runId(), ctx.pipelineRunId(), "build", r.outputTable(), r.outputVersion(),
+                        done.get(r.outputTable()).checks(), null, r.endedAt()));
+            }
             try {
-                CheckResults.append(ctx.warehouse().spark(),
-                        ctx.warehouse().tablePath(CheckResults.TABLE), checkRows);
+                CheckResults.append(ctx.warehouse().spark(), ctx.warehouse().tablePath(CheckResults.TABLE), checks);
             } catch (final RuntimeException e) {
                 // the run log holds each step's outcome; the checks' table is detail, never a reason to fail the run
                 ctx.progress().say("check results not recorded: " + IngestService.rootMessage(e));
             }
-            checkRows.clear();
         }
         return List.copyOf(done.values());
     }
@@ -186,10 +190,7 @@ public final class TableRunner {
         }
         done.put(step.spec().name(), built);
         ctx.progress().say("[" + done.size() + "/" + total + "] build " + step.spec().name() + ": " + describe(built));
-        final RunRecord rec = record(step.spec(), built, step.start());
-        records.add(rec);
-        checkRows.addAll(CheckResults.rows(rec.runId(), ctx.pipelineRunId(), "build", step.spec().name(),
-                rec.outputVersion(), built.checks(), null, rec.endedAt()));
+        records.add(record(step.spec(), built, step.start()));
         afterEach.accept(built);
     }
 
@@ -215,9 +216,6 @@ public final class TableRunner {
             return t;
         };
     }
-
-    /** Every check outcome of the steps finished so far, for {@code check_results} at the end of the run. */
-    private final List<org.apache.spark.sql.Row> checkRows = new java.util.ArrayList<>();
 
     private static Built buildOne(final RunContext ctx, final TableSpec spec, final JobOptions options) {
         final JobResult result;

@@ -183,24 +183,29 @@ public final class Warehouse {
     private FileStatus newestCommit(final String table) {
         final Path log = new Path(tablePath(table) + "/_delta_log");
         try {
-            final FileSystem fs = log.getFileSystem(hadoopConf());
-            if (!fs.exists(log)) {
-                return null;
-            }
-            FileStatus newest = null;
-            for (final FileStatus st : fs.listStatus(log)) {
-                final boolean commit = st.getPath().getName().matches("\\d{20}\\.json");
-                if (commit && (newest == null || commitVersion(st) > commitVersion(newest))) {
-                    newest = st;
-                }
-            }
-            return newest;
+            return newestCommit(log.getFileSystem(hadoopConf()), log);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read the Delta log of " + table, e);
         }
     }
 
-    private static long commitVersion(final FileStatus commit) {
+    /** The newest commit file in a {@code _delta_log} folder, or null when there is none; no Spark needed. */
+    public static FileStatus newestCommit(final FileSystem fs, final Path log) throws IOException {
+        if (!fs.exists(log)) {
+            return null;
+        }
+        FileStatus newest = null;
+        for (final FileStatus st : fs.listStatus(log)) {
+            final boolean commit = st.getPath().getName().matches("\\d{20}\\.json");
+            if (commit && (newest == null || commitVersion(st) > commitVersion(newest))) {
+                newest = st;
+            }
+        }
+        return newest;
+    }
+
+    /** The version a commit file holds (its name). */
+    public static long commitVersion(final FileStatus commit) {
         return Long.parseLong(commit.getPath().getName().substring(0, 20));
     }
 
@@ -334,24 +339,29 @@ public final class Warehouse {
     public List<String> listTables() {
         final List<String> out = new ArrayList<>();
         for (final String layer : LAYERS) {
-            final Path dir = new Path(root() + "/" + layer);
-            try {
-                final FileSystem fs = dir.getFileSystem(hadoopConf());
-                if (!fs.exists(dir)) {
-                    continue;
-                }
-                final Set<String> names = new TreeSet<>();
-                for (final FileStatus st : fs.listStatus(dir)) {
-                    if (st.isDirectory() && fs.exists(new Path(st.getPath(), "_delta_log"))) {
-                        names.add(st.getPath().getName());
-                    }
-                }
-                out.addAll(names);
-            } catch (final IOException e) {
-                throw new UncheckedIOException("cannot list " + dir, e);
-            }
+            out.addAll(tablesIn(hadoopConf(), root(), layer));
         }
         return out;
+    }
+
+    /** Names of the tables present in one layer's folder under {@code root} (folders holding a Delta log), in name order. */
+    public static List<String> tablesIn(final Configuration conf, final String root, final String layer) {
+        final Path dir = new Path(root + "/" + layer);
+        try {
+            final FileSystem fs = dir.getFileSystem(conf);
+            if (!fs.exists(dir)) {
+                return List.of();
+            }
+            final Set<String> names = new TreeSet<>();
+            for (final FileStatus st : fs.listStatus(dir)) {
+                if (st.isDirectory() && fs.exists(new Path(st.getPath(), "_delta_log"))) {
+                    names.add(st.getPath().getName());
+                }
+            }
+            return List.copyOf(names);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
     }
 
     /**

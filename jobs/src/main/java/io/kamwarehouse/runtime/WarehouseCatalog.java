@@ -162,28 +162,13 @@ public final class WarehouseCatalog implements TableCatalog, SupportsNamespaces 
             throw new NoSuchNamespaceException(namespace);
         }
         final List<Identifier> out = new ArrayList<>();
-        try {
-            final FileSystem fs = fs();
-            for (final String layer : layers) {
-                final Path dir = new Path(root + "/" + layer);
-                if (!fs.exists(dir)) {
-                    continue;
-                }
-                final List<String> names = new ArrayList<>();
-                for (final org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
-                    final String table = st.getPath().getName();
-                    if (st.isDirectory() && layer.equals(Warehouse.layerOf(table))
-                            && fs.exists(new Path(st.getPath(), "_delta_log"))) {
-                        names.add(table);
-                    }
-                }
-                names.sort(null);
-                for (final String table : names) {
+        for (final String layer : layers) {
+            for (final String table : Warehouse.tablesIn(session().sparkContext().hadoopConfiguration(), root, layer)) {
+                // a folder whose name says another layer is not a table a name can reach
+                if (layer.equals(Warehouse.layerOf(table))) {
                     out.add(Identifier.of(new String[] {layer}, table));
                 }
             }
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot list the tables under " + root, e);
         }
         return out.toArray(new Identifier[0]);
     }
