@@ -163,6 +163,7 @@ public final class BonusRuns {
                 CollectionConverters.asScala(versions), money(t.getDecimal(0)), money(t.getDecimal(1)), money(t.getDecimal(2)),
                 t.getLong(3), t.getLong(4), CollectionConverters.asScala(statusCounts));
         write(row, previous, runId, now);
+        io.kamwarehouse.runtime.Faults.point(wh.spark(), "bonus-close");
         return get(runId);
     }
 
@@ -247,11 +248,31 @@ public final class BonusRuns {
     private void write(final Row run, final Optional<Run> superseded, final String runId, final Timestamp now) {
         final Dataset<Row> fresh = wh.spark().createDataFrame(List.of(run), SCHEMA);
         if (!wh.exists(TABLE)) {
+            try {
+                fresh.coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
+                return;
+            } catch (final RuntimeException e) {
+                if (wh.exclusive() || io.kamwarehouse.runtime.Conflicts.conflict(e) == null) {
+                    throw e;
+                }
+                // without the lease another close created the table first: this one is checked against it below
+            }
+        }
+        if (superseded.isEmpty() && wh.exclusive()) {
             fresh.coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
             return;
         }
         if (superseded.isEmpty()) {
-            fresh.coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
+            // without the lease another close of the period may be running: the run is inserted only where the period has
+            // no closed run, and a MERGE (unlike an append) fails on the other's commit and looks again
+            final Row m = io.kamwarehouse.runtime.Conflicts.retrying("close " + run.getString(1), ctx.progress()::say, () ->
+                    DeltaTable.forPath(wh.spark(), wh.tablePath(TABLE)).as("t")
+                            .merge(fresh.as("s"), "t.pay_period = s.pay_period AND t.status = '" + CLOSED + "'")
+                            .whenNotMatched().insertAll().execute().first());
+            if (m.getLong(m.fieldIndex("num_inserted_rows")) == 0) {
+                throw new KamwException("pay period " + run.getString(1) + " was closed by another close that ran at the same time; "
+                        + "see kamw bonus runs");
+            }
             return;
         }
         // staged rows: the new run never matches (null key); the superseded run matches its own row

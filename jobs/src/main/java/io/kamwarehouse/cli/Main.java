@@ -77,6 +77,12 @@ public final class Main implements Runnable {
     private WarehouseLease lease;
     private Thread leaseHook;
     private String runId;
+    /** True once this command has taken the lease, or found it switched off ({@value WarehouseLease#ENABLED_CONF}). */
+    private boolean leaseTaken;
+    /** When this writing command started, for its outcome row in the run log. */
+    private java.sql.Timestamp startedAt;
+    /** The error line this command ended with, for its outcome row in the run log. */
+    private String errorLine;
 
     private SparkSession spark;
     private RunContext context;
@@ -112,12 +118,14 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             final Throwable t = unwrap(ex);
             if (t instanceof KamwException k) {
+                main.errorLine = k.getMessage();
                 err.println("kamw: error: " + k.getMessage());
                 if (main.verbose) {
                     t.printStackTrace(err);
                 }
                 return k.exitCode();
             }
+            main.errorLine = "unexpected error: " + IngestService.rootMessage(t);
             err.println("kamw: unexpected error: " + IngestService.rootMessage(t)
                     + (main.verbose ? "" : " (run with --verbose for the stack trace)"));
             if (main.verbose) {
@@ -125,17 +133,19 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        int code;
+        int code = 1;
         try {
             code = cli.execute(args);
+            final String lost = main.lease == null ? null : main.lease.lost();
+            if (lost != null) {
+                main.errorLine = "lost the warehouse lease while it ran (" + lost + ")";
+                err.println("kamw: error: this command lost the warehouse lease while it ran (" + lost
+                        + "): another command may have written at the same time; see kamw status");
+                code = Math.max(code, KamwException.EXIT_FAILED);
+            }
+            main.recordOutcome(code, err);
         } finally {
             main.close();
-        }
-        final String lost = main.lease == null ? null : main.lease.lost();
-        if (lost != null) {
-            err.println("kamw: error: this command lost the warehouse lease while it ran (" + lost
-                    + "): another command may have written at the same time; see kamw status");
-            code = Math.max(code, KamwException.EXIT_FAILED);
         }
         return code;
     }
@@ -238,25 +248,66 @@ public final class Main implements Runnable {
      */
     RunContext writingContext() {
         takeLease();
+        final boolean first = context == null;
         final RunContext ctx = context();
-        lease.takenOver().ifPresent(t -> {
-            final WarehouseLease.Holder h = t.previous();
-            ctx.runLog().append(new io.kamwarehouse.metadata.RunRecord(h.runId(), h.runId(), commandName(h.command()),
-                    h.command(), java.sql.Timestamp.from(h.started()), java.sql.Timestamp.from(h.heartbeat()),
-                    io.kamwarehouse.metadata.RunStatus.INTERRUPTED, java.util.Map.of(), null, null, 0, 0, 0,
-                    "did not finish: " + t.reason() + (h.step().isEmpty() ? "" : "; last step: " + h.step())
-                            + "; its lease was taken over by run " + lease.self().runId()));
-        });
+        if (first) {
+            // one commit: the interrupted run whose lease this command took over, and this command's start
+            final List<io.kamwarehouse.metadata.RunRecord> rows = new java.util.ArrayList<>();
+            if (lease != null) {
+                lease.takenOver().ifPresent(t -> {
+                    final WarehouseLease.Holder h = t.previous();
+                    rows.add(new io.kamwarehouse.metadata.RunRecord(h.runId(), h.runId(), commandName(h.command()),
+                            h.command(), java.sql.Timestamp.from(h.started()), java.sql.Timestamp.from(h.heartbeat()),
+                            io.kamwarehouse.metadata.RunStatus.INTERRUPTED, java.util.Map.of(), null, null, 0, 0, 0,
+                            "did not finish: " + t.reason() + (h.step().isEmpty() ? "" : "; last step: " + h.step())
+                                    + "; its lease was taken over by run " + lease.self().runId()));
+                });
+            }
+            startedAt = new java.sql.Timestamp(System.currentTimeMillis());
+            rows.add(new io.kamwarehouse.metadata.RunRecord(runId, runId, commandName(commandLine), commandLine, startedAt, startedAt,
+                    io.kamwarehouse.metadata.RunStatus.STARTED, java.util.Map.of(), null, null, 0, 0, 0,
+                    lease == null ? "started without the warehouse lease (" + WarehouseLease.ENABLED_CONF + "=false)"
+                            : "started; holds the warehouse lease"));
+            ctx.runLog().append(rows);
+        }
         return ctx;
+    }
+
+    /**
+     * The run log's row for how a writing command ended (its start has a row of its own, written
+     * when it took the lease): {@code succeeded}, or {@code rejected} / {@code failed} with the
+     * exit code and the error line. A command that is killed has none; the next writer records it
+     * as {@code interrupted}.
+     */
+    private void recordOutcome(final int code, final PrintStream err) {
+        if (startedAt == null || context == null) {
+            return;
+        }
+        final io.kamwarehouse.metadata.RunStatus status = code == 0 ? io.kamwarehouse.metadata.RunStatus.SUCCEEDED
+                : code == KamwException.EXIT_INPUT ? io.kamwarehouse.metadata.RunStatus.REJECTED
+                : io.kamwarehouse.metadata.RunStatus.FAILED;
+        try {
+            context.runLog().append(new io.kamwarehouse.metadata.RunRecord(runId, runId, commandName(commandLine), commandLine,
+                    startedAt, new java.sql.Timestamp(System.currentTimeMillis()), status, java.util.Map.of(), null, null, 0, 0, 0,
+                    "exit " + code + (errorLine == null ? "" : ": " + errorLine)));
+        } catch (final RuntimeException e) {
+            err.println("kamw: warning: the run log could not record how this command ended: " + IngestService.rootMessage(e));
+        }
     }
 
     /** Takes the warehouse lease for this command, once (before Spark starts). */
     void takeLease() {
-        if (lease != null) {
+        if (leaseTaken) {
             return;
         }
+        leaseTaken = true;
         final WarehouseConfig cfg = config();
         runId = RunContext.newRunId();
+        if (!WarehouseLease.enabled(cfg.sparkConf())) {
+            progress().say("warning: the warehouse lease is off (" + WarehouseLease.ENABLED_CONF + "=false): other writers are "
+                    + "not kept out; each write is still safe to repeat or to race");
+            return;
+        }
         final java.time.Duration wait = waitSeconds == null ? java.time.Duration.ZERO
                 : waitSeconds < 0 ? null : java.time.Duration.ofSeconds(waitSeconds);
         lease = WarehouseLease.acquire(hadoopConf(cfg), cfg.warehouseRoot(), runId, commandLine, wait,
@@ -279,7 +330,7 @@ public final class Main implements Runnable {
     }
 
     /** The commands that take the warehouse lease. */
-    static final java.util.Set<String> WRITING_COMMANDS = java.util.Set.of("ingest", "run", "pipeline", "backfill", "bonus",
+    static final java.util.Set<String> WRITING_COMMANDS = java.util.Set.of("ingest", "run", "pipeline", "backfill", "bonus", "test",
             "demo");
 
     /** Hadoop settings for the lease before Spark starts: {@code spark.hadoop.*} of {@code --conf} and system properties. */

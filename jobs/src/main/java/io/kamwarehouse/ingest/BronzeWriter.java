@@ -55,7 +55,8 @@ final class BronzeWriter {
         if (!stagedQuarantine.isEmpty()) {
             final Dataset<Row> staged = warehouse.spark().read().parquet(stagedQuarantine.toArray(new String[0]));
             final String predicate = "entity IN (" + quoted(stagedEntities) + ") AND _batch_id IN (" + quoted(stagedBatches) + ")";
-            write(staged, warehouse.tablePath(QUARANTINE), predicate, "entity,rule,_drop_date,_batch_id", false, "entity");
+            io.kamwarehouse.runtime.Conflicts.retrying("quarantine", s -> { }, () ->
+                    write(staged, warehouse.tablePath(QUARANTINE), predicate, "entity,rule,_drop_date,_batch_id", false, "entity"));
             deleteStaging();
             stagedQuarantine.clear();
             stagedEntities.clear();
@@ -78,7 +79,9 @@ final class BronzeWriter {
      */
     private void deleteStaging() {
         try {
-            final org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(warehouse.root() + "/meta/_staging/quarantine");
+            // without the lease another run may be staging beside this one: only this run's rows are deleted
+            final org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(warehouse.exclusive()
+                    ? warehouse.root() + "/meta/_staging/quarantine" : stagingRoot());
             p.getFileSystem(warehouse.hadoopConf()).delete(p, true);
         } catch (final java.io.IOException e) {
             // Leftover staging files are harmless: they are never read again.
@@ -106,7 +109,11 @@ final class BronzeWriter {
         cols.add(lit(ingestedAt).as(Lineage.INGESTED_AT));
         cols.add(rowHash.as(Lineage.ROW_HASH));
         final Dataset<Row> out = valid.select(cols.toArray(new Column[0]));
-        write(out, warehouse.tablePath(contract.bronzeTable()), batchPredicate(batchId, dropDate), statsColumns(contract), true, null);
+        final String path = warehouse.tablePath(contract.bronzeTable());
+        io.kamwarehouse.runtime.Conflicts.retrying("bronze " + contract.bronzeTable(), s -> { }, () -> {
+            // a batch replaces its own rows, so writing it again after another run's commit leaves it once
+            write(out, path, batchPredicate(batchId, dropDate), statsColumns(contract), true, null);
+        });
     }
 
     void writeQuarantine(final Contract contract, final Dataset<Row> invalid, final String batchId,

@@ -96,7 +96,8 @@ public final class IngestedFiles {
         if (pending.isEmpty()) {
             return;
         }
-        warehouse.appendRows(TABLE, pending, SCHEMA);
+        // without the lease another run may load the same files at the same time: each is recorded once
+        warehouse.appendOnce(TABLE, pending, SCHEMA, List.of("entity", "checksum", "file_path"));
         pending.clear();
     }
 

@@ -23,8 +23,9 @@ import io.kamwarehouse.runtime.Warehouse;
 /**
  * The {@code schema_drift} table: every loaded file whose header differs from its contract, one
  * row per difference: an optional contract column {@code missing} from the file, a column the
- * contract does not know ({@code extra}), and a {@code renamed} guess where a file lacks exactly
- * one optional column and carries exactly one unknown header. Silver reads the {@code missing}
+ * contract does not know ({@code extra}), a {@code renamed} guess where a file lacks exactly
+ * one optional column and carries exactly one unknown header, and a column of a typed file
+ * (Parquet) whose type is not the contract's ({@code type}). Silver reads the {@code missing}
  * rows so that a batch without a column never erases the values earlier batches delivered.
  */
 public final class SchemaDrift {
@@ -85,12 +86,55 @@ public final class SchemaDrift {
         return lines;
     }
 
+    /**
+     * Notes the columns of a typed file (Parquet) whose type is not the contract's: a {@code type}
+     * row each (the header, and the type it came with against the contract's), and one line for
+     * the command's output. Text formats (CSV, JSON lines) carry no types: their values are parsed
+     * by the contract, and a value that does not parse is quarantined with its rule.
+     */
+    public List<String> noteTypes(final Contract contract, final LocalDate dropDate, final String batchId, final String filePath,
+            final Contract.HeaderMapping mapping, final Map<String, org.apache.spark.sql.types.DataType> types, final Timestamp at,
+            final String runId) {
+        final List<String> changed = new ArrayList<>();
+        final java.sql.Date d = dropDate == null ? null : java.sql.Date.valueOf(dropDate);
+        for (int i = 0; i < mapping.header().size(); i++) {
+            final ContractColumn c = mapping.positions().get(i);
+            final org.apache.spark.sql.types.DataType t = types.get(mapping.header().get(i));
+            if (c == null || t == null || fits(c.type(), t)) {
+                continue;
+            }
+            final String was = mapping.header().get(i) + " " + t.simpleString() + " (contract: " + c.type().sql() + ")";
+            pending.add(RowFactory.create(contract.qualifiedName(), d, batchId, filePath, "type", c.name(), was, at, runId));
+            changed.add(c.name() + " arrives as " + t.simpleString() + " where the contract says " + c.type().sql());
+        }
+        return changed.isEmpty() ? List.of() : List.of("column types changed: " + String.join("; ", changed)
+                + "; values are converted to the contract's types and those that do not convert are quarantined");
+    }
+
+    /** True when values of Spark type {@code t} are the contract type's without a conversion that can lose or change them. */
+    static boolean fits(final io.kamwarehouse.contracts.ColumnType type, final org.apache.spark.sql.types.DataType t) {
+        final boolean integral = t instanceof org.apache.spark.sql.types.ByteType || t instanceof org.apache.spark.sql.types.ShortType
+                || t instanceof org.apache.spark.sql.types.IntegerType;
+        return switch (type.kind()) {
+            case STRING -> t instanceof org.apache.spark.sql.types.StringType;
+            case INTEGER -> integral;
+            case LONG -> integral || t instanceof org.apache.spark.sql.types.LongType;
+            case DECIMAL -> t instanceof org.apache.spark.sql.types.DecimalType dt
+                    ? dt.scale() <= type.scale() && dt.precision() - dt.scale() <= type.precision() - type.scale()
+                    : integral && type.precision() - type.scale() >= 10;
+            case DATE -> t instanceof org.apache.spark.sql.types.DateType;
+            case TIMESTAMP -> t instanceof org.apache.spark.sql.types.TimestampType || t instanceof org.apache.spark.sql.types.TimestampNTZType;
+            case BOOLEAN -> t instanceof org.apache.spark.sql.types.BooleanType;
+        };
+    }
+
     /** Commits the noted drift (one Delta commit). */
     public void flush() {
         if (pending.isEmpty()) {
             return;
         }
-        warehouse.appendRows(TABLE, pending, SCHEMA);
+        // without the lease another run may note the same batch's drift at the same time: each row is kept once
+        warehouse.appendOnce(TABLE, pending, SCHEMA, List.of("entity", "batch_id", "file_path", "change", "column_name", "header"));
         pending.clear();
     }
 

@@ -191,8 +191,10 @@ public final class StagingJob implements TableJob {
                         what + ": nothing changed (identical or older versions), no new version");
             }
             final long written;
-            if (updates == 0) {
-                // Only new keys: a blind append is all a MERGE would do, at a fraction of the cost.
+            if (updates == 0 && wh.exclusive()) {
+                // Only new keys: a blind append is all a MERGE would do, at a fraction of the cost. Delta does not check a
+                // blind append against other writers, so only a run holding the warehouse lease takes this way; without
+                // it the MERGE fails on a concurrent commit and the step is built again from the table's new state.
                 changes.select(plan.outputColumns()).write().format("delta").mode(SaveMode.Append)
                         .save(wh.tablePath(spec.name()));
                 written = inserts;

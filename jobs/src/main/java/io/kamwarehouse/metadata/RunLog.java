@@ -59,7 +59,9 @@ public final class RunLog {
                     r.outputTable(), r.outputVersion(), r.rowsRead(), r.rowsWritten(), r.rowsQuarantined(),
                     r.message()));
         }
-        spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append).save(path);
+        // an append never conflicts with another, but two first writes race to create the table: the loser tries again
+        io.kamwarehouse.runtime.Conflicts.retrying(path, x -> { }, () ->
+                spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append).save(path));
     }
 
     public void append(final RunRecord record) {

@@ -26,7 +26,13 @@ public enum RunStatus {
      * The command stopped before it ended (killed, host lost): recorded by the next writer that
      * took over its warehouse lease.
      */
-    INTERRUPTED("interrupted", false);
+    INTERRUPTED("interrupted", false),
+    /**
+     * A writing command began (its first row in the run log; its outcome is a second row with the
+     * same {@code run_id}, or {@code interrupted} when it never ended).
+     */
+    STARTED("started", false);
+
 
     private final String text;
     private final boolean ok;

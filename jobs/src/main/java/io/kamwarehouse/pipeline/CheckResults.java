@@ -69,6 +69,8 @@ public final class CheckResults {
         if (rows.isEmpty()) {
             return;
         }
-        spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append).save(path);
+        // an append never conflicts with another, but two first writes race to create the table: the loser tries again
+        io.kamwarehouse.runtime.Conflicts.retrying(path, x -> { }, () ->
+                spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append).save(path));
     }
 }

@@ -218,19 +218,29 @@ public final class TableRunner {
     }
 
     private static Built buildOne(final RunContext ctx, final TableSpec spec, final JobOptions options) {
-        final JobResult result;
+        JobResult result;
         final long jobStart = System.nanoTime();
-        // the row checks are counted while the job writes the table; the checks after it do the rest
-        final DataChecks.Observer observer = DataChecks.observer(ctx.warehouse(), spec);
-        // the version readers see now: where a build that fails its error checks is taken back to
-        final io.kamwarehouse.runtime.Warehouse.Commit before = ctx.warehouse().lastCommit(spec.name());
-        try {
-            result = TableJobs.run(ctx.withWriteObserver(observer), spec, options);
-        } catch (final Exception e) {
-            // Spark's AnalysisException is checked in Java's eyes (thrown from Scala undeclared): a query that
-            // does not analyse fails its step like any other error, recorded, and the run goes on.
-            return new Built(spec.name(), null, List.of(), RunStatus.FAILED, IngestService.rootMessage(e))
-                    .timed(Duration.ofNanos(System.nanoTime() - jobStart), Duration.ZERO);
+        DataChecks.Observer observer;
+        io.kamwarehouse.runtime.Warehouse.Commit before;
+        for (int attempt = 1;; attempt++) {
+            // the row checks are counted while the job writes the table; the checks after it do the rest
+            observer = DataChecks.observer(ctx.warehouse(), spec);
+            // the version readers see now: where a build that fails its error checks is taken back to
+            before = ctx.warehouse().lastCommit(spec.name());
+            try {
+                result = TableJobs.run(ctx.withWriteObserver(observer), spec, options);
+                break;
+            } catch (final Exception e) {
+                // another writer committed to the table first (the lease off): the job decides again from the
+                // table's new state, and finds it built, or builds on what the other wrote
+                if (io.kamwarehouse.runtime.Conflicts.again("build " + spec.name(), ctx.progress()::say, e, attempt)) {
+                    continue;
+                }
+                // Spark's AnalysisException is checked in Java's eyes (thrown from Scala undeclared): a query that
+                // does not analyse fails its step like any other error, recorded, and the run goes on.
+                return new Built(spec.name(), null, List.of(), RunStatus.FAILED, IngestService.rootMessage(e))
+                        .timed(Duration.ofNanos(System.nanoTime() - jobStart), Duration.ZERO);
+            }
         }
         final Duration jobTime = Duration.ofNanos(System.nanoTime() - jobStart);
         io.kamwarehouse.runtime.Faults.point(ctx.warehouse().spark(), "build:" + spec.name());

@@ -132,12 +132,48 @@ public final class Warehouse {
     }
 
     /** Appends rows to a small table of the warehouse's own (records, logs) in one Delta commit and one file. */
+    /**
+     * True when this process holds the warehouse's lease, so no other writer runs: writes may then
+     * take the cheap forms a racing writer would break (a blind append of new keys); false when
+     * the lease is off ({@value WarehouseLease#ENABLED_CONF}), and every write takes a form Delta
+     * checks for conflicts.
+     */
+    public boolean exclusive() {
+        return WarehouseLease.enabled(config.sparkConf());
+    }
+
     public void appendRows(final String table, final List<Row> rows, final org.apache.spark.sql.types.StructType schema) {
         if (rows.isEmpty()) {
             return;
         }
-        spark.createDataFrame(new ArrayList<>(rows), schema).coalesce(1).write().format("delta")
-                .mode(org.apache.spark.sql.SaveMode.Append).save(tablePath(table));
+        // an append never conflicts with another, but two first writes race to create the table: the loser tries again
+        Conflicts.retrying(table, x -> { }, () -> spark.createDataFrame(new ArrayList<>(rows), schema).coalesce(1).write()
+                .format("delta").mode(org.apache.spark.sql.SaveMode.Append).save(tablePath(table)));
+    }
+
+    /**
+     * Appends rows that are each recorded once, whoever writes them: with the warehouse lease a
+     * plain append ({@link #appendRows}); without it another run may be writing the same rows, so
+     * they are merged on {@code keys} (a row whose keys are there already is left out), and a
+     * MERGE, unlike an append, fails on a concurrent commit and is tried again.
+     */
+    public void appendOnce(final String table, final List<Row> rows, final org.apache.spark.sql.types.StructType schema,
+            final List<String> keys) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Conflicts.retrying(table, x -> { }, () -> {
+            if (exclusive() || !exists(table)) {
+                // a first write that races another creates the table once: Delta refuses the second, which merges then
+                spark.createDataFrame(new ArrayList<>(rows), schema).coalesce(1).write().format("delta")
+                        .mode(org.apache.spark.sql.SaveMode.Append).save(tablePath(table));
+            } else {
+                io.delta.tables.DeltaTable.forPath(spark, tablePath(table)).as("t")
+                        .merge(spark.createDataFrame(new ArrayList<>(rows), schema).as("s"), String.join(" AND ",
+                                keys.stream().map(k -> "t." + k + " <=> s." + k).toList()))
+                        .whenNotMatched().insertAll().execute();
+            }
+        });
     }
 
     /**

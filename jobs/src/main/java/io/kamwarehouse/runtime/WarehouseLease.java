@@ -48,6 +48,11 @@ public final class WarehouseLease implements AutoCloseable {
     public static final String FILE = "_kamw_lease.json";
     /** Setting ({@code --conf} or environment {@value #TIMEOUT_ENV}): seconds without a heartbeat after which a lease is stale. */
     public static final String TIMEOUT_CONF = "kamw.lease.timeout";
+    /**
+     * Spark conf that switches the lease off ({@code false}) for a warehouse whose writers are kept
+     * apart by something else; writes stay safe to repeat and to race without it.
+     */
+    public static final String ENABLED_CONF = "kamw.lease.enabled";
     public static final String TIMEOUT_ENV = "KAMW_LEASE_TIMEOUT";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     /** Exit code of a command refused because another writer holds the lease (sysexits' "try again later"). */
@@ -163,6 +168,15 @@ public final class WarehouseLease implements AutoCloseable {
     }
 
     /** The stale-lease timeout from {@code --conf} settings, else {@value #TIMEOUT_ENV}, else the default. */
+    /** False when {@value #ENABLED_CONF} switches the lease off. */
+    public static boolean enabled(final Map<String, String> conf) {
+        final String v = conf.getOrDefault(ENABLED_CONF, "true").trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new KamwException(ENABLED_CONF + "=" + v + " is not true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
     public static Duration timeout(final Map<String, String> conf) {
         final String v = Optional.ofNullable(conf.get(TIMEOUT_CONF)).orElse(System.getenv(TIMEOUT_ENV));
         if (v == null || v.isBlank()) {

@@ -195,8 +195,14 @@ class DemoTest {
         }
         built.forEach((table, version) -> assertEquals(version, ctx.warehouse().version(table),
                 table + " version after a second demo: a rerun on the same data writes nothing"));
-        assertEquals(List.of(), ctx.warehouse().read("run_log").where("status not in ('succeeded', 'skipped')")
+        assertEquals(List.of(), ctx.warehouse().read("run_log").where("status not in ('succeeded', 'skipped', 'started')")
                 .select("job").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        // each demo command has a row when it started and one when it ended, with the same run id
+        assertEquals(List.of("kamw demo|started|succeeded", "kamw demo|started|succeeded"), ctx.warehouse().read("run_log")
+                .where("job = 'kamw demo'").groupBy("run_id", "job").agg(org.apache.spark.sql.functions.concat_ws("|",
+                        org.apache.spark.sql.functions.first("job"), org.apache.spark.sql.functions.min("status"),
+                        org.apache.spark.sql.functions.max("status")).as("s")).select("s")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
         // Where the time goes, for whoever makes the suite faster (printed, never asserted).
         System.out.printf("DemoTest phases: first demo %.1fs, its assertions %.1fs, publish and dashboard queries %.1fs, "
                 + "second demo %.1fs, its assertions %.1fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9,

@@ -43,8 +43,9 @@ class PipelineSelectTest {
         final var log = SharedSpark.spark().read().format("delta").load(dir.resolve("warehouse/meta/run_log").toString());
         final String latest = log.orderBy(org.apache.spark.sql.functions.col("started_at").desc()).first().getAs("pipeline_run_id");
         final Map<String, String> out = new TreeMap<>();
-        for (final Row r : log.where(org.apache.spark.sql.functions.col("pipeline_run_id").equalTo(latest))
-                .select("output_table", "status").collectAsList()) {
+        // the command's own rows (started, and how it ended) have no output table
+        for (final Row r : log.where(org.apache.spark.sql.functions.col("pipeline_run_id").equalTo(latest)
+                .and(org.apache.spark.sql.functions.col("output_table").isNotNull())).select("output_table", "status").collectAsList()) {
             out.put(r.getString(0), r.getString(1));
         }
         return out;

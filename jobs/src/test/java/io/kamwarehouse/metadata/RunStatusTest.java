@@ -12,7 +12,8 @@ class RunStatusTest {
 
     @Test
     void theRunLogKeepsItsText() {
-        assertEquals(List.of("succeeded", "skipped", "skipped", "rejected", "failed", "check_failed", "interrupted"),
+        assertEquals(List.of("succeeded", "skipped", "skipped", "rejected", "failed", "check_failed", "interrupted",
+                "started"),
                 Arrays.stream(RunStatus.values()).map(RunStatus::text).toList());
         assertEquals("check_failed", String.valueOf(RunStatus.CHECK_FAILED), "messages read as before");
     }
