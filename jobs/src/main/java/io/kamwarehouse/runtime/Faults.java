@@ -9,7 +9,11 @@ import org.apache.spark.sql.SparkSession;
  * {@code bronze:<entity>} (the batch's bronze rows committed, its quarantined rows staged), {@code quarantine} (the batches'
  * quarantined rows committed), {@code ingest-records} (the loaded files recorded, the run log not
  * yet), {@code silver:<table>} (the merge committed, its batches not yet recorded as merged) and
- * {@code build:<table>} (a table's job committed, its checks and run log row not yet).
+ * {@code build:<table>} (a table's job committed, its checks and run log row not yet: for an SCD2
+ * dimension, its merge), {@code publish-stage:<table>} (a table's rows copied to the serving
+ * database's staging table, not yet swapped in), {@code publish:<table>} (swapped in, the publish
+ * log not yet written) and {@code bonus-close} (a pay period's closed run committed, the command
+ * not yet ended).
  */
 public final class Faults {
 

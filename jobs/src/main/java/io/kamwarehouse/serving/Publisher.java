@@ -130,7 +130,9 @@ public final class Publisher {
         p.setProperty("reWriteBatchedInserts", "true");
         df.write().mode(SaveMode.Overwrite).jdbc(target.jdbcUrl(), schema.q(stage), p);
         final long rows = schema.count(c, stage);
+        io.kamwarehouse.runtime.Faults.point(warehouse.spark(), "publish-stage:" + table);
         schema.swapIn(c, stage, table, restricted, version, rows, warehouse.tablePath(table));
+        io.kamwarehouse.runtime.Faults.point(warehouse.spark(), "publish:" + table);
         final long ms = (System.nanoTime() - start) / 1_000_000;
         progress.say(String.format("publish %s: version %d, %,d rows%s (%.1f s)", table, version, rows,
                 restricted ? ", rows by team" : "", ms / 1000.0));
