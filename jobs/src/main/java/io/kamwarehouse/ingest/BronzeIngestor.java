@@ -222,7 +222,9 @@ public final class BronzeIngestor {
             // the same header in every file of the batch: drift is recorded per file, told once
             List<String> told = null;
             for (final LandingFile f : withRows) {
-                final List<String> lines = drift.note(contract, dropDate, batchId, f.path(), mapping, ingestedAt, runId);
+                final List<String> lines = new ArrayList<>(drift.note(contract, dropDate, batchId, f.path(), mapping, ingestedAt, runId));
+                lines.addAll(drift.noteTypes(contract, dropDate, batchId, f.path(), mapping, reader.fileTypes(f.path()), ingestedAt,
+                        runId));
                 told = told == null ? lines : told;
             }
             notes.addAll(told);

@@ -48,6 +48,21 @@ final class RawReader {
         this.inspector = inspector;
     }
 
+    /** The schema of each Parquet file inspected, by path: its columns' types, for the drift report. */
+    private final Map<String, StructType> parquetSchemas = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The types a file's columns arrive with (Parquet: its schema), by header; empty for text formats, whose values are text. */
+    Map<String, org.apache.spark.sql.types.DataType> fileTypes(final String path) {
+        final StructType schema = parquetSchemas.get(path);
+        final Map<String, org.apache.spark.sql.types.DataType> out = new java.util.LinkedHashMap<>();
+        if (schema != null) {
+            for (final org.apache.spark.sql.types.StructField f : schema.fields()) {
+                out.put(f.name(), f.dataType());
+            }
+        }
+        return out;
+    }
+
     /** The file's encoding and header as the contract reads it. */
     FileInspector.Inspection inspect(final LandingFile f, final Contract contract) {
         return contract.format() == Contract.Format.PARQUET
@@ -68,6 +83,7 @@ final class RawReader {
         }
         try {
             final StructType schema = warehouse.spark().read().parquet(f.path()).schema();
+            parquetSchemas.put(f.path(), schema);
             return new FileInspector.Inspection(StandardCharsets.UTF_8, false, List.of(schema.fieldNames()),
                     f.sizeBytes() == 0, null);
         } catch (final RuntimeException e) {

@@ -250,6 +250,32 @@ class BronzeIngestionTest {
         assertEquals(new BigDecimal("600.25"), ctx.warehouse().read("raw_finance__costs").first().getAs("cost_amount"));
     }
 
+    /**
+     * A Parquet export whose columns changed type (the month now text, the revenue a double) is
+     * drift: said in the load's message and kept in {@code schema_drift}, one {@code type} row per
+     * column, with what came and what the contract says; every row is still loaded or quarantined.
+     */
+    @Test
+    void aParquetColumnWhoseTypeChangedIsReportedAsDrift() throws IOException {
+        ctx = SharedSpark.context(dir);
+        final Path drop = dir.resolve("landing/finance/2026-10-01");
+        ctx.warehouse().spark().sql("select 'A001' as account_id, 'MES' as product_line, '2026-09-01' as cost_month, "
+                + "cast(1000.5 as double) as revenue_amount, cast(600.25 as decimal(18,2)) as cost_amount, 'CNY' as currency_code")
+                .coalesce(1).write().parquet(dir.resolve("tmp").toString());
+        Files.createDirectories(drop);
+        try (Stream<Path> s = Files.list(dir.resolve("tmp"))) {
+            Files.copy(s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow(), drop.resolve("costs_202609.parquet"));
+        }
+        final IngestResult r = ingestAll().get(0);
+        assertEquals(1, r.rowsLoaded() + r.rowsQuarantined(), r.message());
+        assertTrue(r.message().contains("column types changed: cost_month arrives as string where the contract says date; "
+                + "revenue_amount arrives as double where the contract says decimal(18,2)"), r.message());
+        assertEquals(List.of("cost_month|cost_month string (contract: date)",
+                "revenue_amount|revenue_amount double (contract: decimal(18,2))"), ctx.warehouse().read("schema_drift")
+                .where("change = 'type'").selectExpr("concat(column_name, '|', header)").orderBy("column_name")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    }
+
     /** A Parquet file cut short (a copy that stopped halfway) is refused whole, naming the file, and nothing is written. */
     @Test
     void aTruncatedParquetFileIsRefusedNamingIt() throws IOException {
