@@ -61,6 +61,9 @@ final class BronzeWriter {
             stagedQuarantine.clear();
             stagedEntities.clear();
             stagedBatches.clear();
+        } else if (warehouse.exclusive()) {
+            // nothing staged by this run: rows a killed run staged are cleared all the same
+            deleteStaging();
         }
     }
 
