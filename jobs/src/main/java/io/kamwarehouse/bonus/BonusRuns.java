@@ -252,7 +252,7 @@ public final class BonusRuns {
                 fresh.coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
                 return;
             } catch (final RuntimeException e) {
-                if (wh.exclusive() || io.kamwarehouse.runtime.Conflicts.conflict(e) == null) {
+                if (wh.exclusive() || io.kamwarehouse.Conflicts.conflict(e) == null) {
                     throw e;
                 }
                 // without the lease another close created the table first: this one is checked against it below
@@ -265,7 +265,7 @@ public final class BonusRuns {
         if (superseded.isEmpty()) {
             // without the lease another close of the period may be running: the run is inserted only where the period has
             // no closed run, and a MERGE (unlike an append) fails on the other's commit and looks again
-            final Row m = io.kamwarehouse.runtime.Conflicts.retrying("close " + run.getString(1), ctx.progress()::say, () ->
+            final Row m = io.kamwarehouse.Conflicts.retrying("close " + run.getString(1), ctx.progress()::say, () ->
                     DeltaTable.forPath(wh.spark(), wh.tablePath(TABLE)).as("t")
                             .merge(fresh.as("s"), "t.pay_period = s.pay_period AND t.status = '" + CLOSED + "'")
                             .whenNotMatched().insertAll().execute().first());

@@ -55,7 +55,7 @@ final class BronzeWriter {
         if (!stagedQuarantine.isEmpty()) {
             final Dataset<Row> staged = warehouse.spark().read().parquet(stagedQuarantine.toArray(new String[0]));
             final String predicate = "entity IN (" + quoted(stagedEntities) + ") AND _batch_id IN (" + quoted(stagedBatches) + ")";
-            io.kamwarehouse.runtime.Conflicts.retrying("quarantine", s -> { }, () ->
+            io.kamwarehouse.Conflicts.retrying("quarantine", s -> { }, () ->
                     write(staged, warehouse.tablePath(QUARANTINE), predicate, "entity,rule,_drop_date,_batch_id", false, "entity"));
             deleteStaging();
             stagedQuarantine.clear();
@@ -113,7 +113,7 @@ final class BronzeWriter {
         cols.add(rowHash.as(Lineage.ROW_HASH));
         final Dataset<Row> out = valid.select(cols.toArray(new Column[0]));
         final String path = warehouse.tablePath(contract.bronzeTable());
-        io.kamwarehouse.runtime.Conflicts.retrying("bronze " + contract.bronzeTable(), s -> { }, () -> {
+        io.kamwarehouse.Conflicts.retrying("bronze " + contract.bronzeTable(), s -> { }, () -> {
             // a batch replaces its own rows, so writing it again after another run's commit leaves it once
             write(out, path, batchPredicate(batchId, dropDate), statsColumns(contract), true, null);
         });

@@ -70,7 +70,7 @@ public final class CheckResults {
             return;
         }
         // an append never conflicts with another, but two first writes race to create the table: the loser tries again
-        io.kamwarehouse.runtime.Conflicts.retrying(path, x -> { }, () ->
+        io.kamwarehouse.Conflicts.retrying(path, x -> { }, () ->
                 spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append).save(path));
     }
 }

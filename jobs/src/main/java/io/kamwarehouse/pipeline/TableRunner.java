@@ -233,7 +233,7 @@ public final class TableRunner {
             } catch (final Exception e) {
                 // another writer committed to the table first (the lease off): the job decides again from the
                 // table's new state, and finds it built, or builds on what the other wrote
-                if (io.kamwarehouse.runtime.Conflicts.again("build " + spec.name(), ctx.progress()::say, e, attempt)) {
+                if (io.kamwarehouse.Conflicts.again("build " + spec.name(), ctx.progress()::say, e, attempt)) {
                     continue;
                 }
                 // Spark's AnalysisException is checked in Java's eyes (thrown from Scala undeclared): a query that

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import io.delta.tables.DeltaTable;
+import io.kamwarehouse.Conflicts;
 import io.kamwarehouse.KamwException;
 
 /**

@@ -1,4 +1,4 @@
-package io.kamwarehouse.runtime;
+package io.kamwarehouse;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;
