@@ -247,29 +247,25 @@ public final class BonusRuns {
     /** Appends the run; when it supersedes a run, marks that one in the same commit. */
     private void write(final Row run, final Optional<Run> superseded, final String runId, final Timestamp now) {
         final Dataset<Row> fresh = wh.spark().createDataFrame(List.of(run), SCHEMA);
-        if (!wh.exists(TABLE)) {
-            try {
-                fresh.coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
-                return;
-            } catch (final RuntimeException e) {
-                if (wh.exclusive() || io.kamwarehouse.Conflicts.conflict(e) == null) {
-                    throw e;
-                }
-                // without the lease another close created the table first: this one is checked against it below
-            }
-        }
         if (superseded.isEmpty() && wh.exclusive()) {
             fresh.coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
             return;
         }
         if (superseded.isEmpty()) {
             // without the lease another close of the period may be running: the run is inserted only where the period has
-            // no closed run, and a MERGE (unlike an append) fails on the other's commit and looks again
-            final Row m = io.kamwarehouse.Conflicts.retrying("close " + run.getString(1), ctx.progress()::say, () ->
-                    DeltaTable.forPath(wh.spark(), wh.tablePath(TABLE)).as("t")
-                            .merge(fresh.as("s"), "t.pay_period = s.pay_period AND t.status = '" + CLOSED + "'")
-                            .whenNotMatched().insertAll().execute().first());
-            if (m.getLong(m.fieldIndex("num_inserted_rows")) == 0) {
+            // no closed run, and a MERGE (unlike an append) fails on the other's commit and looks again; of two first
+            // closes, Delta lets one create the table and the other merges on its retry
+            final long inserted = io.kamwarehouse.Conflicts.retrying("close " + run.getString(1), ctx.progress()::say, () -> {
+                if (!wh.exists(TABLE)) {
+                    fresh.coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
+                    return 1L;
+                }
+                final Row m = DeltaTable.forPath(wh.spark(), wh.tablePath(TABLE)).as("t")
+                        .merge(fresh.as("s"), "t.pay_period = s.pay_period AND t.status = '" + CLOSED + "'")
+                        .whenNotMatched().insertAll().execute().first();
+                return m.getLong(m.fieldIndex("num_inserted_rows"));
+            });
+            if (inserted == 0) {
                 throw new KamwException("pay period " + run.getString(1) + " was closed by another close that ran at the same time; "
                         + "see kamw bonus runs");
             }

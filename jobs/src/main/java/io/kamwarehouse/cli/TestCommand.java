@@ -126,7 +126,7 @@ final class TestCommand implements Callable<Integer> {
             }
         } finally {
             ctx.runLog().append(records);
-            CheckResults.append(wh.spark(), wh.tablePath(CheckResults.TABLE), results);
+            wh.appendRows(CheckResults.TABLE, results, CheckResults.SCHEMA);
         }
         System.out.println("tested " + records.size() + " table" + (records.size() == 1 ? "" : "s") + ": " + passed + " checks passed, "
                 + errors + " failed (error), " + warnings + " failed (warn)"

@@ -6,8 +6,6 @@ import java.util.List;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -17,7 +15,8 @@ import io.kamwarehouse.spec.CheckResult;
 /**
  * The {@code check_results} Delta table (in the meta layer): every data check's outcome, passed or failed, one row per
  * check per table version checked, by a build (source {@code build}) or by {@code kamw test}
- * (source {@code test}). A run's rows are appended in one commit at its end; the step's
+ * (source {@code test}). A run's rows are appended in one commit at its end
+ * ({@code Warehouse.appendRows}); the step's
  * {@code run_id} is its row in {@code run_log}. Failed checks keep sample keys, and those
  * {@code kamw test} found keep sample rows as JSON (a build's blocking failures keep theirs in
  * {@code check_failures}).
@@ -62,15 +61,5 @@ public final class CheckResults {
                     rows == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(rows).toSeq(), at));
         }
         return out;
-    }
-
-    /** Appends rows (one Delta commit; nothing when there are none). */
-    public static void append(final SparkSession spark, final String path, final List<Row> rows) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        // an append never conflicts with another, but two first writes race to create the table: the loser tries again
-        io.kamwarehouse.Conflicts.retrying(path, x -> { }, () ->
-                spark.createDataFrame(rows, SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append).save(path));
     }
 }

@@ -154,7 +154,7 @@ public final class TableRunner {
                         done.get(r.outputTable()).checks(), null, r.endedAt()));
             }
             try {
-                CheckResults.append(ctx.warehouse().spark(), ctx.warehouse().tablePath(CheckResults.TABLE), checks);
+                ctx.warehouse().appendRows(CheckResults.TABLE, checks, CheckResults.SCHEMA);
             } catch (final RuntimeException e) {
                 // the run log holds each step's outcome; the checks' table is detail, never a reason to fail the run
                 ctx.progress().say("check results not recorded: " + IngestService.rootMessage(e));

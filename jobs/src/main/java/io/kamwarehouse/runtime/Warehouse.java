@@ -132,7 +132,6 @@ public final class Warehouse {
         return v < 0 ? read(table) : readVersion(table, v);
     }
 
-    /** Appends rows to a small table of the warehouse's own (records, logs) in one Delta commit and one file. */
     /**
      * True when this process holds the warehouse's lease, so no other writer runs: writes may then
      * take the cheap forms a racing writer would break (a blind append of new keys); false when
@@ -143,6 +142,7 @@ public final class Warehouse {
         return WarehouseLease.enabled(config.sparkConf());
     }
 
+    /** Appends rows to a small table of the warehouse's own (records, logs) in one Delta commit and one file. */
     public void appendRows(final String table, final List<Row> rows, final org.apache.spark.sql.types.StructType schema) {
         if (rows.isEmpty()) {
             return;

@@ -167,7 +167,6 @@ public final class WarehouseLease implements AutoCloseable {
         return holder.gone(Instant.now(), timeout);
     }
 
-    /** The stale-lease timeout from {@code --conf} settings, else {@value #TIMEOUT_ENV}, else the default. */
     /** False when {@value #ENABLED_CONF} switches the lease off. */
     public static boolean enabled(final Map<String, String> conf) {
         final String v = conf.getOrDefault(ENABLED_CONF, "true").trim();
@@ -177,6 +176,7 @@ public final class WarehouseLease implements AutoCloseable {
         return Boolean.parseBoolean(v);
     }
 
+    /** The stale-lease timeout from {@code --conf} settings, else {@value #TIMEOUT_ENV}, else the default. */
     public static Duration timeout(final Map<String, String> conf) {
         final String v = Optional.ofNullable(conf.get(TIMEOUT_CONF)).orElse(System.getenv(TIMEOUT_ENV));
         if (v == null || v.isBlank()) {

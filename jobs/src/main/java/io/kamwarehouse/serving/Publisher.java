@@ -96,10 +96,7 @@ public final class Publisher {
             throw new KamwException("publishing to " + target.shown() + " failed: " + ServingTarget.redacted(e.getMessage())
                     + (e.getSQLState() != null && e.getSQLState().startsWith("08") ? " (is the database running and reachable?)" : ""));
         } finally {
-            if (!log.isEmpty()) {
-                warehouse.spark().createDataFrame(log, LOG_SCHEMA).coalesce(1).write().format("delta").mode(SaveMode.Append)
-                        .save(warehouse.tablePath(TABLE));
-            }
+            warehouse.appendRows(TABLE, log, LOG_SCHEMA);
         }
         return out;
     }
