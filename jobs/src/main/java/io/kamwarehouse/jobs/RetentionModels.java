@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.StructType;
 
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.models.FitOptions;
+import io.kamwarehouse.models.FitResult;
 import io.kamwarehouse.models.ShiftedBetaGeometricModel;
 import io.kamwarehouse.spec.ModelParams;
 import io.kamwarehouse.spec.TableSpec;
@@ -82,14 +83,16 @@ final class RetentionModels {
         int borrowed = 0;
         double seconds = 0;
         final FitOptions options = FitOptions.defaults().withMinCustomers(1);
+        // the pooled fit only: a segment that does not converge borrows it
+        final double penalty = settings.get("regularisation");
         final List<String> notes = new ArrayList<>();
         for (final Map.Entry<Object, Map<String, Map<Object, TreeMap<Integer, Row>>>> g : groups.entrySet()) {
             final Object asOf = g.getKey();
             final List<Map<Object, TreeMap<Integer, Row>>> allSegments = new ArrayList<>(g.getValue().values());
             final Cohorts pooledData = Cohorts.of(spec, allSegments, iInitial, iSurv, iObs);
             final ModelFits.Fit<ShiftedBetaGeometricModel> pooled = ModelFits.pooled(table, "sbg", asOf, pooledData.total,
-                    minCustomers, "customers", () -> ShiftedBetaGeometricModel.fitCohorts(pooledData.survivors,
-                            pooledData.initial, options));
+                    minCustomers, "customers", () -> FitResult.regularisedIfNeeded(
+                            o -> ShiftedBetaGeometricModel.fitCohorts(pooledData.survivors, pooledData.initial, o), options, penalty));
             seconds += pooled.fitSeconds();
             fits++;
             for (final Map.Entry<String, Map<Object, TreeMap<Integer, Row>>> s : g.getValue().entrySet()) {

@@ -89,7 +89,10 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
         if (start != null && start.length == 4) {
             start[1] /= scale;
         }
-        final FitOptions scaledOptions = start == null ? options : options.withInitialParameters(start);
+        // Without a single repeat purchase the likelihood says nothing of rates or dropout: a penalty would make the
+        // fit converge on the penalty alone, so it is not applied and the fit reports that it does not converge.
+        final FitOptions unpenalised = data.repeatCustomers == 0 ? options.withPenalty(0.0) : options;
+        final FitOptions scaledOptions = start == null ? unpenalised : unpenalised.withInitialParameters(start);
         final MaximumLikelihood.Outcome outcome = MaximumLikelihood.maximize(NAME, NAMES, scaled::logLikelihood,
                 data.total, new double[] {1.0, 1.0, 1.0, 1.0}, scaledOptions, hint, theta -> {
                     theta[1] *= scale;

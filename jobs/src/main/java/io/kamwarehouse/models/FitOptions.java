@@ -13,8 +13,15 @@ import java.util.Arrays;
  * @param relativeTolerance  convergence threshold on the mean negative log-likelihood (relative change)
  * @param initialParameters  starting point in natural units and in the model's parameter order
  *                           (e.g. r, alpha, a, b), or {@code null} for the model's default start
+ * @param penalty            weight of an L2 penalty on the logarithms of the parameters (in the units the model
+ *                           fits in, where each parameter's natural size is about 1), subtracted per customer from
+ *                           the mean log-likelihood; 0 (the default) is plain maximum likelihood. A positive
+ *                           penalty keeps parameters the data do not identify (a purchase rate or a dropout
+ *                           probability that is the same for every customer sends a shape to infinity) finite,
+ *                           at the cost of a small bias where they are identified.
  */
-public record FitOptions(int minCustomers, int maxEvaluations, double relativeTolerance, double[] initialParameters) {
+public record FitOptions(int minCustomers, int maxEvaluations, double relativeTolerance, double[] initialParameters,
+                         double penalty) {
 
     /** Use the model's own minimum segment size. */
     public static final int MODEL_DEFAULT = -1;
@@ -29,6 +36,9 @@ public record FitOptions(int minCustomers, int maxEvaluations, double relativeTo
         if (!(relativeTolerance > 0 && relativeTolerance < 1e-2)) {
             throw new IllegalArgumentException("relativeTolerance must be in (0, 0.01), got " + relativeTolerance);
         }
+        if (!(penalty >= 0 && Double.isFinite(penalty))) {
+            throw new IllegalArgumentException("penalty must be a finite number >= 0, got " + penalty);
+        }
         if (initialParameters != null) {
             initialParameters = initialParameters.clone();
             for (int i = 0; i < initialParameters.length; i++) {
@@ -40,25 +50,29 @@ public record FitOptions(int minCustomers, int maxEvaluations, double relativeTo
         }
     }
 
-    /** Model default minimum, 20,000 evaluations, relative tolerance 1e-12, model default start. */
+    /** Model default minimum, 20,000 evaluations, relative tolerance 1e-12, model default start, no penalty. */
     public static FitOptions defaults() {
-        return new FitOptions(MODEL_DEFAULT, 20_000, 1e-12, null);
+        return new FitOptions(MODEL_DEFAULT, 20_000, 1e-12, null, 0.0);
     }
 
     public FitOptions withMinCustomers(final int value) {
-        return new FitOptions(value, maxEvaluations, relativeTolerance, initialParameters);
+        return new FitOptions(value, maxEvaluations, relativeTolerance, initialParameters, penalty);
     }
 
     public FitOptions withMaxEvaluations(final int value) {
-        return new FitOptions(minCustomers, value, relativeTolerance, initialParameters);
+        return new FitOptions(minCustomers, value, relativeTolerance, initialParameters, penalty);
     }
 
     public FitOptions withRelativeTolerance(final double value) {
-        return new FitOptions(minCustomers, maxEvaluations, value, initialParameters);
+        return new FitOptions(minCustomers, maxEvaluations, value, initialParameters, penalty);
     }
 
     public FitOptions withInitialParameters(final double... values) {
-        return new FitOptions(minCustomers, maxEvaluations, relativeTolerance, values);
+        return new FitOptions(minCustomers, maxEvaluations, relativeTolerance, values, penalty);
+    }
+
+    public FitOptions withPenalty(final double value) {
+        return new FitOptions(minCustomers, maxEvaluations, relativeTolerance, initialParameters, value);
     }
 
     @Override
@@ -75,19 +89,20 @@ public record FitOptions(int minCustomers, int maxEvaluations, double relativeTo
         return o instanceof FitOptions other && minCustomers == other.minCustomers
                 && maxEvaluations == other.maxEvaluations
                 && Double.compare(relativeTolerance, other.relativeTolerance) == 0
-                && Arrays.equals(initialParameters, other.initialParameters);
+                && Arrays.equals(initialParameters, other.initialParameters)
+                && Double.compare(penalty, other.penalty) == 0;
     }
 
     @Override
     public int hashCode() {
         return 31 * (31 * (31 * minCustomers + maxEvaluations) + Double.hashCode(relativeTolerance))
-                + Arrays.hashCode(initialParameters);
+                + Arrays.hashCode(initialParameters) + 17 * Double.hashCode(penalty);
     }
 
     @Override
     public String toString() {
         return "FitOptions[minCustomers=" + (minCustomers == MODEL_DEFAULT ? "model default" : minCustomers)
                 + ", maxEvaluations=" + maxEvaluations + ", relativeTolerance=" + relativeTolerance
-                + ", initialParameters=" + Arrays.toString(initialParameters) + "]";
+                + ", initialParameters=" + Arrays.toString(initialParameters) + ", penalty=" + penalty + "]";
     }
 }

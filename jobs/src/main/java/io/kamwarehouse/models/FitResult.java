@@ -3,6 +3,7 @@ package io.kamwarehouse.models;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Outcome of a maximum-likelihood fit: the fitted model, its parameters by name (in the model's order),
@@ -51,6 +52,23 @@ public record FitResult<M>(M model, Map<String, Double> parameters, Map<String, 
             throw new IllegalArgumentException("no parameter '" + name + "'; parameters are " + standardErrors.keySet());
         }
         return value;
+    }
+
+    /**
+     * Fits by plain maximum likelihood; when that does not converge and {@code penalty} is positive, fits again
+     * with that L2 penalty on the log-parameters ({@link FitOptions#penalty()}) and returns the second fit, whose
+     * message starts with why the first was not used. The work reported is both fits'.
+     */
+    public static <M> FitResult<M> regularisedIfNeeded(final Function<FitOptions, FitResult<M>> fit, final FitOptions options,
+                                                       final double penalty) {
+        final FitResult<M> plain = fit.apply(options.withPenalty(0.0));
+        if (plain.converged() || !(penalty > 0)) {
+            return plain;
+        }
+        final FitResult<M> held = fit.apply(options.withPenalty(penalty));
+        return new FitResult<>(held.model(), held.parameters(), held.standardErrors(), held.logLikelihood(),
+                held.sampleSize(), plain.iterations() + held.iterations(), plain.evaluations() + held.evaluations(),
+                held.converged(), "maximum likelihood did not converge (" + plain.message() + "); " + held.message());
     }
 
     /** The model, or an {@link IllegalStateException} carrying {@link #message()} when the fit did not converge. */

@@ -27,8 +27,13 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
  */
 final class MaximumLikelihood {
 
-    /** |log(parameter)| beyond this (parameter outside about [1.5e-8, 6.6e7]) is taken as divergence. */
-    static final double LOG_BOUND = 18.0;
+    /**
+     * |log(parameter)| beyond this (parameter outside about [1e-6, 1e6] in the units the model fits in, where its
+     * natural size is about 1) is taken as divergence: there the likelihood is flat, the data do not identify the
+     * parameter (a shape of 1e7 says the same as one of 1e9: no spread at all), and the value is an accident of
+     * where the optimiser stopped.
+     */
+    static final double LOG_BOUND = 13.8;
     private static final int MAX_RESTARTS = 30;
     private static final double POINT_TOLERANCE = 1e-5;
     /** Value of the objective for parameters where the likelihood is not finite. */
@@ -86,6 +91,10 @@ final class MaximumLikelihood {
                     + " but initialParameters has " + start.length + " values");
         }
         final double scale = Math.max(sampleSize, 1.0);
+        final double penalty = options.penalty();
+        final String fitName = penalty > 0
+                ? String.format(Locale.ROOT, "regularised %s (penalty %s on log-parameters)", modelName, penalty)
+                : modelName;
         final Tracker tracker = new Tracker(dim, u -> {
             final double[] theta = new double[dim];
             for (int i = 0; i < dim; i++) {
@@ -95,7 +104,14 @@ final class MaximumLikelihood {
                 }
             }
             final double ll = logLikelihood.applyAsDouble(theta);
-            return Double.isFinite(ll) ? -ll / scale : PENALTY;
+            if (!Double.isFinite(ll)) {
+                return PENALTY;
+            }
+            double ridge = 0;
+            for (int i = 0; i < dim; i++) {
+                ridge += u[i] * u[i];
+            }
+            return -ll / scale + penalty * ridge;
         });
 
         double[] u = new double[dim];
@@ -230,15 +246,15 @@ final class MaximumLikelihood {
         String message;
         if (!Double.isFinite(ll) || f >= PENALTY) {
             converged = false;
-            message = modelName + " fit failed: no parameters with a finite log-likelihood were found";
+            message = fitName + " fit failed: no parameters with a finite log-likelihood were found";
         } else if (runaway.length() > 0) {
             converged = false;
-            message = modelName + " fit did not converge: " + runaway + " (" + divergenceHint + ")";
+            message = fitName + " fit did not converge: " + runaway + " (" + divergenceHint + ")";
         } else if (!converged) {
-            message = modelName + " fit did not converge: " + failure + "; best point " + describe(names, theta)
+            message = fitName + " fit did not converge: " + failure + "; best point " + describe(names, theta)
                     + String.format(Locale.ROOT, " with log-likelihood %.4f", ll);
         } else {
-            message = modelName + " fit converged after " + iterations + " iterations (" + tracker.evaluations
+            message = fitName + " fit converged after " + iterations + " iterations (" + tracker.evaluations
                     + " evaluations, " + restarts + (restarts == 1 ? " restart" : " restarts") + "): "
                     + describe(names, theta)
                     + String.format(Locale.ROOT, ", log-likelihood %.4f", ll);

@@ -33,8 +33,8 @@ public record ModelParams(String modelKind, Map<String, String> vars, String sou
     /** Settings each model kind understands, with their defaults. */
     private static final Map<String, Map<String, String>> SETTINGS = Map.of(
             BG_NBD_GAMMA_GAMMA, ordered("min_segment_size", "50", "min_repeat_customers", "30",
-                    "days_per_time_unit", "7", "horizon_months", "12", "annual_discount_rate", "0.10"),
-            SBG, ordered("min_segment_size", "30", "projection_periods", "10", "discount_rate", "0.10"));
+                    "days_per_time_unit", "7", "horizon_months", "12", "annual_discount_rate", "0.10", "regularisation", "0.001"),
+            SBG, ordered("min_segment_size", "30", "projection_periods", "10", "discount_rate", "0.10", "regularisation", "0.001"));
 
     public ModelParams {
         // in name order: the record's text is part of a build's fingerprint, and Map.copyOf's order changes from one JVM to the next

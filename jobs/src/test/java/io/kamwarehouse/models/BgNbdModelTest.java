@@ -405,6 +405,12 @@ class BgNbdModelTest {
         assertTrue(Double.isNaN(none.standardError("r")), "no standard errors without convergence");
         final IllegalStateException e = assertThrows(IllegalStateException.class, none::requireConverged);
         assertEquals(none.message(), e.getMessage());
+        // nor does a penalty make it converge: it would converge on the penalty alone
+        final FitResult<BgNbdModel> noneHeld = FitResult.regularisedIfNeeded(o -> BgNbdModel.fit(x, tx, T, null, o),
+                FitOptions.defaults(), 0.001);
+        assertFalse(noneHeld.converged(), noneHeld.message());
+        assertTrue(noneHeld.message().contains("no customer in the segment made a repeat purchase")
+                && !noneHeld.message().contains("regularised"), noneHeld.message());
 
         // A budget too small to converge.
         final double[] cx = CdnowSample.column(customers, CdnowSample.Customer::frequency);
@@ -416,5 +422,62 @@ class BgNbdModelTest {
         assertFalse(starved.converged());
         assertTrue(starved.message().contains("evaluation budget of 40"), starved.message());
         assertTrue(starved.model() != null && Double.isFinite(starved.logLikelihood()));
+    }
+
+    @Test
+    void aBookWhereEveryoneBuysAlikeAndNoOneLeavesIsFittedWithAPenaltyThatKeepsParametersFinite() {
+        // 120 accounts buying at one Poisson rate (a deal every 8 weeks) for 1 to 3 years, none dropping out: the
+        // gamma of rates has no spread (r, alpha run off together) and the dropout probability is 0 (b runs off).
+        final org.apache.commons.math3.random.RandomGenerator rng = new org.apache.commons.math3.random.Well19937c(20261205L);
+        final int n = 120;
+        final double[] x = new double[n];
+        final double[] tx = new double[n];
+        final double[] T = new double[n];
+        for (int i = 0; i < n; i++) {
+            T[i] = 52 + rng.nextInt(105);
+            double t = 0;
+            while (true) {
+                t += -Math.log(1 - rng.nextDouble()) * 8;
+                if (t > T[i]) {
+                    break;
+                }
+                x[i]++;
+                tx[i] = t;
+            }
+        }
+        final FitResult<BgNbdModel> plain = BgNbdModel.fit(x, tx, T, null, FitOptions.defaults());
+        System.out.println("BG/NBD, everyone alike: " + plain.message());
+        assertFalse(plain.converged(), plain.message());
+        assertTrue(plain.message().contains("ran off"), plain.message());
+        // no penalty asked for: the plain fit is the answer
+        assertEquals(plain.message(), FitResult.regularisedIfNeeded(o -> BgNbdModel.fit(x, tx, T, null, o),
+                FitOptions.defaults(), 0.0).message());
+
+        final FitResult<BgNbdModel> held = FitResult.regularisedIfNeeded(o -> BgNbdModel.fit(x, tx, T, null, o),
+                FitOptions.defaults(), 0.001);
+        System.out.println("BG/NBD, everyone alike, regularised: " + held.message());
+        assertTrue(held.converged(), held.message());
+        assertTrue(held.message().startsWith("maximum likelihood did not converge (BG/NBD fit did not converge: ")
+                && held.message().contains("; regularised BG/NBD (penalty 0.001 on log-parameters) fit converged"), held.message());
+        for (final String name : BgNbdModel.parameterNames()) {
+            final double v = held.parameter(name);
+            assertTrue(v > 1e-3 && v < 1e4, name + " = " + v + " is not a sane value");
+        }
+        // the rate it implies is the book's: r / alpha near one deal in 8 weeks
+        assertEquals(1.0 / 8, held.parameter("r") / held.parameter("alpha"), 0.03);
+        // and the log-likelihood reported is the plain one at those parameters, a little below the unbounded optimum
+        assertEquals(held.model().logLikelihood(x, tx, T, null), held.logLikelihood(), 1e-6);
+        assertTrue(held.logLikelihood() <= plain.logLikelihood() + 1e-6, held.logLikelihood() + " vs " + plain.logLikelihood());
+        assertTrue(held.logLikelihood() > plain.logLikelihood() - 0.02 * n, held.logLikelihood() + " vs " + plain.logLikelihood());
+
+        // P(alive) falls the longer an account has not bought since its last deal, and more so for a frequent buyer
+        final BgNbdModel m = held.model();
+        double previous = 1.0;
+        for (final double quiet : new double[] {0, 8, 16, 32, 64}) {
+            final double p = m.probabilityAlive(6, 60, 60 + quiet);
+            assertTrue(p <= previous && p > 0, "P(alive) " + p + " after " + quiet + " quiet weeks, " + previous + " before");
+            previous = p;
+        }
+        assertTrue(m.probabilityAlive(12, 60, 92) < m.probabilityAlive(3, 60, 92), "a frequent buyer's silence says more");
     }
 }

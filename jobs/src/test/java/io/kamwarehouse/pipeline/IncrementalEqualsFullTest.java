@@ -160,6 +160,48 @@ class IncrementalEqualsFullTest {
         assertTrue(compared.containsAll(List.of("fct_account_tier", "dim_account", "fct_account_month")),
                 "compared " + compared);
         assertTrue(compared.stream().filter(t -> t.startsWith("stg_")).count() >= 10, "compared " + compared);
+
+        assertTheValueModelsFit(whole.warehouse());
+    }
+
+    /**
+     * On the generated sample the customer value models give what an executive reads: at the last three as-of
+     * months every account has a P(alive) and a CLV, every fit behind them converged with unit-free parameters in a
+     * sane range (a shape of 1e7 is a fit the data did not identify), and an account that has not won a deal for
+     * half a year is less likely alive than one that won in the last two months.
+     */
+    private static void assertTheValueModelsFit(final Warehouse w) {
+        final SparkSession spark = w.spark();
+        w.read("fct_account_clv").createOrReplaceTempView("clv_to_check");
+        final Row counts = spark.sql("SELECT count(*), count(p_alive), count(clv_3y), min(p_alive), max(p_alive) FROM clv_to_check"
+                + " WHERE as_of_date > add_months((SELECT max(as_of_date) FROM clv_to_check), -3)").first();
+        assertTrue(counts.getLong(0) > 0, "no CLV rows at the last as-of months");
+        assertEquals(counts.getLong(0), counts.getLong(1), "accounts without P(alive) at the last as-of months");
+        assertEquals(counts.getLong(0), counts.getLong(2), "accounts without a CLV at the last as-of months");
+        assertTrue(counts.getDouble(3) > 0 && counts.getDouble(4) <= 1, "P(alive) outside (0, 1]: " + counts);
+        final List<Row> fits = spark.sql("SELECT first(f.model), first(f.segment), first(f.as_of_date), first(f.converged),"
+                + " first(f.parameters_from), first(f.message), first(f.parameters) FROM clv_to_check LATERAL VIEW explode(_model_fits) e AS f"
+                + " WHERE f.as_of_date > add_months((SELECT max(as_of_date) FROM clv_to_check), -3) GROUP BY f.fit_key").collectAsList();
+        assertTrue(fits.stream().anyMatch(f -> f.getString(0).equals("bg_nbd")) && fits.stream().anyMatch(f -> f.getString(0).equals("gamma_gamma")),
+                "fits " + fits);
+        for (final Row f : fits) {
+            if (f.isNullAt(4)) {
+                continue; // a segment's own fit that was not used (too small): the row says which fit was
+            }
+            assertTrue(f.getBoolean(3), "fit " + f.getString(0) + " " + f.getString(1) + " " + f.get(2) + " did not converge: " + f.getString(5));
+            final Map<String, Double> params = f.getJavaMap(6);
+            for (final String unitFree : List.of("r", "a", "b", "p", "q")) {
+                final Double v = params.get(unitFree);
+                assertTrue(v == null || (v > 1e-3 && v < 1e3), f.getString(0) + " " + f.getString(1) + " " + f.get(2) + ": "
+                        + unitFree + " = " + v + " is not a sane value (" + f.getString(5) + ")");
+            }
+        }
+        final Row alive = spark.sql("SELECT avg(CASE WHEN t - recency <= 8 THEN p_alive END), avg(CASE WHEN t - recency > 26 THEN p_alive END),"
+                + " count(CASE WHEN t - recency > 26 THEN 1 END) FROM clv_to_check"
+                + " WHERE frequency > 0 AND as_of_date = (SELECT max(as_of_date) FROM clv_to_check)").first();
+        assertTrue(alive.getLong(2) > 0 && alive.getDouble(1) < alive.getDouble(0),
+                "P(alive) of repeat buyers quiet for over 26 weeks " + alive.get(1) + " is not below that of buyers of the last 8 weeks "
+                        + alive.get(0));
     }
 
     /** Runs the pipeline as of {@code asOf} (drops up to the day after), each period build checked against a whole one. */
