@@ -54,21 +54,25 @@ final class DashboardsCommand implements Runnable {
         Path out = Paths.get("kamw-dashboards.zip");
 
         @Option(names = "--sqlalchemy-uri", paramLabel = "URI",
-                description = "Serving database URI for Superset, e.g. postgresql+psycopg2://kamw_reader@db:5432/kamw (default: the bundle's).")
+                description = {"Serving database URI for Superset, e.g. postgresql+psycopg2://kamw_reader@db:5432/kamw (default: the"
+                    + " bundle's, whose password is masked).", "A URI without a password stays without one (the embedded server"
+                    + " trusts local connections), so 'superset import-dashboards' takes the zip as it is."})
         String uri;
 
         @Override
         public Integer call() {
             final DashboardBundle b = parent.load();
             final String password = System.getenv(PASSWORD_ENV);
-            b.zip(out, FOLDER, uri, password == null || password.isEmpty() ? null : password);
+            final boolean masked = b.zip(out, FOLDER, uri, password == null || password.isEmpty() ? null : password);
             final var err = parent.main.progress();
             System.out.printf("wrote %s: %d dashboards, %d charts, %d datasets, %d database%n", out, b.files("dashboards").size(),
                     b.charts().size(), b.datasets().size(), b.files("databases").size());
-            if (password == null || password.isEmpty()) {
-                System.out.println("the database password is masked: give it at import (Superset asks for it, or pass 'passwords'"
-                        + " to POST /api/v1/dashboard/import/), or set " + PASSWORD_ENV + " and build again");
-            } else {
+            if (masked) {
+                System.out.println("the database password is masked: give it at import (Superset's upload dialog asks for it, or"
+                        + " pass 'passwords' to POST /api/v1/dashboard/import/), or set " + PASSWORD_ENV + " and build again;"
+                        + " 'superset import-dashboards' cannot be given one and refuses a masked password. For a server that"
+                        + " trusts the login (the embedded one), give --sqlalchemy-uri without a password");
+            } else if (password != null && !password.isEmpty()) {
                 err.say("the zip contains the database password from $" + PASSWORD_ENV + "; delete it after the import");
             }
             System.out.println("import: superset import-dashboards -p " + out);

@@ -96,6 +96,18 @@ class DashboardBundleTest {
         assertTrue(db2.contains("sqlalchemy_uri: postgresql+psycopg2://kamw_reader:s3cret@db.example:5432/kamw"), db2);
     }
 
+    @Test
+    void aUriGivenWithoutAPasswordStaysWithoutOneSoTheCliImportTakesIt() throws IOException {
+        final DashboardBundle b = DashboardBundle.load(BUNDLE);
+        final Path trusted = tmp.resolve("trusted.zip");
+        final boolean masked = b.zip(trusted, "kamw_dashboards", "postgresql+psycopg2://kamw_reader@127.0.0.1:5544/kamw", null);
+        final String db = read(trusted).entrySet().stream().filter(e -> e.getKey().contains("/databases/")).findFirst().orElseThrow()
+                .getValue();
+        assertTrue(db.contains("sqlalchemy_uri: postgresql+psycopg2://kamw_reader@127.0.0.1:5544/kamw\n"), db);
+        assertTrue(!masked && !db.contains(DashboardBundle.MASK), db);
+        assertTrue(b.zip(tmp.resolve("masked.zip"), "kamw_dashboards", null, null), "the bundle's own URI is masked");
+    }
+
     private Path copy() throws IOException {
         final Path out = tmp.resolve("bundle");
         try (Stream<Path> walk = Files.walk(BUNDLE)) {
