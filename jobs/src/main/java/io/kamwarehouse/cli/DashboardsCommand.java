@@ -13,7 +13,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code kamw dashboards}: the Superset bundle under {@code dashboards/bundle}. */
 @Command(name = "dashboards", mixinStandardHelpOptions = true,
         description = "Check and package the Superset dashboards (dashboards/bundle) for 'superset import-dashboards'.",
-        subcommands = {DashboardsCommand.Build.class, DashboardsCommand.Check.class, DashboardsCommand.Verify.class})
+        subcommands = {DashboardsCommand.Build.class, DashboardsCommand.Check.class, DashboardsCommand.Sync.class,
+            DashboardsCommand.Verify.class})
 final class DashboardsCommand implements Runnable {
 
     static final String FOLDER = "kamw_dashboards";
@@ -28,7 +29,7 @@ final class DashboardsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "a subcommand is needed: build, check or verify");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "a subcommand is needed: build, check, sync or verify");
     }
 
     DashboardBundle load() {
@@ -54,21 +55,25 @@ final class DashboardsCommand implements Runnable {
         Path out = Paths.get("kamw-dashboards.zip");
 
         @Option(names = "--sqlalchemy-uri", paramLabel = "URI",
-                description = "Serving database URI for Superset, e.g. postgresql+psycopg2://kamw_reader@db:5432/kamw (default: the bundle's).")
+                description = {"Serving database URI for Superset, e.g. postgresql+psycopg2://kamw_reader@db:5432/kamw (default: the"
+                    + " bundle's, whose password is masked).", "A URI without a password stays without one (the embedded server"
+                    + " trusts local connections), so 'superset import-dashboards' takes the zip as it is."})
         String uri;
 
         @Override
         public Integer call() {
             final DashboardBundle b = parent.load();
             final String password = System.getenv(PASSWORD_ENV);
-            b.zip(out, FOLDER, uri, password == null || password.isEmpty() ? null : password);
+            final boolean masked = b.zip(out, FOLDER, uri, password == null || password.isEmpty() ? null : password);
             final var err = parent.main.progress();
             System.out.printf("wrote %s: %d dashboards, %d charts, %d datasets, %d database%n", out, b.files("dashboards").size(),
                     b.charts().size(), b.datasets().size(), b.files("databases").size());
-            if (password == null || password.isEmpty()) {
-                System.out.println("the database password is masked: give it at import (Superset asks for it, or pass 'passwords'"
-                        + " to POST /api/v1/dashboard/import/), or set " + PASSWORD_ENV + " and build again");
-            } else {
+            if (masked) {
+                System.out.println("the database password is masked: give it at import (Superset's upload dialog asks for it, or"
+                        + " pass 'passwords' to POST /api/v1/dashboard/import/), or set " + PASSWORD_ENV + " and build again;"
+                        + " 'superset import-dashboards' cannot be given one and refuses a masked password. For a server that"
+                        + " trusts the login (the embedded one), give --sqlalchemy-uri without a password");
+            } else if (password != null && !password.isEmpty()) {
                 err.say("the zip contains the database password from $" + PASSWORD_ENV + "; delete it after the import");
             }
             System.out.println("import: superset import-dashboards -p " + out);
@@ -95,6 +100,25 @@ final class DashboardsCommand implements Runnable {
             }
             System.out.printf("bundle %s is sound: %d dashboards, %d charts, %d datasets%n", b.root(), b.files("dashboards").size(),
                     b.charts().size(), b.datasets().size());
+            return 0;
+        }
+    }
+
+    /** {@code kamw dashboards sync}: every chart's query_context written from its params. */
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = {"Write each chart's query_context (what Superset's chart-data API runs for a saved chart) from its params,"
+                + " in the bundle's chart files; run it after editing a chart's params. Charts already in step are left as they are."})
+    static final class Sync implements Callable<Integer> {
+
+        @ParentCommand
+        DashboardsCommand parent;
+
+        @Override
+        public Integer call() {
+            final DashboardBundle b = parent.load();
+            final List<String> changed = io.kamwarehouse.dashboards.QueryContexts.write(b);
+            changed.forEach(c -> System.out.println("wrote the query_context of " + c));
+            System.out.printf("%d of %d charts' query_context written%n", changed.size(), b.charts().size());
             return 0;
         }
     }

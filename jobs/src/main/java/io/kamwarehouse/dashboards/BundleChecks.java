@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
  */
 final class BundleChecks {
 
+    private static final java.util.regex.Pattern SUBQUERY = java.util.regex.Pattern.compile("(?i)\\bselect\\b");
     private static final Set<String> KINDS = Set.of("databases", "datasets", "charts", "dashboards");
 
     private BundleChecks() {
@@ -26,7 +27,8 @@ final class BundleChecks {
      * Every way this bundle would fail to import or to render, as messages naming the file; empty
      * when the bundle is sound. Checks: metadata, unique UUIDs, masked passwords, every dataset's
      * database and every chart's dataset present, every metric, column and order-by a chart names
-     * present in its dataset, every chart on a dashboard and every dashboard chart present.
+     * present in its dataset, no sub-query in a chart's filters, every chart's saved query_context present and the one its params give,
+     * every chart on a dashboard and every dashboard chart present.
      */
     static List<String> problems(final DashboardBundle bundle) {
         final Map<String, Map<String, Object>> files = bundle.allFiles();
@@ -122,6 +124,16 @@ final class BundleChecks {
             }
             if (c.isRaw() && c.columns().isEmpty()) {
                 out.add(c.path() + ": a raw table chart needs all_columns");
+            }
+            for (final String f : c.filters()) {
+                if (SUBQUERY.matcher(f).find()) {
+                    out.add(c.path() + ": filter " + f + " holds a sub-query, which Superset refuses in a chart's custom SQL"
+                            + " (\"Custom SQL fields cannot contain sub-queries\"); compute it in the dataset's SQL and filter on that column");
+                }
+            }
+            final String qc = QueryContexts.problem(c, files.get(c.path()).get("query_context"));
+            if (qc != null) {
+                out.add(c.path() + ": " + qc);
             }
         }
         final Set<String> placed = new LinkedHashSet<>();

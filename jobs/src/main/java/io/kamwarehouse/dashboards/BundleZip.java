@@ -24,11 +24,15 @@ final class BundleZip {
     /**
      * Writes the import zip: one root folder holding the bundle files. When {@code uri} is given it
      * replaces every database's sqlalchemy_uri; when {@code password} is given it replaces the masked
-     * password (then the zip holds a secret).
+     * password (then the zip holds a secret). A {@code uri} given with a user and no password stays
+     * without one: a server that trusts the login (the embedded one) needs none, and a masked password
+     * would stop {@code superset import-dashboards}, which cannot be given one ("Must provide a
+     * password for the database"). Returns whether the zip's URI carries the mask.
      */
-    static void write(final DashboardBundle bundle, final Path out, final String folder, final String uri, final String password) {
+    static boolean write(final DashboardBundle bundle, final Path out, final String folder, final String uri, final String password) {
         bundle.check();
         final Path root = bundle.root();
+        boolean masked = false;
         try {
             if (out.getParent() != null) {
                 Files.createDirectories(out.getParent());
@@ -38,6 +42,7 @@ final class BundleZip {
                     String text = Files.readString(root.resolve(rel), StandardCharsets.UTF_8);
                     if (rel.startsWith("databases/")) {
                         text = databaseText(text, uri, password);
+                        masked |= text.contains(":" + MASK + "@");
                     }
                     zip.putNextEntry(new ZipEntry(folder + "/" + rel));
                     zip.write(text.getBytes(StandardCharsets.UTF_8));
@@ -47,6 +52,7 @@ final class BundleZip {
         } catch (final IOException e) {
             throw new KamwException("cannot write " + out + ": " + e.getMessage(), e);
         }
+        return masked;
     }
 
     static String databaseText(final String text, final String uri, final String password) {
@@ -58,7 +64,7 @@ final class BundleZip {
                 final Matcher user = URI_USER.matcher(value);
                 if (pw.matches()) {
                     value = pw.group(1) + (password != null ? password : MASK) + pw.group(3);
-                } else if (user.matches()) {
+                } else if (user.matches() && (password != null || uri == null)) {
                     value = user.group(1) + ":" + (password != null ? password : MASK) + user.group(2);
                 } else if (password != null) {
                     throw new KamwException("sqlalchemy_uri " + value + " names no user to give the password to; use"

@@ -123,10 +123,11 @@ public final class DashboardBundle {
     /**
      * Writes the import zip: one root folder holding the bundle files. When {@code uri} is given it
      * replaces every database's sqlalchemy_uri; when {@code password} is given it replaces the masked
-     * password (then the zip holds a secret).
+     * password (then the zip holds a secret); a {@code uri} given without a password stays without
+     * one. Returns whether the zip's database URI carries the masked password.
      */
-    public void zip(final Path out, final String folder, final String uri, final String password) {
-        BundleZip.write(this, out, folder, uri, password);
+    public boolean zip(final Path out, final String folder, final String uri, final String password) {
+        return BundleZip.write(this, out, folder, uri, password);
     }
 
     /** A Superset dataset: a physical table (schema.table_name) or a virtual one (sql). */

@@ -96,6 +96,56 @@ class DashboardBundleTest {
         assertTrue(db2.contains("sqlalchemy_uri: postgresql+psycopg2://kamw_reader:s3cret@db.example:5432/kamw"), db2);
     }
 
+    @Test
+    void aUriGivenWithoutAPasswordStaysWithoutOneSoTheCliImportTakesIt() throws IOException {
+        final DashboardBundle b = DashboardBundle.load(BUNDLE);
+        final Path trusted = tmp.resolve("trusted.zip");
+        final boolean masked = b.zip(trusted, "kamw_dashboards", "postgresql+psycopg2://kamw_reader@127.0.0.1:5544/kamw", null);
+        final String db = read(trusted).entrySet().stream().filter(e -> e.getKey().contains("/databases/")).findFirst().orElseThrow()
+                .getValue();
+        assertTrue(db.contains("sqlalchemy_uri: postgresql+psycopg2://kamw_reader@127.0.0.1:5544/kamw\n"), db);
+        assertTrue(!masked && !db.contains(DashboardBundle.MASK), db);
+        assertTrue(b.zip(tmp.resolve("masked.zip"), "kamw_dashboards", null, null), "the bundle's own URI is masked");
+    }
+
+    @Test
+    void everyChartCarriesTheQueryContextItsParamsGive() throws IOException {
+        final DashboardBundle b = DashboardBundle.load(BUNDLE);
+        for (final DashboardBundle.Chart c : b.charts()) {
+            final com.fasterxml.jackson.databind.JsonNode qc = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(String.valueOf(b.files("charts").get(c.path()).get("query_context")));
+            final com.fasterxml.jackson.databind.JsonNode q = qc.get("queries").get(0);
+            final List<String> metrics = new ArrayList<>();
+            q.get("metrics").forEach(m -> metrics.add(m.asText()));
+            assertEquals(c.metrics(), metrics, c.path());
+            assertEquals(c.params().get("viz_type"), qc.get("form_data").get("viz_type").asText(), c.path());
+            c.filters().forEach(f -> assertTrue(q.get("extras").get("where").asText().contains("(" + f + ")"), c.path()));
+        }
+
+        final Path copy = copy();
+        final Path edited = copy.resolve("charts/NPS_by_tier.yaml");
+        Files.writeString(edited, Files.readString(edited).replace("row_limit: 10000\n", "row_limit: 50\n"));
+        final Path stripped = copy.resolve("charts/Collection_rate.yaml");
+        Files.writeString(stripped, Files.readString(stripped).replaceAll("(?m)^query_context: .*$", "query_context: null"));
+        final List<String> problems = DashboardBundle.load(copy).problems();
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("charts/NPS_by_tier.yaml: query_context differs from the one its params give")),
+                problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("charts/Collection_rate.yaml: query_context missing")), problems.toString());
+        assertEquals(List.of("charts/Collection_rate.yaml", "charts/NPS_by_tier.yaml"), QueryContexts.write(DashboardBundle.load(copy)));
+        assertEquals(List.of(), DashboardBundle.load(copy).problems());
+    }
+
+    @Test
+    void aSubQueryInAChartFilterIsCaught() throws IOException {
+        final Path copy = copy();
+        final Path chart = copy.resolve("charts/Team_health_matrix_latest_quarter.yaml");
+        Files.writeString(chart, Files.readString(chart).replace("sqlExpression: is_latest_quarter",
+                "sqlExpression: quarter_start = (SELECT MAX(quarter_start) FROM kamw.fct_team_health)"));
+        final List<String> problems = DashboardBundle.load(copy).problems();
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("charts/Team_health_matrix_latest_quarter.yaml: filter quarter_start ="
+                + " (SELECT MAX(quarter_start) FROM kamw.fct_team_health) holds a sub-query")), problems.toString());
+    }
+
     private Path copy() throws IOException {
         final Path out = tmp.resolve("bundle");
         try (Stream<Path> walk = Files.walk(BUNDLE)) {
