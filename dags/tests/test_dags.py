@@ -556,19 +556,26 @@ class GeneratedDagsTest(unittest.TestCase):
                 self.assertTrue(ready, "cycle among %s" % sorted(set(graph) - done))
                 done.update(ready)
 
-    def test_the_bonus_close_runs_once_a_quarter_for_the_pay_period_that_starts(self):
+    def test_the_bonus_close_runs_once_a_quarter_for_the_pay_period_that_ended(self):
         conf = self.config["dags"]["kamw_quarterly_bonus_close"]
         self.assertEqual("0 6 1 1,4,7,10 *", conf["schedule"], "a pay period closes once: on the first day of a quarter")
         template = conf["commands"]["bonus_close"]["args"][3]
         self.assertEqual(template, self.dags["kamw_quarterly_bonus_close"].args("bonus_close")[-1])
+        # kamw bonus close refuses a pay period that ends after the date the data covers (its payroll is
+        # not complete): the run on the 1st closes the quarter that ended on its run date, the day before.
         cases = {
-            datetime.datetime(2026, 10, 1, 6): "2026-Q4",  # pays the bonuses of 2026-Q3
-            datetime.datetime(2027, 1, 1, 6): "2027-Q1",
-            datetime.datetime(2026, 4, 1, 6): "2026-Q2",
-            datetime.datetime(2026, 7, 1, 6): "2026-Q3",
+            datetime.datetime(2026, 10, 1, 6): "2026-Q3",
+            datetime.datetime(2027, 1, 1, 6): "2026-Q4",
+            datetime.datetime(2026, 4, 1, 6): "2026-Q1",
+            datetime.datetime(2026, 7, 1, 6): "2026-Q2",
         }
         for end, period in cases.items():
             self.assertEqual(period, render(template, "unused", end), end)
+            run_date = datetime.date.fromisoformat(render(RUN_DATE, "unused", end))
+            year, quarter = period.split("-Q")
+            last_month = int(quarter) * 3
+            quarter_end = datetime.date(int(year) + last_month // 12, last_month % 12 + 1, 1) - datetime.timedelta(days=1)
+            self.assertEqual(run_date, quarter_end, "%s: the period closed ends on the run date" % end)
 
     def test_every_tasks_arguments_pass_the_real_command_lines_dry_run(self):
         if not java_cli_available():
