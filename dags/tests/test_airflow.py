@@ -386,7 +386,7 @@ class AirflowRunsTheDagsTest(unittest.TestCase):
             self.assertGreater(int(rows_airflow), 0, line[0])
             self.assertEqual(rows_kamw, rows_airflow, line[0])
 
-    def test_the_bonus_close_closes_the_quarter_that_starts_as_kamw_does(self):
+    def test_the_bonus_close_closes_the_pay_period_that_ended_as_kamw_does(self):
         self.assert_succeeded(self.runs["bonus"], {"bonus_close"})
         self.assertEqual(["bonus", "close", "--period", PERIOD], self.runs["bonus"][0]["rendered"]["bonus_close"][-4:])
         if isinstance(self.bonus_runs, AssertionError):
