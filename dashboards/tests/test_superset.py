@@ -12,7 +12,9 @@ every chart answers its saved query_context through Superset's chart-data API wi
 error; every dashboard opens in headless Chromium (Debian's, driven by playwright-core) with all
 its charts drawn and none showing an error, and a PNG of it is kept in the output folder
 (target/superset-test/, or $KAMW_SUPERSET_OUT). With KAMW_UPDATE_SCREENSHOTS=1 the PNGs also
-replace dashboards/screenshots/.
+replace dashboards/screenshots/. Row-level security: a team lead's role (added to a copy of
+conf/serving.yaml) gets its own copy of the dashboards (`kamw dashboards build --team-role`), whose
+connection logs in as the role; its team performance dashboard shows only the lead's team.
 
 Nothing is skipped: a package index that cannot be reached, a missing Chromium or a Superset
 that does not start fails the tests, saying so.
@@ -42,6 +44,11 @@ SCREENSHOTS = ROOT / "dashboards" / "screenshots"
 BUNDLE = ROOT / "dashboards" / "bundle"
 SCALE = "0.02"  # DemoTest's scale: every dashboard's tables get rows
 ADMIN = "admin"
+# A team lead's role for the row-level security test, added to a copy of conf/serving.yaml's team_roles.
+# The sample at SCALE has a region team (TM-001, its head only) and one key-account team under it.
+LEAD_ROLE = "lead_test"
+LEAD_TEAMS = ["TM-002"]
+TEAM_DASHBOARD_SLUG = "kamw-team-and-individual-performance"
 
 
 def free_port():
@@ -272,8 +279,18 @@ def build(s):
         raise demo["error"]
     warehouse = demo["warehouse"]
 
+    # The serving configuration with a team lead's role (conf/serving.yaml's team_roles is empty).
+    conf = s.work / "conf"
+    shutil.copytree(ROOT / "conf", conf)
+    serving = (conf / "serving.yaml").read_text()
+    if "\nteam_roles: {}\n" not in serving:
+        raise AssertionError("conf/serving.yaml no longer has 'team_roles: {}': update the row-level security set-up")
+    (conf / "serving.yaml").write_text(serving.replace("\nteam_roles: {}\n", f"\nteam_roles:\n  {LEAD_ROLE}: {json.dumps(LEAD_TEAMS)}\n"))
+    kamw_env = dict(os.environ, KAMW_CONF=str(conf))
+
     pg_port = free_port()
-    serve = s.start("serve", [kamw, "--warehouse", str(warehouse), "--master", "local[2]", "serve", "--port", str(pg_port)])
+    serve = s.start("serve", [kamw, "--warehouse", str(warehouse), "--master", "local[2]", "serve", "--port", str(pg_port)],
+                    env=kamw_env)
     s.step("serve and publish", lambda: s.wait_for("serve", serve, lambda: "postgresql+psycopg2://" in (s.logs / "serve.log").read_text(),
                                                    900))
     # The embedded server trusts local connections: a URI without a password is one Superset can use as it is.
@@ -282,8 +299,16 @@ def build(s):
     s.step("dashboards build", lambda: s.run("dashboards-build", [kamw, "dashboards", "build", "-o", str(zip_path),
                                                                   "--sqlalchemy-uri", uri]))
 
+    # The team lead's copy: its own connection, logging in as the lead's role.
+    lead_zip = s.work / "kamw-dashboards-lead.zip"
+    s.step("dashboards build --team-role", lambda: s.run("dashboards-build-lead", [
+        kamw, "dashboards", "build", "-o", str(lead_zip), "--team-role", LEAD_ROLE,
+        "--sqlalchemy-uri", f"postgresql+psycopg2://{LEAD_ROLE}@127.0.0.1:{pg_port}/kamw"], env=kamw_env))
+
     s.step("superset import-dashboards", lambda: s.superset("superset-import", "import-dashboards", "-p", str(zip_path),
                                                             "-u", ADMIN))
+    s.step("superset import-dashboards (team lead)", lambda: s.superset("superset-import-lead", "import-dashboards", "-p",
+                                                                        str(lead_zip), "-u", ADMIN))
 
     web_port = free_port()
     s.base = f"http://127.0.0.1:{web_port}"
@@ -308,11 +333,16 @@ def build(s):
 
 class SupersetTest(unittest.TestCase):
 
-    def dashboards(self):
+    def all_dashboards(self):
         q = urllib.parse.quote("(page_size:100)")
         status, body = STACK.http("GET", f"/api/v1/dashboard/?q={q}", token=STACK.token)
         self.assertEqual(200, status, body)
-        return {d["dashboard_title"]: d for d in body["result"]}
+        return body["result"]
+
+    def dashboards(self):
+        """The reader's dashboards (not the team lead's copies), by title."""
+        slugs = {d["slug"] for d in STACK.expected["dashboards"]}
+        return {d["dashboard_title"]: d for d in self.all_dashboards() if d["slug"] in slugs}
 
     def charts_of(self, dashboard_id):
         status, body = STACK.http("GET", f"/api/v1/dashboard/{dashboard_id}/charts", token=STACK.token)
@@ -407,6 +437,93 @@ class SupersetTest(unittest.TestCase):
             for r in results:
                 shutil.copy(r["screenshot"], SCREENSHOTS / Path(r["screenshot"]).name)
             print(f"copied to {SCREENSHOTS}")
+
+    # --- row-level security -----------------------------------------------------------------
+
+    def chart_data(self, dataset_id, columns, where):
+        """Rows per value of columns of a dataset, through Superset's chart-data API."""
+        context = {"datasource": {"id": dataset_id, "type": "table"}, "force": True, "result_format": "json",
+                   "result_type": "full",
+                   "queries": [{"columns": columns, "metrics": [{"expressionType": "SQL", "sqlExpression": "COUNT(*)",
+                                                               "label": "rows"}],
+                                "orderby": [], "row_limit": 10000, "filters": [], "extras": {"where": ""}}]}
+        status, body = STACK.http("POST", "/api/v1/chart/data", context, token=STACK.token)
+        problems = self.data_problems(where, status, body)
+        self.assertEqual([], problems)
+        return {tuple(r[c] for c in columns): r["rows"] for r in body["result"][0]["data"]}
+
+    def chart_dataset(self, chart_id):
+        status, chart = STACK.http("GET", f"/api/v1/chart/{chart_id}", token=STACK.token)
+        self.assertEqual(200, status, chart)
+        return chart["result"]["slice_name"], json.loads(chart["result"]["query_context"])["datasource"]["id"]
+
+    def test_a_team_leads_connection_shows_only_its_teams_rows_on_the_team_performance_dashboard(self):
+        by_slug = {d["slug"]: d for d in self.all_dashboards()}
+        lead_slug = TEAM_DASHBOARD_SLUG + "-" + LEAD_ROLE.replace("_", "-")
+        self.assertIn(lead_slug, by_slug, "the lead's copy of the team performance dashboard was imported")
+        reader = {name: ds for name, ds in (self.chart_dataset(c["id"]) for c in self.charts_of(by_slug[TEAM_DASHBOARD_SLUG]["id"]))}
+        lead_charts = self.charts_of(by_slug[lead_slug]["id"])
+        lead = {name: ds for name, ds in (self.chart_dataset(c["id"]) for c in lead_charts)}
+        self.assertEqual(sorted(reader), sorted(lead), "the lead's dashboard has the same charts")
+        self.assertTrue(set(reader.values()).isdisjoint(lead.values()), "the lead's charts read the lead's own datasets")
+
+        # Every chart of the lead's dashboard answers without error, and where it shows teams, only the lead's.
+        # A chart may be empty for the lead only where the reader's shows other teams alone (the top-level
+        # teams' composite, when the lead's team is a sub-team).
+        reader_ids = {c["slice_name"]: c["id"] for c in self.charts_of(by_slug[TEAM_DASHBOARD_SLUG]["id"])}
+        failures = []
+        empty = []
+        for c in lead_charts:
+            status, body = STACK.http("GET", f"/api/v1/chart/{c['id']}/data/?format=json&type=full", token=STACK.token)
+            where = f"{by_slug[lead_slug]['dashboard_title']} / {c['slice_name']}"
+            problems = self.data_problems(where, status, body)
+            if problems and all(p.startswith(where + ": no rows") for p in problems):
+                empty.append(c["slice_name"])
+            else:
+                failures += problems
+            for r in (body["result"] if status == 200 else []):
+                for row in r.get("data") or []:
+                    if "team_id" in row and row["team_id"] not in LEAD_TEAMS:
+                        failures.append(f"{where}: shows team {row['team_id']}")
+        for name in empty:
+            mine = {k[0] for k in self.chart_data(lead[name], ["team_name"], f"dataset of {name} (lead)")}
+            status, body = STACK.http("GET", f"/api/v1/chart/{reader_ids[name]}/data/?format=json&type=full", token=STACK.token)
+            self.assertEqual([], self.data_problems(f"{name} (reader)", status, body))
+            # the names and values the reader's chart shows (a pivoted chart's teams are its columns)
+            shown = {str(x) for r in body["result"] for row in r["data"] for kv in row.items() for x in kv}
+            if not mine or shown & mine:
+                failures.append(f"{name}: empty for the lead, while the reader's shows {sorted(map(str, shown))}"
+                                f" (the lead's teams: {sorted(mine)})")
+        self.assertLess(len(empty), len(lead_charts) / 2, f"most of the lead's charts have rows (empty: {empty})")
+        self.assertEqual([], failures)
+
+        # Each dataset behind the dashboard: the lead sees exactly the reader's rows of the lead's teams.
+        hidden = 0
+        for name in sorted(lead):
+            where = f"dataset of {name}"
+            mine = self.chart_data(lead[name], ["team_id"], where + " (lead)")
+            everyone = self.chart_data(reader[name], ["team_id"], where + " (reader)")
+            self.assertEqual(sorted(LEAD_TEAMS), sorted(k[0] for k in mine), f"{where}: the teams the lead sees")
+            self.assertEqual({k: v for k, v in everyone.items() if k[0] in LEAD_TEAMS}, mine, f"{where}: the lead's rows")
+            hidden += sum(v for k, v in everyone.items() if k[0] not in LEAD_TEAMS)
+        self.assertGreater(hidden, 0, "the reader sees rows of other teams the lead does not (the test shows a filter)")
+
+        # And the lead's dashboard draws in the browser like the others.
+        shots = OUT / "screenshots-team-lead"
+        shutil.rmtree(shots, ignore_errors=True)
+        shots.mkdir(parents=True)
+        d = by_slug[lead_slug]
+        config = {"base": STACK.base, "username": ADMIN, "password": STACK.admin_password, "chromium": STACK.chromium,
+                  "out": str(shots), "dashboards": [{"title": d["dashboard_title"], "slug": lead_slug, "id": d["id"],
+                                                    "charts": len(lead_charts)}]}
+        log = STACK.logs / "browser-team-lead.log"
+        with open(log, "w") as err:
+            p = subprocess.run(["node", str(TESTS / "browser.mjs"), json.dumps(config)], cwd=TESTS, stdout=subprocess.PIPE,
+                               stderr=err, text=True, timeout=600)
+        self.assertEqual(0, p.returncode, f"the browser run failed:\n{tail(log)}")
+        [r] = json.loads(p.stdout)
+        self.assertEqual([], r["errors"], f"{r['title']}: charts showing an error")
+        self.assertEqual(r["expected"], r["drawn"], f"{r['title']}: charts drawn (of {r['expected']})")
 
 
 if __name__ == "__main__":

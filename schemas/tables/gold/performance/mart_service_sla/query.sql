@@ -13,6 +13,8 @@ by_dimension AS (
 )
 SELECT dimension,
        dimension_value,
+       CASE dimension WHEN 'team' THEN dimension_value
+                      WHEN 'employee' THEN max_by(team_id, struct(opened_date, ticket_id)) END AS team_id,
        period_type,
        period_start,
        CASE WHEN period_type = 'month' THEN date_format(period_start, 'yyyy-MM')

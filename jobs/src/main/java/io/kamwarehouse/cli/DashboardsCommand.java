@@ -60,14 +60,33 @@ final class DashboardsCommand implements Runnable {
                     + " trusts local connections), so 'superset import-dashboards' takes the zip as it is."})
         String uri;
 
+        @Option(names = "--team-role", paramLabel = "ROLE",
+                description = {"Build a team lead's copy instead: a database connection logging in as ROLE (one of team_roles in"
+                    + " conf/serving.yaml), so the serving database's row-level security shows only its teams' rows, with the"
+                    + " dashboards titled and slugged for ROLE and imported beside the reader's. --sqlalchemy-uri, when given,"
+                    + " must log in as ROLE (default: the bundle's URI with ROLE as its user)."})
+        String teamRole;
+
         @Override
         public Integer call() {
             final DashboardBundle b = parent.load();
             final String password = System.getenv(PASSWORD_ENV);
-            final boolean masked = b.zip(out, FOLDER, uri, password == null || password.isEmpty() ? null : password);
+            final String secret = password == null || password.isEmpty() ? null : password;
+            if (teamRole != null) {
+                final var roles = io.kamwarehouse.serving.ServingConfig.load().teamRoles();
+                if (!roles.containsKey(teamRole)) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--team-role " + teamRole
+                            + " is not a team role of conf/serving.yaml (team_roles: " + (roles.isEmpty() ? "none"
+                            : String.join(", ", new java.util.TreeSet<>(roles.keySet()))) + ")");
+                }
+            }
+            final boolean masked = teamRole == null ? b.zip(out, FOLDER, uri, secret)
+                    : b.zipForTeamRole(out, FOLDER, uri, secret, teamRole);
             final var err = parent.main.progress();
-            System.out.printf("wrote %s: %d dashboards, %d charts, %d datasets, %d database%n", out, b.files("dashboards").size(),
-                    b.charts().size(), b.datasets().size(), b.files("databases").size());
+            System.out.printf("wrote %s: %d dashboards, %d charts, %d datasets, %d database%s%n", out, b.files("dashboards").size(),
+                    b.charts().size(), b.datasets().size(), b.files("databases").size(),
+                    teamRole == null ? "" : " (team role " + teamRole + ": sees the rows of " + String.join(", ",
+                            io.kamwarehouse.serving.ServingConfig.load().teamRoles().get(teamRole)) + ")");
             if (masked) {
                 System.out.println("the database password is masked: give it at import (Superset's upload dialog asks for it, or"
                         + " pass 'passwords' to POST /api/v1/dashboard/import/), or set " + PASSWORD_ENV + " and build again;"

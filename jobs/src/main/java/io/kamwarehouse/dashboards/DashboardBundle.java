@@ -127,7 +127,19 @@ public final class DashboardBundle {
      * one. Returns whether the zip's database URI carries the masked password.
      */
     public boolean zip(final Path out, final String folder, final String uri, final String password) {
-        return BundleZip.write(this, out, folder, uri, password);
+        return BundleZip.write(this, out, folder, uri, password, null);
+    }
+
+    /**
+     * Writes the import zip of a team lead's copy of the dashboards: its own database connection,
+     * logging in as {@code teamRole} (the serving database's row-level security then shows only the
+     * role's teams), with every dataset, chart and dashboard under new UUIDs derived from the role,
+     * so the copy imports beside the reader's dashboards. Titles and slugs carry the role. Without
+     * {@code uri} the bundle's URI is used with the role as its user.
+     */
+    public boolean zipForTeamRole(final Path out, final String folder, final String uri, final String password,
+            final String teamRole) {
+        return BundleZip.write(this, out, folder, uri, password, teamRole);
     }
 
     /** A Superset dataset: a physical table (schema.table_name) or a virtual one (sql). */

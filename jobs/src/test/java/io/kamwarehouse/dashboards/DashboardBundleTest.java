@@ -1,6 +1,7 @@
 package io.kamwarehouse.dashboards;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -106,6 +107,57 @@ class DashboardBundleTest {
         assertTrue(db.contains("sqlalchemy_uri: postgresql+psycopg2://kamw_reader@127.0.0.1:5544/kamw\n"), db);
         assertTrue(!masked && !db.contains(DashboardBundle.MASK), db);
         assertTrue(b.zip(tmp.resolve("masked.zip"), "kamw_dashboards", null, null), "the bundle's own URI is masked");
+    }
+
+    @Test
+    void aTeamRolesCopyLogsInAsTheRoleUnderItsOwnUuidsSoItImportsBesideTheReaders() throws IOException {
+        final DashboardBundle b = DashboardBundle.load(BUNDLE);
+        final Map<String, String> reader = read(write(b, "reader.zip", null));
+        final Map<String, String> lead = read(write(b, "lead.zip", "lead_north"));
+        assertEquals(reader.keySet(), lead.keySet(), "the same files");
+        final java.util.regex.Pattern uuid = java.util.regex.Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+        final java.util.Set<String> readerUuids = new java.util.TreeSet<>();
+        final java.util.Set<String> leadUuids = new java.util.TreeSet<>();
+        reader.values().forEach(t -> uuid.matcher(t).results().forEach(m -> readerUuids.add(m.group())));
+        lead.values().forEach(t -> uuid.matcher(t).results().forEach(m -> leadUuids.add(m.group())));
+        assertEquals(readerUuids.size(), leadUuids.size(), "one new UUID for each (references stay consistent)");
+        assertTrue(java.util.Collections.disjoint(readerUuids, leadUuids), "no UUID shared with the reader's dashboards");
+        final String db = lead.entrySet().stream().filter(e -> e.getKey().contains("/databases/")).findFirst().orElseThrow().getValue();
+        assertTrue(db.contains("database_name: kam_warehouse_lead_north\n"), db);
+        assertTrue(db.contains("sqlalchemy_uri: postgresql+psycopg2://lead_north:" + DashboardBundle.MASK + "@127.0.0.1:5433/kamw\n"), db);
+        final String team = lead.get("kamw_dashboards/dashboards/Team_and_individual_performance.yaml");
+        assertTrue(team.contains("dashboard_title: Team and individual performance (lead_north)\n"), team);
+        assertTrue(team.contains("slug: kamw-team-and-individual-performance-lead-north\n"), team);
+        // a chart's dataset is the copy's dataset, and that dataset's database is the copy's database
+        final String chart = lead.get("kamw_dashboards/charts/Deal_credit_by_team.yaml");
+        final java.util.regex.Matcher ds = java.util.regex.Pattern.compile("dataset_uuid: (\\S+)").matcher(chart);
+        assertTrue(ds.find(), chart);
+        final String dataset = lead.values().stream().filter(t -> t.contains("\nuuid: " + ds.group(1))).findFirst().orElseThrow();
+        final java.util.regex.Matcher dbUuid = java.util.regex.Pattern.compile("database_uuid: (\\S+)").matcher(dataset);
+        assertTrue(dbUuid.find() && db.contains("uuid: " + dbUuid.group(1)), dataset);
+        // datasets are named for the role; a physical one reads its table through SQL
+        assertTrue(dataset.startsWith("table_name: fct_deal_credit (lead_north)\n"), dataset);
+        assertTrue(dataset.contains("\nsql: SELECT * FROM kamw.fct_deal_credit\n"), dataset);
+        final String health = lead.get("kamw_dashboards/datasets/kam_warehouse/fct_team_health.yaml");
+        assertTrue(health.startsWith("table_name: fct_team_health (lead_north)\n") && health.contains("FROM kamw.fct_team_health\n"),
+                health);
+
+        final var given = b.zipForTeamRole(tmp.resolve("given.zip"), "kamw_dashboards", "postgresql+psycopg2://lead_north@db:5432/kamw",
+                null, "lead_north");
+        assertTrue(!given, "a URI given without a password stays without one");
+        final io.kamwarehouse.KamwException e = assertThrows(io.kamwarehouse.KamwException.class, () -> b.zipForTeamRole(
+                tmp.resolve("wrong.zip"), "kamw_dashboards", "postgresql+psycopg2://kamw_reader@db:5432/kamw", null, "lead_north"));
+        assertTrue(e.getMessage().contains("must log in as lead_north"), e.getMessage());
+    }
+
+    private Path write(final DashboardBundle b, final String name, final String role) {
+        final Path out = tmp.resolve(name);
+        if (role == null) {
+            b.zip(out, "kamw_dashboards", null, null);
+        } else {
+            b.zipForTeamRole(out, "kamw_dashboards", null, null, role);
+        }
+        return out;
     }
 
     @Test
