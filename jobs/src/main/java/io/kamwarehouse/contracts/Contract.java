@@ -28,13 +28,29 @@ public record Contract(
         List<ContractColumn> columns,
         String origin,
         boolean header,
-        String recordNumber) {
+        String recordNumber,
+        String sheet,
+        Integer headerRow) {
 
     /** The {@code delimiter:} of text files whose fields are separated by runs of spaces or tabs. */
     public static final String WHITESPACE = "whitespace";
 
     /** File formats an extract can arrive in. */
     public enum Format { CSV, JSONL, PARQUET }
+
+    /** A contract without Excel settings (the first sheet, the header found below any title rows). */
+    public Contract(final String source, final String entity, final String description, final Format format, final String encoding,
+            final String delimiter, final boolean multiline, final List<String> files, final List<String> dateFormats,
+            final List<String> businessKey, final List<ContractColumn> columns, final String origin, final boolean header,
+            final String recordNumber) {
+        this(source, entity, description, format, encoding, delimiter, multiline, files, dateFormats, businessKey, columns, origin,
+                header, recordNumber, null, null);
+    }
+
+    /** True for an Excel workbook (.xlsx), which a csv contract reads as well as its text files. */
+    public static boolean isExcel(final String fileName) {
+        return fileName.toLowerCase(Locale.ROOT).endsWith(".xlsx");
+    }
 
     public Contract {
         files = List.copyOf(files);
@@ -149,6 +165,21 @@ public record Contract(
         /** Number of contract columns found in the header. */
         public long matchedColumns() {
             return positions.stream().filter(java.util.Objects::nonNull).count();
+        }
+
+        /**
+         * The factor each numeric column's values are multiplied by, for the header it was found under
+         * (the contract's header_scale), where it is not 1.
+         */
+        public Map<String, java.math.BigDecimal> scales() {
+            final Map<String, java.math.BigDecimal> out = new LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                final ContractColumn c = positions.get(i);
+                if (c != null && c.scaleFor(header.get(i)).compareTo(java.math.BigDecimal.ONE) != 0) {
+                    out.put(c.name(), c.scaleFor(header.get(i)));
+                }
+            }
+            return out;
         }
 
         /** Headers the contract does not know. */

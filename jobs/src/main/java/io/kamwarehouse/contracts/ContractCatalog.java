@@ -25,9 +25,12 @@ import io.kamwarehouse.YamlFields;
 public final class ContractCatalog {
 
     private static final Set<String> CONTRACT_KEYS = Set.of("source", "entity", "description", "format", "encoding",
-            "delimiter", "header", "record_number", "multiline", "files", "date_formats", "business_key", "columns");
+            "delimiter", "header", "record_number", "multiline", "files", "date_formats", "business_key", "columns", "sheet", "header_row");
     private static final Set<String> COLUMN_KEYS = Set.of("name", "type", "required", "aliases", "formats",
-            "value_map", "accepted_values", "min", "max", "references", "description");
+            "value_map", "accepted_values", "min", "max", "references", "description", "header_scale");
+    /** A header naming a unit other than the yuan: 年营业额(万元), 金额（千元）, 合同额(亿元). */
+    private static final java.util.regex.Pattern UNIT_IN_HEADER =
+            java.util.regex.Pattern.compile(".*[(（]\\s*(万元|千元|百万元|亿元|万|千|百万|亿)\\s*[)）]\\s*$");
     private static final Set<String> ENCODINGS = Set.of("utf-8", "gbk", "auto");
 
     private final Map<String, Contract> byName;
@@ -143,9 +146,20 @@ public final class ContractCatalog {
             throw new ContractException("contract " + path + ": delimiter: whitespace, header: false and record_number"
                     + " apply to csv (text) files only");
         }
+        final String sheet = stringOr(doc, "sheet", null);
+        final Object headerRow = doc.get("header_row");
+        if (headerRow != null && !(headerRow instanceof Integer n && n >= 1)) {
+            throw new ContractException("contract " + path + ": header_row must be a row number (1 = the sheet's first row), got "
+                    + headerRow);
+        }
+        if ((sheet != null || headerRow != null) && format != Contract.Format.CSV) {
+            throw new ContractException("contract " + path + ": sheet and header_row apply to Excel workbooks (.xlsx), which a csv"
+                    + " contract reads");
+        }
         return new Contract(source, entity, stringOr(doc, "description", ""), format, encoding,
                 delimiter, Boolean.TRUE.equals(doc.get("multiline")), files,
-                f.stringList(doc, "date_formats", "date_formats", false), key, columns, path, (Boolean) header, recordNumber);
+                f.stringList(doc, "date_formats", "date_formats", false), key, columns, path, (Boolean) header, recordNumber,
+                sheet, (Integer) headerRow);
     }
 
     private static ContractColumn parseColumn(final YamlFields<ContractException> f, final String path, final String source,
@@ -187,9 +201,63 @@ public final class ContractCatalog {
                 throw new ContractException(where + ": " + e.getMessage());
             }
         }
-        return new ContractColumn(name, type, Boolean.TRUE.equals(m.get("required")),
-                f.stringList(m, "aliases", "column " + name + ", aliases", false),
-                formats, valueMap, accepted, min, max, ref, stringOr(m, "description", ""));
+        final List<String> aliases = f.stringList(m, "aliases", "column " + name + ", aliases", false);
+        final Map<String, BigDecimal> headerScale = headerScale(where, name, type, aliases, m.get("header_scale"));
+        return new ContractColumn(name, type, Boolean.TRUE.equals(m.get("required")), aliases,
+                formats, valueMap, accepted, min, max, ref, stringOr(m, "description", ""), headerScale);
+    }
+
+    /**
+     * A numeric column's {@code header_scale}: header to the factor its values are multiplied by (an
+     * export's {@code 年营业额(万元)} is in ten-thousands of yuan: 10000). Every header must be one of the
+     * column's, every factor positive; a numeric column header naming a unit (万元, 千元, 亿元, ...) must
+     * have one, so an amount never loads 10,000 times too small.
+     */
+    private static Map<String, BigDecimal> headerScale(final String where, final String name, final ColumnType type,
+            final List<String> aliases, final Object block) {
+        final Map<String, BigDecimal> out = new LinkedHashMap<>();
+        final List<String> headers = new java.util.ArrayList<>(aliases);
+        headers.add(0, name);
+        if (block instanceof Map<?, ?> map) {
+            if (!type.isNumeric()) {
+                throw new ContractException(where + ": header_scale applies to integer, long and decimal columns only");
+            }
+            for (final Map.Entry<?, ?> e : map.entrySet()) {
+                final String h = String.valueOf(e.getKey());
+                if (headers.stream().noneMatch(x -> Contract.normalizeHeader(x).equals(Contract.normalizeHeader(h)))) {
+                    throw new ContractException(where + ": header_scale names '" + h + "', which is not one of the column's"
+                            + " headers " + headers + " (add it to aliases)");
+                }
+                final BigDecimal factor = decimalOrNull(where + ", header_scale '" + h + "'", e.getValue());
+                if (factor == null || factor.signum() <= 0) {
+                    throw new ContractException(where + ": header_scale '" + h + "' must be a positive number, got " + e.getValue());
+                }
+                out.put(h, factor);
+            }
+        } else if (block != null) {
+            throw new ContractException(where + ": header_scale must be a mapping of 'header: factor', e.g. {\"年营业额(万元)\": 10000}");
+        }
+        if (type.isNumeric()) {
+            for (final String h : headers) {
+                final java.util.regex.Matcher unit = UNIT_IN_HEADER.matcher(h);
+                final boolean declared = out.keySet().stream().anyMatch(k -> Contract.normalizeHeader(k).equals(Contract.normalizeHeader(h)));
+                if (unit.matches() && !declared) {
+                    throw new ContractException(where + ": header '" + h + "' gives its values in " + unit.group(1)
+                            + "; declare the factor that brings them to the column's unit, e.g. header_scale: {\"" + h + "\": "
+                            + factorOf(unit.group(1)) + "}");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String factorOf(final String unit) {
+        return switch (unit) {
+            case "千元", "千" -> "1000";
+            case "万元", "万" -> "10000";
+            case "百万元", "百万" -> "1000000";
+            default -> "100000000";
+        };
     }
 
     private void checkReferences() {

@@ -16,13 +16,37 @@ public record ContractColumn(
         BigDecimal min,
         BigDecimal max,
         Reference references,
-        String description) {
+        String description,
+        Map<String, BigDecimal> headerScale) {
 
     public ContractColumn {
         aliases = List.copyOf(aliases);
+        headerScale = Map.copyOf(headerScale);
         formats = List.copyOf(formats);
         valueMap = Map.copyOf(valueMap);
         acceptedValues = List.copyOf(acceptedValues);
+    }
+
+    /** A column without header scales (values load as the file gives them). */
+    public ContractColumn(final String name, final ColumnType type, final boolean required, final List<String> aliases,
+            final List<String> formats, final Map<String, String> valueMap, final List<String> acceptedValues,
+            final BigDecimal min, final BigDecimal max, final Reference references, final String description) {
+        this(name, type, required, aliases, formats, valueMap, acceptedValues, min, max, references, description, Map.of());
+    }
+
+    /**
+     * What a value found under {@code header} is multiplied by to load in the column's unit: the
+     * contract's {@code header_scale} for that header (e.g. 10000 for {@code 年营业额(万元)}, an amount
+     * in ten-thousands of yuan), else 1.
+     */
+    public BigDecimal scaleFor(final String header) {
+        final String h = Contract.normalizeHeader(header);
+        for (final Map.Entry<String, BigDecimal> e : headerScale.entrySet()) {
+            if (Contract.normalizeHeader(e.getKey()).equals(h)) {
+                return e.getValue();
+            }
+        }
+        return BigDecimal.ONE;
     }
 
     /** Every header this column accepts: the canonical name first, then the aliases. */

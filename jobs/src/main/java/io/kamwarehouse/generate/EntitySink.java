@@ -21,7 +21,8 @@ import java.util.function.IntFunction;
 
 /**
  * Streams the rows of one entity into CSV or JSON Lines files (split into parts when a row limit is
- * set) and injects defects: each defective row breaks exactly one rule and is counted per rule.
+ * set), or an Excel workbook as a Chinese CRM exports it (a title merged across the sheet above the
+ * header, dates as date cells, everything else as text cells), and injects defects: each defective row breaks exactly one rule and is counted per rule.
  *
  * <p>For entities that other entities reference ({@code referenced}), a defect is an EXTRA row (a copy
  * of the row just written with a fresh, unreferenced id and one broken field) or an exact duplicate of
@@ -30,7 +31,7 @@ import java.util.function.IntFunction;
  */
 final class EntitySink implements AutoCloseable {
 
-    enum Format { CSV, JSONL }
+    enum Format { CSV, JSONL, XLSX }
 
     static final long PROGRESS_EVERY = 500_000L;
     static final Charset GBK = Charset.forName("GBK");
@@ -52,6 +53,9 @@ final class EntitySink implements AutoCloseable {
         final List<Defect> defects = new ArrayList<>();
         double defectRate;
         boolean referenced;
+        /** XLSX: the sheet's name and the title above the header. */
+        String sheetName;
+        String title;
         int idColumn = -1;
         IntFunction<String> freshId;
 
@@ -60,7 +64,18 @@ final class EntitySink implements AutoCloseable {
             this.entity = entity;
             this.format = format;
             this.header = header;
-            this.fileName = entity + (format == Format.CSV ? ".csv" : ".jsonl");
+            this.fileName = entity + switch (format) {
+                case CSV -> ".csv";
+                case JSONL -> ".jsonl";
+                case XLSX -> ".xlsx";
+            };
+        }
+
+        /** An Excel export: the sheet's name and the title row above the header. */
+        Spec sheet(final String name, final String titleText) {
+            this.sheetName = name;
+            this.title = titleText;
+            return this;
         }
 
         Spec charset(final Charset value) {
@@ -146,7 +161,7 @@ final class EntitySink implements AutoCloseable {
     /** Writes a clean row, possibly followed or replaced by a defective one. */
     void write(final String[] values) {
         if (spec.defects.isEmpty() || defectRng.nextDouble() >= spec.defectRate) {
-            emit(format(values), 1);
+            emit(values, 1);
             return;
         }
         final Defect defect = spec.defects.get(nextDefect);
@@ -154,28 +169,31 @@ final class EntitySink implements AutoCloseable {
         final int k = ++defectNumber;
         defectCounts.merge(defect.rule(), 1L, Long::sum);
         if (defect.isDuplicate()) {
-            final String text = format(values);
-            emit(text, 2);
-            emit(text, 0);
+            emit(values, 2);
+            emit(values, 0);
             return;
         }
         final String[] broken = values.clone();
         if (spec.referenced) {
-            emit(format(values), 2);
+            emit(values, 2);
             broken[spec.idColumn] = spec.freshId.apply(k);
         }
         broken[defect.column()] = defect.value().apply(k);
-        emit(format(broken), 1);
+        emit(broken, 1);
     }
 
-    private void emit(final String text, final int reserve) {
+    private void emit(final String[] values, final int reserve) {
         try {
             if (reserve > 0 && spec.maxRowsPerFile > 0 && rowsInFile + reserve > spec.maxRowsPerFile) {
-                out.close();
+                closeFile();
                 openNext();
             }
-            out.write(text);
-            out.write(spec.lineEnd);
+            if (spec.format == Format.XLSX) {
+                excelRow(values);
+            } else {
+                out.write(format(values));
+                out.write(spec.lineEnd);
+            }
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write " + spec.source + "/" + spec.entity, e);
         }
@@ -191,6 +209,10 @@ final class EntitySink implements AutoCloseable {
                 ? String.format(spec.fileName, Fmt.pad(files.size() + 1L, 5))
                 : spec.fileName;
         final Path path = dir.resolve(name);
+        if (spec.format == Format.XLSX) {
+            openWorkbook(path);
+            return;
+        }
         try {
             final OutputStream stream = Files.newOutputStream(path);
             final CharsetEncoder encoder = spec.charset.newEncoder()
@@ -244,9 +266,86 @@ final class EntitySink implements AutoCloseable {
     @Override
     public void close() {
         try {
-            out.close();
+            closeFile();
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot close " + spec.source + "/" + spec.entity, e);
+        }
+    }
+
+    private void closeFile() throws IOException {
+        if (workbook == null) {
+            out.close();
+            return;
+        }
+        try (OutputStream stream = Files.newOutputStream(workbookPath)) {
+            workbook.write(stream);
+        } finally {
+            workbook.close();
+            workbook = null;
+        }
+    }
+
+    // --- Excel -------------------------------------------------------------------------------------
+
+    private org.apache.poi.xssf.streaming.SXSSFWorkbook workbook;
+    private org.apache.poi.ss.usermodel.Sheet sheet;
+    private org.apache.poi.ss.usermodel.CellStyle dateStyle;
+    private org.apache.poi.ss.usermodel.CellStyle dateTimeStyle;
+    private Path workbookPath;
+    private int nextRow;
+    private static final java.util.regex.Pattern ISO_DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final java.util.regex.Pattern ISO_DATE_TIME =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+
+    /** A workbook streamed to disk (100 rows in memory): title merged across the header's width, a blank row, the header. */
+    private void openWorkbook(final Path path) {
+        workbook = new org.apache.poi.xssf.streaming.SXSSFWorkbook(100);
+        workbook.setCompressTempFiles(true);
+        workbookPath = path;
+        files.add(path);
+        rowsInFile = 0;
+        sheet = workbook.createSheet(spec.sheetName != null ? spec.sheetName : spec.entity);
+        final org.apache.poi.ss.usermodel.DataFormat formats = workbook.createDataFormat();
+        dateStyle = workbook.createCellStyle();
+        dateStyle.setDataFormat(formats.getFormat("yyyy\"年\"m\"月\"d\"日\""));
+        dateTimeStyle = workbook.createCellStyle();
+        dateTimeStyle.setDataFormat(formats.getFormat("yyyy/m/d h:mm:ss"));
+        nextRow = 0;
+        if (spec.title != null) {
+            sheet.createRow(nextRow).createCell(0).setCellValue(spec.title);
+            sheet.addMergedRegion(new org.apache.poi.ss.util.CellRangeAddress(nextRow, nextRow, 0, spec.header.length - 1));
+            nextRow += 2;
+        }
+        final org.apache.poi.ss.usermodel.Row h = sheet.createRow(nextRow++);
+        for (int i = 0; i < spec.header.length; i++) {
+            h.createCell(i).setCellValue(spec.header[i]);
+        }
+    }
+
+    /** A data row: a valid ISO date or date-time as a date cell (as Excel keeps them), anything else as text. */
+    private void excelRow(final String[] values) {
+        final org.apache.poi.ss.usermodel.Row r = sheet.createRow(nextRow++);
+        for (int i = 0; i < values.length; i++) {
+            final String v = values[i];
+            if (v == null) {
+                continue;
+            }
+            final org.apache.poi.ss.usermodel.Cell c = r.createCell(i);
+            try {
+                if (ISO_DATE.matcher(v).matches()) {
+                    c.setCellValue(java.time.LocalDate.parse(v));
+                    c.setCellStyle(dateStyle);
+                    continue;
+                }
+                if (ISO_DATE_TIME.matcher(v).matches()) {
+                    c.setCellValue(java.time.LocalDateTime.parse(v.replace(' ', 'T')));
+                    c.setCellStyle(dateTimeStyle);
+                    continue;
+                }
+            } catch (final java.time.format.DateTimeParseException e) {
+                // not a date (a defect such as 2024-02-30): kept as the text it is
+            }
+            c.setCellValue(v);
         }
     }
 

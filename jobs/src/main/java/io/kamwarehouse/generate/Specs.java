@@ -65,9 +65,9 @@ final class Specs {
     }
 
     static Spec contacts(final int drop) {
-        return new Spec(CRM, "contacts", Format.CSV, "contact_id", "account_id", "contact_name", "title", "decision_role",
-                "email", "phone", "is_active", "created_date", "updated_at")
-                .bom().crlf()
+        return new Spec(CRM, "contacts", Format.XLSX, "联系人编号", "客户编号", "联系人姓名", "职务", "决策角色",
+                "邮箱", "电话", "是否在职", "创建日期", "更新时间")
+                .sheet("联系人", "客户联系人（简道云导出）")
                 .referenced(0, k -> fresh("CT-", drop, k))
                 .defects(RATE_MEDIUM, missing(2), badDate(8), notAccepted(4, "经办人", "sponsor"),
                         badTimestamp(9, "2024-13-45 10:00:00", "2025-02-45 25:61:00"),

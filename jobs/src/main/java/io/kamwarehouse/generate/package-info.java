@@ -10,7 +10,8 @@
  * <ul>
  * <li>crm/accounts.csv: GBK, CRLF, Chinese headers (客户编号, 客户名称, ..., 年营业额(万元), 员工人数, 创建日期,
  *     更新时间), tier 战略/重点/普通 (20% 战略客户/重点客户/普通客户), dates yyyy/MM/dd, update time yyyy/MM/dd HH:mm:ss.</li>
- * <li>crm/contacts.csv: UTF-8 with BOM, CRLF, canonical headers, 25% of decision roles in Chinese.</li>
+ * <li>crm/contacts.xlsx: a Jiandaoyun Excel export (sheet 联系人, a title merged above Chinese headers, dates as
+ * date cells), 25% of decision roles in Chinese.</li>
  * <li>crm/products.csv, opportunities.csv, opportunity_stage_history.csv, opportunity_team_members.csv:
  *     Salesforce headers (Id, AccountId, StageName, ..., OpportunityId, UserId, TeamMemberRole), Salesforce
  *     stage names and Type values, Probability 0-100, CreatedDate like 2024-03-15T08:12:00.000+0000.</li>

@@ -26,6 +26,7 @@ import org.apache.spark.storage.StorageLevel;
 
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.contracts.Contract;
+import io.kamwarehouse.contracts.ContractColumn;
 import io.kamwarehouse.contracts.ContractCatalog;
 import io.kamwarehouse.metadata.RunRecord;
 import io.kamwarehouse.runtime.StepTimer;
@@ -177,7 +178,7 @@ public final class BronzeIngestor {
 
         timer.lap("seen+checksum+inspect");
         final Dataset<Row> raw = reader.read(contract, withRows, first, mapping);
-        Dataset<Row> checked = RowValidator.validate(raw, contract);
+        Dataset<Row> checked = RowValidator.validate(raw, contract, mapping.scales());
         checked = RowValidator.withDuplicateCheck(checked, contract);
         checked = references.withReferenceChecks(checked, contract, lastInputs);
         checked = checked.persist(StorageLevel.MEMORY_AND_DISK());
@@ -228,6 +229,12 @@ public final class BronzeIngestor {
                 told = told == null ? lines : told;
             }
             notes.addAll(told);
+            for (int i = 0; i < mapping.header().size(); i++) {
+                final ContractColumn c = mapping.positions().get(i);
+                if (c != null && mapping.scales().containsKey(c.name())) {
+                    notes.add(c.name() + " = '" + mapping.header().get(i) + "' x " + mapping.scales().get(c.name()).toPlainString());
+                }
+            }
             if (!alreadyLoaded.isEmpty()) {
                 notes.add("already ingested: " + String.join(", ", alreadyLoaded));
             }

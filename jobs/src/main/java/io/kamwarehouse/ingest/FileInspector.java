@@ -68,8 +68,18 @@ public final class FileInspector {
         }
     }
 
-    /** Inspects a CSV or JSON Lines file for a contract; Parquet headers come from Spark. */
+    /** Excel sheets read by {@link #inspect}, kept for {@link #takeSheet} (path and contract). */
+    private final Map<String, XlsxSheet> sheets = new java.util.HashMap<>();
+
+    /** Inspects a CSV, Excel (.xlsx) or JSON Lines file for a contract; Parquet headers come from Spark. */
     public Inspection inspect(final String path, final Contract contract) {
+        if (Contract.isExcel(path)) {
+            final XlsxSheet sheet = sheet(path, contract);
+            sheets.put(path + "\n" + contract.qualifiedName(), sheet);
+            final boolean empty = sheet.header().isEmpty() || sheet.rows().isEmpty();
+            return new Inspection(StandardCharsets.UTF_8, false, sheet.header(), empty,
+                    sheet.header().isEmpty() ? "the sheet is empty" : sheet.note(path) + (empty ? ", no rows below it" : ""));
+        }
         final byte[] sample = readSample(path);
         if (isBlank(sample)) {
             return new Inspection(StandardCharsets.UTF_8, false, List.of(), true, "file is empty");
@@ -267,6 +277,20 @@ public final class FileInspector {
         }
         out.add(cur.toString().trim());
         return out;
+    }
+
+    /** The sheet {@link #inspect} read (once), else read now. */
+    XlsxSheet takeSheet(final String path, final Contract contract) {
+        final XlsxSheet kept = sheets.remove(path + "\n" + contract.qualifiedName());
+        return kept != null ? kept : sheet(path, contract);
+    }
+
+    private XlsxSheet sheet(final String path, final Contract contract) {
+        try (InputStream in = open(path)) {
+            return XlsxSheet.read(in, path, contract);
+        } catch (final IOException e) {
+            throw new KamwException("cannot read " + path + ": " + e.getMessage(), e);
+        }
     }
 
     private byte[] readSample(final String path) {

@@ -283,7 +283,7 @@ public final class Landing {
     private static boolean formatFits(final Contract c, final String fileName) {
         final String n = fileName.toLowerCase(Locale.ROOT);
         return switch (c.format()) {
-            case CSV -> n.endsWith(".csv") || n.endsWith(".txt") || n.endsWith(".tsv");
+            case CSV -> n.endsWith(".csv") || n.endsWith(".txt") || n.endsWith(".tsv") || Contract.isExcel(n);
             case JSONL -> n.endsWith(".jsonl") || n.endsWith(".json") || n.endsWith(".ndjson");
             case PARQUET -> n.endsWith(".parquet");
         };

@@ -105,6 +105,23 @@ final class RawReader {
         Column recordNumber = null;
         switch (contract.format()) {
             case CSV: {
+                if (files.stream().anyMatch(f -> Contract.isExcel(f.name()))) {
+                    if (!files.stream().allMatch(f -> Contract.isExcel(f.name()))) {
+                        throw new KamwException("the drop of " + contract.qualifiedName() + " mixes Excel workbooks and text files ("
+                                + String.join(", ", files.stream().map(LandingFile::name).toList()) + "); load them apart with"
+                                + " 'kamw ingest --source " + contract.source() + " --path FILE'");
+                    }
+                    df = excelRows(contract, files, header, mapping);
+                    for (int i = 0; i < header.size(); i++) {
+                        if (mapping.positions().get(i) != null) {
+                            select.add(col("_h" + i).as(mapping.positions().get(i).name()));
+                        }
+                    }
+                    malformed = lit(false);
+                    rawRecord = col("_raw");
+                    sourceFile = col("_file");
+                    break;
+                }
                 if (contract.whitespaceDelimited()) {
                     if (!ins.charset().equals(StandardCharsets.UTF_8)) {
                         throw new KamwException("contract " + contract.origin() + ": whitespace-delimited files are read as UTF-8"
@@ -211,6 +228,47 @@ final class RawReader {
         select.add(sourceFile.as("_source_file"));
         select.add(monotonically_increasing_id().as("_ordinal"));
         return df.select(select.toArray(new Column[0]));
+    }
+
+    /**
+     * The data rows of Excel files as a frame: {@code _h<i>} the text of header position i as the
+     * contract's checks read it ({@link XlsxSheet#text}), {@code _raw} the row as JSON (header to
+     * text, what the quarantine keeps), {@code _file} the file.
+     */
+    private Dataset<Row> excelRows(final Contract contract, final List<LandingFile> files, final List<String> header,
+            final Contract.HeaderMapping mapping) {
+        final List<StructField> fields = new ArrayList<>();
+        for (int i = 0; i < header.size(); i++) {
+            fields.add(DataTypes.createStructField("_h" + i, DataTypes.StringType, true));
+        }
+        fields.add(DataTypes.createStructField("_raw", DataTypes.StringType, false));
+        fields.add(DataTypes.createStructField("_file", DataTypes.StringType, false));
+        final List<Row> rows = new ArrayList<>();
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (final LandingFile f : files) {
+            final XlsxSheet sheet = inspector.takeSheet(f.path(), contract);
+            if (!sheet.header().equals(header)) {
+                throw new KamwException("file " + f.path() + " differs in header from " + files.get(0).path() + " in the same drop;"
+                        + " load it on its own with 'kamw ingest --source " + contract.source() + " --path FILE'");
+            }
+            for (final XlsxSheet.Cell[] cells : sheet.rows()) {
+                final Object[] values = new Object[header.size() + 2];
+                final com.fasterxml.jackson.databind.node.ObjectNode raw = json.createObjectNode();
+                for (int i = 0; i < header.size(); i++) {
+                    final String text = XlsxSheet.text(cells[i], mapping.positions().get(i), contract);
+                    values[i] = text;
+                    raw.put(header.get(i).isEmpty() ? "column_" + (i + 1) : header.get(i), text);
+                }
+                try {
+                    values[header.size()] = json.writeValueAsString(raw);
+                } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                values[header.size() + 1] = f.path();
+                rows.add(org.apache.spark.sql.RowFactory.create(values));
+            }
+        }
+        return warehouse.spark().createDataFrame(rows, new StructType(fields.toArray(new StructField[0])));
     }
 
     private static List<String> csvFieldNames(final List<String> header) {

@@ -56,6 +56,16 @@ public final class RowValidator {
 
     /** Returns the frame with each contract column typed and {@link #VIOLATIONS} added. */
     public static Dataset<Row> validate(final Dataset<Row> raw, final Contract contract) {
+        return validate(raw, contract, Map.of());
+    }
+
+    /**
+     * As {@link #validate(Dataset, Contract)}, with the numeric columns whose header gives another unit
+     * ({@code scales}: column to factor, from {@link Contract.HeaderMapping#scales()}) multiplied into
+     * the column's unit before the range checks.
+     */
+    public static Dataset<Row> validate(final Dataset<Row> raw, final Contract contract,
+            final Map<String, java.math.BigDecimal> scales) {
         final Map<String, DataType> found = new java.util.HashMap<>();
         for (final org.apache.spark.sql.types.StructField f : raw.schema().fields()) {
             found.put(f.name(), f.dataType());
@@ -79,7 +89,13 @@ public final class RowValidator {
         final List<Column> stage2 = new ArrayList<>();
         for (final ContractColumn c : contract.columns()) {
             final DataType physical = found.getOrDefault(c.name(), DataTypes.StringType);
-            stage2.add(typed(col(c.name()), col(textCol(c)), physical, c, contract).as(c.name()));
+            Column v = typed(col(c.name()), col(textCol(c)), physical, c, contract);
+            final java.math.BigDecimal scale = scales.get(c.name());
+            if (scale != null) {
+                // in the column's type: a value the factor takes out of its range is not a value of the column
+                v = v.cast(DataTypes.createDecimalType(38, 10)).multiply(lit(scale)).try_cast(c.type().sparkType());
+            }
+            stage2.add(v.as(c.name()));
             stage2.add(col(textCol(c)));
         }
         lineage.forEach(l -> stage2.add(col(l)));

@@ -94,16 +94,14 @@ final class CustomerValueModels {
         double seconds = 0;
         final List<String> notes = new ArrayList<>();
         final FitOptions options = FitOptions.defaults().withMinCustomers(1);
-        // Only the pooled fit is regularised: a segment whose own fit does not converge borrows the pooled one (a
-        // penalty would make any segment converge, one where no customer bought twice included, on the prior alone).
         final double penalty = settings.get("regularisation");
         for (final Map.Entry<Object, Map<String, List<Integer>>> g : groups.entrySet()) {
             final Object asOf = g.getKey();
             final List<Integer> all = g.getValue().values().stream().flatMap(List::stream).toList();
             final ModelFits.Fit<BgNbdModel> poolB = ModelFits.pooled(table, "bg_nbd", asOf, all.size(), minCustomers, "customers",
-                    () -> fitBgNbd(xtm, all, options, penalty));
+                    fitBgNbd(xtm, all), options, penalty);
             final ModelFits.Fit<GammaGammaModel> poolG = ModelFits.pooled(table, "gamma_gamma", asOf, repeaters(xtm, all),
-                    minRepeat, "repeat customers", () -> fitGammaGamma(xtm, all, options, penalty));
+                    minRepeat, "repeat customers", fitGammaGamma(xtm, all), options, penalty);
             seconds += poolB.fitSeconds() + poolG.fitSeconds();
             fits += 2;
             for (final Map.Entry<String, List<Integer>> s : g.getValue().entrySet()) {
@@ -115,9 +113,9 @@ final class CustomerValueModels {
                     fg = poolG;
                 } else {
                     fb = ModelFits.segment(table, "bg_nbd", s.getKey(), asOf, idx.size(), minCustomers, "customers", poolB,
-                            () -> fitBgNbd(xtm, idx, options, 0.0));
+                            fitBgNbd(xtm, idx), options);
                     fg = ModelFits.segment(table, "gamma_gamma", s.getKey(), asOf, repeaters(xtm, idx), minRepeat,
-                            "repeat customers", poolG, () -> fitGammaGamma(xtm, idx, options, 0.0));
+                            "repeat customers", poolG, fitGammaGamma(xtm, idx), options);
                     seconds += fb.fitSeconds() + fg.fitSeconds();
                     fits += 2;
                     borrowed += (ModelFits.POOLED.equals(fb.parametersFrom()) ? 1 : 0)
@@ -266,8 +264,8 @@ final class CustomerValueModels {
         return idx.stream().filter(i -> xtm[i][0] > 0 && xtm[i][3] > 0).count();
     }
 
-    private static io.kamwarehouse.models.FitResult<BgNbdModel> fitBgNbd(final double[][] xtm, final List<Integer> idx,
-            final FitOptions options, final double penalty) {
+    private static java.util.function.Function<FitOptions, io.kamwarehouse.models.FitResult<BgNbdModel>> fitBgNbd(
+            final double[][] xtm, final List<Integer> idx) {
         final double[] x = new double[idx.size()];
         final double[] tx = new double[idx.size()];
         final double[] t = new double[idx.size()];
@@ -276,12 +274,12 @@ final class CustomerValueModels {
             tx[k] = xtm[idx.get(k)][1];
             t[k] = xtm[idx.get(k)][2];
         }
-        return io.kamwarehouse.models.FitResult.regularisedIfNeeded(o -> BgNbdModel.fit(x, tx, t, null, o), options, penalty);
+        return o -> BgNbdModel.fit(x, tx, t, null, o);
     }
 
     /** Gamma-Gamma on the repeat customers with a positive mean value (a loss-making customer cannot be modelled). */
-    private static io.kamwarehouse.models.FitResult<GammaGammaModel> fitGammaGamma(final double[][] xtm,
-            final List<Integer> idx, final FitOptions options, final double penalty) {
+    private static java.util.function.Function<FitOptions, io.kamwarehouse.models.FitResult<GammaGammaModel>> fitGammaGamma(
+            final double[][] xtm, final List<Integer> idx) {
         final List<Integer> use = idx.stream().filter(i -> xtm[i][0] > 0 && xtm[i][3] > 0).toList();
         final double[] x = new double[use.size()];
         final double[] m = new double[use.size()];
@@ -289,7 +287,7 @@ final class CustomerValueModels {
             x[k] = xtm[use.get(k)][0];
             m[k] = xtm[use.get(k)][3];
         }
-        return io.kamwarehouse.models.FitResult.regularisedIfNeeded(o -> GammaGammaModel.fit(x, m, null, o), options, penalty);
+        return o -> GammaGammaModel.fit(x, m, null, o);
     }
 
     private static double positive(final TableSpec spec, final Map<String, Double> settings, final String name) {

@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.apache.spark.sql.Row;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import io.kamwarehouse.models.FitOptions;
 import io.kamwarehouse.models.FitResult;
 
 /**
@@ -79,15 +81,21 @@ final class ModelFits {
         }
     }
 
-    /** The pooled fit of an as-of date: its own parameters, or none with the reason. */
+    /**
+     * The pooled fit of an as-of date: its own parameters, or none with the reason. It alone is
+     * regularised: fitted plainly first, and again with {@code penalty} on the log-parameters when that
+     * does not converge ({@link FitResult#regularisedIfNeeded}). Segments are never regularised: one whose
+     * own fit does not converge borrows the pooled fit, where a penalty would make any segment converge,
+     * one without the data to say anything included, on the prior alone.
+     */
     static <M> Fit<M> pooled(final String table, final String modelName, final Object asOf, final double n, final int min,
-            final String unit, final Supplier<FitResult<M>> fit) {
+            final String unit, final Function<FitOptions, FitResult<M>> fit, final FitOptions options, final double penalty) {
         final String key = key(table, modelName, POOLED, asOf);
         if (n < min) {
             return new Fit<>(key, modelName, POOLED, asOf, null, Map.of(), null, n, false, 0, 0, 0.0, null,
                     String.format(Locale.ROOT, "too small (n=%s < %d %s): no fit, no predictions", count(n), min, unit));
         }
-        final Attempt<M> a = attempt(fit);
+        final Attempt<M> a = attempt(() -> FitResult.regularisedIfNeeded(fit, options, penalty));
         if (a.result() == null) {
             return new Fit<>(key, modelName, POOLED, asOf, null, Map.of(), null, n, false, 0, 0, a.seconds(), null,
                     "cannot be fitted: " + a.refusal() + "; no predictions");
@@ -104,13 +112,14 @@ final class ModelFits {
      * message saying why.
      */
     static <M> Fit<M> segment(final String table, final String modelName, final String segment, final Object asOf,
-            final double n, final int min, final String unit, final Fit<M> pooled, final Supplier<FitResult<M>> fit) {
+            final double n, final int min, final String unit, final Fit<M> pooled, final Function<FitOptions, FitResult<M>> fit,
+            final FitOptions options) {
         final String key = key(table, modelName, segment, asOf);
         if (n < min) {
             return borrowed(key, modelName, segment, asOf, n, pooled, 0, 0, 0.0, null,
                     String.format(Locale.ROOT, "segment too small (n=%s < %d %s)", count(n), min, unit));
         }
-        final Attempt<M> a = attempt(fit);
+        final Attempt<M> a = attempt(() -> fit.apply(options));
         if (a.result() == null) {
             return borrowed(key, modelName, segment, asOf, n, pooled, 0, 0, a.seconds(), null,
                     "segment cannot be fitted (" + a.refusal() + ")");

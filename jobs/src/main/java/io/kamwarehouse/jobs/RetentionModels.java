@@ -18,7 +18,6 @@ import org.apache.spark.sql.types.StructType;
 
 import io.kamwarehouse.KamwException;
 import io.kamwarehouse.models.FitOptions;
-import io.kamwarehouse.models.FitResult;
 import io.kamwarehouse.models.ShiftedBetaGeometricModel;
 import io.kamwarehouse.spec.ModelParams;
 import io.kamwarehouse.spec.TableSpec;
@@ -83,7 +82,6 @@ final class RetentionModels {
         int borrowed = 0;
         double seconds = 0;
         final FitOptions options = FitOptions.defaults().withMinCustomers(1);
-        // the pooled fit only: a segment that does not converge borrows it
         final double penalty = settings.get("regularisation");
         final List<String> notes = new ArrayList<>();
         for (final Map.Entry<Object, Map<String, Map<Object, TreeMap<Integer, Row>>>> g : groups.entrySet()) {
@@ -91,8 +89,8 @@ final class RetentionModels {
             final List<Map<Object, TreeMap<Integer, Row>>> allSegments = new ArrayList<>(g.getValue().values());
             final Cohorts pooledData = Cohorts.of(spec, allSegments, iInitial, iSurv, iObs);
             final ModelFits.Fit<ShiftedBetaGeometricModel> pooled = ModelFits.pooled(table, "sbg", asOf, pooledData.total,
-                    minCustomers, "customers", () -> FitResult.regularisedIfNeeded(
-                            o -> ShiftedBetaGeometricModel.fitCohorts(pooledData.survivors, pooledData.initial, o), options, penalty));
+                    minCustomers, "customers", o -> ShiftedBetaGeometricModel.fitCohorts(pooledData.survivors, pooledData.initial, o),
+                    options, penalty);
             seconds += pooled.fitSeconds();
             fits++;
             for (final Map.Entry<String, Map<Object, TreeMap<Integer, Row>>> s : g.getValue().entrySet()) {
@@ -102,7 +100,7 @@ final class RetentionModels {
                 } else {
                     final Cohorts data = Cohorts.of(spec, List.of(s.getValue()), iInitial, iSurv, iObs);
                     f = ModelFits.segment(table, "sbg", s.getKey(), asOf, data.total, minCustomers, "customers", pooled,
-                            () -> ShiftedBetaGeometricModel.fitCohorts(data.survivors, data.initial, options));
+                            o -> ShiftedBetaGeometricModel.fitCohorts(data.survivors, data.initial, o), options);
                     seconds += f.fitSeconds();
                     fits++;
                     borrowed += ModelFits.POOLED.equals(f.parametersFrom()) ? 1 : 0;

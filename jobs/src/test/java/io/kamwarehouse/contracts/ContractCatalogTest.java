@@ -78,4 +78,32 @@ class ContractCatalogTest {
         assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml", yaml))
                 .getMessage().contains("header 'Id' is claimed by both"));
     }
+
+    @Test
+    void aHeaderGivingAnotherUnitScalesItsValuesAndOneWithoutADeclaredScaleIsRefused() {
+        final String price = "- {name: price, type: \"decimal(10,2)\", min: 0}";
+        final Contract c = ContractCatalog.parse("sources/crm/widgets.yaml", MINIMAL.replace(price,
+                "- {name: price, type: \"decimal(10,2)\", min: 0, aliases: [\"价格(万元)\", Price], header_scale: {\"价格(万元)\": 10000}}"));
+        final ContractColumn p = c.column("price").orElseThrow();
+        assertEquals(0, new java.math.BigDecimal("10000").compareTo(p.scaleFor("价格(万元)")));
+        assertEquals(0, java.math.BigDecimal.ONE.compareTo(p.scaleFor("Price")), "other headers load as given");
+        assertEquals(java.util.Map.of("price", new java.math.BigDecimal("10000")),
+                c.mapHeader(List.of("widget_id", "价格(万元)")).scales());
+        assertEquals(java.util.Map.of(), c.mapHeader(List.of("widget_id", "Price")).scales());
+
+        // a unit in a numeric header with no factor: refused, the fix named
+        final String undeclared = assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml",
+                MINIMAL.replace(price, "- {name: price, type: \"decimal(10,2)\", aliases: [\"价格（千元）\"]}"))).getMessage();
+        assertTrue(undeclared.contains("gives its values in 千元") && undeclared.contains("header_scale: {\"价格（千元）\": 1000}"),
+                undeclared);
+        assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml",
+                MINIMAL.replace(price, "- {name: price, type: \"decimal(10,2)\", header_scale: {\"价格(万元)\": 10000}}")))
+                .getMessage().contains("not one of the column's headers"));
+        assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml",
+                MINIMAL.replace(price, "- {name: price, type: \"decimal(10,2)\", aliases: [P], header_scale: {P: -1}}")))
+                .getMessage().contains("must be a positive number"));
+        assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml",
+                MINIMAL.replace(price, "- {name: price, type: string, aliases: [P], header_scale: {P: 10}}")))
+                .getMessage().contains("header_scale applies to integer, long and decimal columns only"));
+    }
 }

@@ -393,6 +393,9 @@ final class ContractValidator {
 
     private static List<Map<String, String>> read(final Contract c, final Path f, final Result result) {
         try {
+            if (f.getFileName().toString().endsWith(".xlsx")) {
+                return readXlsx(c, f, result);
+            }
             return switch (c.format()) {
                 case "csv" -> readCsv(c, f, result);
                 case "jsonl" -> readJsonl(c, f, result);
@@ -502,6 +505,67 @@ final class ContractValidator {
             }
             row.put("__line", String.join(",", values));
             out.add(row);
+        }
+        return out;
+    }
+
+    /**
+     * An Excel export: the first sheet; the header is the first row whose cells name contract columns
+     * (title rows above it skipped); date cells as ISO dates or date-times; numbers as written.
+     */
+    private static List<Map<String, String>> readXlsx(final Contract c, final Path f, final Result result) throws IOException {
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(f.toFile())) {
+            final org.apache.poi.ss.usermodel.Sheet sheet = wb.getSheetAt(0);
+            int headerRow = -1;
+            for (int r = 0; r <= Math.min(sheet.getLastRowNum(), 30) && headerRow < 0; r++) {
+                final org.apache.poi.ss.usermodel.Row row = sheet.getRow(r);
+                if (row != null && row.getPhysicalNumberOfCells() > 1 && cells(row).stream().filter(h -> canonical(c, h) != null).count() > 1) {
+                    headerRow = r;
+                }
+            }
+            if (headerRow < 0) {
+                throw new IllegalStateException(f + ": no header row naming contract columns");
+            }
+            final List<String> header = cells(sheet.getRow(headerRow));
+            final List<String> canonical = mapHeader(c, header, result);
+            final List<Map<String, String>> out = new ArrayList<>();
+            for (int r = headerRow + 1; r <= sheet.getLastRowNum(); r++) {
+                final org.apache.poi.ss.usermodel.Row row = sheet.getRow(r);
+                if (row == null) {
+                    continue;
+                }
+                final List<String> values = cells(row);
+                final Map<String, String> m = new HashMap<>();
+                for (int j = 0; j < Math.min(values.size(), canonical.size()); j++) {
+                    if (canonical.get(j) != null && !values.get(j).isEmpty()) {
+                        m.put(canonical.get(j), values.get(j));
+                    }
+                }
+                m.put("__line", String.join(",", values));
+                out.add(m);
+            }
+            return out;
+        } catch (final org.apache.poi.openxml4j.exceptions.InvalidFormatException e) {
+            throw new IOException(f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> cells(final org.apache.poi.ss.usermodel.Row row) {
+        final List<String> out = new ArrayList<>();
+        for (int i = 0; i < row.getLastCellNum(); i++) {
+            final org.apache.poi.ss.usermodel.Cell cell = row.getCell(i);
+            if (cell == null) {
+                out.add("");
+            } else if (cell.getCellType() == org.apache.poi.ss.usermodel.CellType.NUMERIC
+                    && org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(cell)) {
+                final java.time.LocalDateTime t = cell.getLocalDateTimeCellValue();
+                out.add(t.toLocalTime().toSecondOfDay() == 0 ? t.toLocalDate().toString() : t.toString().replace('T', ' ')
+                        + (t.getSecond() == 0 ? ":00" : ""));
+            } else if (cell.getCellType() == org.apache.poi.ss.usermodel.CellType.NUMERIC) {
+                out.add(new BigDecimal(Double.toString(cell.getNumericCellValue())).stripTrailingZeros().toPlainString());
+            } else {
+                out.add(cell.toString());
+            }
         }
         return out;
     }

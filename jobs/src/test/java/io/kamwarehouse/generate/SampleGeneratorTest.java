@@ -1,6 +1,5 @@
 package io.kamwarehouse.generate;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -184,8 +183,17 @@ class SampleGeneratorTest {
         final String header = text.substring(0, text.indexOf('\n'));
         assertTrue(header.contains("客户名称"), header);
         assertTrue(text.contains("战略") || text.contains("重点"));
-        final byte[] contacts = Files.readAllBytes(dir.resolve("contacts.csv"));
-        assertArrayEquals(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, java.util.Arrays.copyOf(contacts, 3));
+        // contacts: a Jiandaoyun Excel export, a title merged above the Chinese header, dates as date cells
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                dir.resolve("contacts.xlsx").toFile())) {
+            final org.apache.poi.ss.usermodel.Sheet sheet = wb.getSheet("联系人");
+            assertTrue(sheet.getRow(0).getCell(0).getStringCellValue().startsWith("客户联系人"));
+            assertEquals(1, sheet.getNumMergedRegions(), "the title spans the header");
+            assertEquals("联系人编号", sheet.getRow(2).getCell(0).getStringCellValue());
+            assertTrue(org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(sheet.getRow(3).getCell(8)), "创建日期 is a date cell");
+        } catch (final org.apache.poi.openxml4j.exceptions.InvalidFormatException e) {
+            throw new AssertionError(e);
+        }
         final byte[] bonus = Files.readAllBytes(shared.resolve("finance/2026-10-01/bonus_payouts.csv"));
         assertTrue(ContractValidator.decode(bonus, "gbk").startsWith("发放编号,工号,姓名"));
         // JSON Lines: one valid JSON object per line
@@ -208,9 +216,9 @@ class SampleGeneratorTest {
             final List<String> allowed = key.equals("crm/service_tickets") ? List.of("subject") : List.of();
             assertEquals(allowed, r.unknownHeaders.stream().distinct().toList(), key + " has headers the contract does not know");
         });
-        // contracts are not multiline: every CSV record is one physical line
+        // contracts are not multiline: every CSV record is one physical line (Excel workbooks have no lines)
         fullResults.forEach((key, r) -> {
-            if (r.contract.format().equals("csv")) {
+            if (r.contract.format().equals("csv") && r.files.stream().noneMatch(f -> f.toString().endsWith(".xlsx"))) {
                 long lines = 0;
                 for (final Path f : r.files) {
                     try {
@@ -435,7 +443,7 @@ class SampleGeneratorTest {
             assertEquals(2, entity(r, "finance", "fx_rates").rows());
         }
         assertFalse(Files.exists(shared.resolve("crm/2026-10-02/teams.csv")));
-        assertFalse(Files.exists(shared.resolve("crm/2026-10-02/contacts.csv")));
+        assertFalse(Files.exists(shared.resolve("crm/2026-10-02/contacts.xlsx")));
         assertFalse(Files.exists(shared.resolve("finance/2026-10-02/costs.parquet")));
         // changed rows refer to ids of the full drop, with later update times
         final Set<String> accounts = result(fullResults, "crm/accounts").values("account_id");

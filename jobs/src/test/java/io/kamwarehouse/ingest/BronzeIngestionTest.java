@@ -118,7 +118,8 @@ class BronzeIngestionTest {
         final Row a001 = ctx.warehouse().read("raw_crm__accounts").where(col("account_id").equalTo("A001")).first();
         assertEquals("华东精密制造有限公司", a001.getAs("account_name"));
         assertEquals("S", a001.getAs("tier"), "战略 maps to S");
-        assertEquals(new BigDecimal("12500.00"), a001.getAs("annual_revenue_amount"));
+        assertEquals(new BigDecimal("125000000.00"), a001.getAs("annual_revenue_amount"),
+                "年营业额(万元) '12,500.00' is 12,500 ten-thousands of yuan");
         assertEquals(java.sql.Date.valueOf("2021-03-15"), a001.getAs("created_date"));
         assertEquals("decision_maker", ctx.warehouse().read("raw_crm__contacts").where(col("contact_id").equalTo("C001"))
                 .first().getAs("decision_role"), "BOM file with Chinese headers and 决策者");
