@@ -152,7 +152,9 @@ public record Contract(
         final List<ContractColumn> missingOptional = new ArrayList<>();
         for (final ContractColumn c : columns) {
             if (!seen.containsKey(c.name()) && !c.name().equals(recordNumber)) {
-                (c.required() ? missingRequired : missingOptional).add(c);
+                // a required reference given by name instead (负责人 without 负责人工号) is filled from the name
+                final boolean givenByName = c.byName() != null && seen.containsKey(c.byName().column());
+                (c.required() && !givenByName ? missingRequired : missingOptional).add(c);
             }
         }
         return new HeaderMapping(List.copyOf(header), positions, missingRequired, missingOptional, duplicates);

@@ -27,7 +27,7 @@ public final class ContractCatalog {
     private static final Set<String> CONTRACT_KEYS = Set.of("source", "entity", "description", "format", "encoding",
             "delimiter", "header", "record_number", "multiline", "files", "date_formats", "business_key", "columns", "sheet", "header_row");
     private static final Set<String> COLUMN_KEYS = Set.of("name", "type", "required", "aliases", "formats",
-            "value_map", "accepted_values", "min", "max", "references", "description", "header_scale");
+            "value_map", "accepted_values", "min", "max", "references", "description", "header_scale", "by_name");
     /** A header naming a unit other than the yuan: 年营业额(万元), 金额（千元）, 合同额(亿元). */
     private static final java.util.regex.Pattern UNIT_IN_HEADER =
             java.util.regex.Pattern.compile(".*[(（]\\s*(万元|千元|百万元|亿元|万|千|百万|亿)\\s*[)）]\\s*$");
@@ -203,8 +203,19 @@ public final class ContractCatalog {
         }
         final List<String> aliases = f.stringList(m, "aliases", "column " + name + ", aliases", false);
         final Map<String, BigDecimal> headerScale = headerScale(where, name, type, aliases, m.get("header_scale"));
+        ContractColumn.ByName byName = null;
+        if (m.get("by_name") != null) {
+            final Map<String, Object> b = f.mapping(m.get("by_name"), "column " + name + ", by_name");
+            f.unknownKeys("column " + name + ", by_name", b.keySet(), Set.of("column", "match", "as_of", "valid_from", "valid_to"));
+            if (ref == null) {
+                throw new ContractException(where + ": by_name fills a reference from a name; the column needs references:");
+            }
+            final String match = f.requiredString(b, "match", "column " + name + ", by_name.match");
+            byName = new ContractColumn.ByName(f.requiredString(b, "column", "column " + name + ", by_name.column"), match,
+                    stringOr(b, "as_of", null), stringOr(b, "valid_from", null), stringOr(b, "valid_to", null));
+        }
         return new ContractColumn(name, type, Boolean.TRUE.equals(m.get("required")), aliases,
-                formats, valueMap, accepted, min, max, ref, stringOr(m, "description", ""), headerScale);
+                formats, valueMap, accepted, min, max, ref, stringOr(m, "description", ""), headerScale, byName);
     }
 
     /**
@@ -271,6 +282,21 @@ public final class ContractCatalog {
                 if (target == null || target.column(r.column()).isEmpty()) {
                     throw new ContractException("contract " + c.origin() + ", column " + col.name() + " references "
                             + r + ", which is not a contract column");
+                }
+                final ContractColumn.ByName n = col.byName();
+                if (n != null) {
+                    final String where = "contract " + c.origin() + ", column " + col.name() + ", by_name: ";
+                    if (c.column(n.column()).isEmpty()) {
+                        throw new ContractException(where + "column " + n.column() + " is not a column of this contract");
+                    }
+                    if (n.asOf() != null && !c.column(n.asOf()).map(x -> x.type().isTemporal()).orElse(false)) {
+                        throw new ContractException(where + "as_of " + n.asOf() + " must be a date or timestamp column of this contract");
+                    }
+                    for (final String t : java.util.Arrays.asList(n.match(), n.validFrom(), n.validTo())) {
+                        if (t != null && target.column(t).isEmpty()) {
+                            throw new ContractException(where + t + " is not a column of " + target.qualifiedName());
+                        }
+                    }
                 }
             }
         }

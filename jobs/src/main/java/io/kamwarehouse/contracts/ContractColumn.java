@@ -17,7 +17,18 @@ public record ContractColumn(
         BigDecimal max,
         Reference references,
         String description,
-        Map<String, BigDecimal> headerScale) {
+        Map<String, BigDecimal> headerScale,
+        ByName byName) {
+
+    /**
+     * How a reference column is filled from a display name when an export gives the name, not the id
+     * ({@code 负责人: 张伟} rather than {@code 负责人工号: E001}): {@code column} of this contract holds the
+     * name, {@code match} the referenced entity's name column; the candidates are the referenced
+     * entity's rows valid at the row's {@code asOf} date column (else the drop date), between its
+     * {@code validFrom} and {@code validTo} date columns when given (hire and termination dates).
+     */
+    public record ByName(String column, String match, String asOf, String validFrom, String validTo) {
+    }
 
     public ContractColumn {
         aliases = List.copyOf(aliases);
@@ -31,7 +42,7 @@ public record ContractColumn(
     public ContractColumn(final String name, final ColumnType type, final boolean required, final List<String> aliases,
             final List<String> formats, final Map<String, String> valueMap, final List<String> acceptedValues,
             final BigDecimal min, final BigDecimal max, final Reference references, final String description) {
-        this(name, type, required, aliases, formats, valueMap, acceptedValues, min, max, references, description, Map.of());
+        this(name, type, required, aliases, formats, valueMap, acceptedValues, min, max, references, description, Map.of(), null);
     }
 
     /**

@@ -59,6 +59,7 @@ public final class BronzeIngestor {
     private final IngestedFiles ingestedFiles;
     private final RawReader reader;
     private final ReferenceChecks references;
+    private final NameResolution names;
     private final BronzeWriter writer;
     private final SchemaDrift drift;
 
@@ -68,6 +69,7 @@ public final class BronzeIngestor {
         this.ingestedFiles = new IngestedFiles(warehouse);
         this.reader = new RawReader(warehouse, inspector);
         this.references = new ReferenceChecks(warehouse, contracts);
+        this.names = new NameResolution(warehouse, contracts);
         this.writer = new BronzeWriter(warehouse);
         this.drift = new SchemaDrift(warehouse);
     }
@@ -180,6 +182,7 @@ public final class BronzeIngestor {
         final Dataset<Row> raw = reader.read(contract, withRows, first, mapping);
         Dataset<Row> checked = RowValidator.validate(raw, contract, mapping.scales());
         checked = RowValidator.withDuplicateCheck(checked, contract);
+        checked = names.withNamesResolved(checked, contract, dropDate, lastInputs);
         checked = references.withReferenceChecks(checked, contract, lastInputs);
         checked = checked.persist(StorageLevel.MEMORY_AND_DISK());
         timer.lap("plan");

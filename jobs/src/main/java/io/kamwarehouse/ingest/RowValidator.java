@@ -107,7 +107,11 @@ public final class RowValidator {
         for (final ContractColumn c : contract.columns()) {
             final Column text = col(textCol(c));
             final Column value = col(c.name());
-            if (c.required()) {
+            if (c.required() && c.byName() != null) {
+                // filled from the name later (NameResolution) when the name is there
+                violations.add(when(text.isNull().and(col(textCol(contract.column(c.byName().column()).orElseThrow())).isNull()),
+                        lit("missing_required: " + c.name() + " is blank, and so is " + c.byName().column())));
+            } else if (c.required()) {
                 violations.add(when(text.isNull(), lit("missing_required: " + c.name() + " is blank")));
             }
             if (c.type().kind() != ColumnType.Kind.STRING) {

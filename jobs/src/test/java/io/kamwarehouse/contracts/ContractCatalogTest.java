@@ -106,4 +106,22 @@ class ContractCatalogTest {
                 MINIMAL.replace(price, "- {name: price, type: string, aliases: [P], header_scale: {P: 10}}")))
                 .getMessage().contains("header_scale applies to integer, long and decimal columns only"));
     }
+
+    @Test
+    void aReferenceByNameNeedsTheReferenceItFills() {
+        assertTrue(assertThrows(ContractException.class, () -> ContractCatalog.parse("sources/crm/widgets.yaml",
+                MINIMAL.replace("- {name: price, type: \"decimal(10,2)\", min: 0}",
+                        "- {name: owner_id, type: string, by_name: {column: owner_name, match: employee_name}}\n"
+                        + "  - {name: owner_name, type: string}"))).getMessage().contains("the column needs references:"));
+        final Contract accounts = ContractCatalog.load(SchemaFiles.fromDirectory(SharedSpark.schemasDir())).get("crm.accounts");
+        final ContractColumn owner = accounts.column("owner_employee_id").orElseThrow();
+        assertEquals(new ContractColumn.ByName("owner_name", "employee_name", "updated_at", "hire_date", "termination_date"),
+                owner.byName());
+        // a header with the owner's name but not their id: the id is not missing, it is filled from the name
+        final Contract.HeaderMapping m = accounts.mapHeader(List.of("客户编号", "客户名称", "负责人", "创建日期"));
+        assertTrue(m.missingRequired().isEmpty(), m.describeMissingRequired());
+        assertTrue(m.missingOptional().contains(owner));
+        assertEquals("owner_employee_id (header owner_employee_id or 负责人工号 or OwnerId)",
+                accounts.mapHeader(List.of("客户编号", "客户名称", "创建日期")).describeMissingRequired());
+    }
 }

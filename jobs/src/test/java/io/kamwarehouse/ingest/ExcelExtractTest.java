@@ -159,4 +159,50 @@ class ExcelExtractTest {
                 () -> inspector.inspect(dir.resolve("landing/crm/2026-10-01/客户_broken.xlsx").toString(), accounts));
         assertTrue(broken.getMessage().contains("as an Excel workbook (.xlsx)"), broken.getMessage());
     }
+
+    @Test
+    void anExportNamingOwnersWithoutIdsIsResolvedAmongTheEmployeesOfTheDayAndTheRestQuarantinedWithTheCandidates()
+            throws IOException {
+        BronzeIngestionTest.copyTree(Paths.get("src/test/resources/landing"), dir.resolve("landing"));
+        final Path drop = dir.resolve("landing/crm/2026-10-01");
+        Files.delete(drop.resolve("accounts_20261001.csv"));
+        // a second 张伟 joins the company
+        Files.writeString(drop.resolve("employees_20261001.csv"),
+                "E004,张伟,zhang.wei2@example.com,客户经理,T02,E001,2020-01-01,,否,2026-09-30 10:00:00\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        final String[] header = {"客户编号", "客户名称", "客户级别", "负责人", "创建日期", "更新时间"};
+        try (XSSFWorkbook wb = new XSSFWorkbook(); OutputStream out = Files.newOutputStream(drop.resolve("客户_20261001.xlsx"))) {
+            final XSSFSheet s = wb.createSheet("客户");
+            row(s, 0, header);
+            row(s, 1, "A001", "华东精密制造有限公司", "战略", "张伟", "2021/03/15", "2026/09/30 10:00:00");
+            row(s, 2, "A002", "Northwind Logistics", "重点", "Emily Chen", "2022/07/01", "2026/09/30 10:00:00");
+            row(s, 3, "A003", "华南电子", "普通", " 王芳 ", "2022/07/01", "2026/09/30 10:00:00");
+            row(s, 4, "A004", "旧客户", "普通", "Emily Chen", "2021/07/01", "2024/01/01 09:00:00");
+            row(s, 5, "A005", "无主公司", "普通", "某人", "2021/07/01", "2026/09/30 10:00:00");
+            row(s, 6, "A006", "无名公司", "普通", null, "2021/07/01", "2026/09/30 10:00:00");
+            wb.write(out);
+        }
+        final RunContext ctx = SharedSpark.context(dir);
+        final IngestResult r = ingest(ctx).stream().filter(x -> x.entity().equals("crm.accounts")).findFirst().orElseThrow();
+        assertEquals(RunRecord.SUCCEEDED, r.status(), "a file without 负责人工号 but with 负责人 is not refused: " + r.message());
+        assertEquals(6, r.rowsRead());
+        assertEquals(r.rowsRead(), r.rowsLoaded() + r.rowsQuarantined());
+
+        final Map<String, String> owners = new TreeMap<>();
+        ctx.warehouse().read("raw_crm__accounts").collectAsList()
+                .forEach(x -> owners.put(x.getAs("account_id"), x.getAs("owner_employee_id")));
+        assertEquals(Map.of("A002", "E002", "A003", "E003"), owners, "names resolved to the one employee employed that day");
+
+        final Map<String, String> reasons = new TreeMap<>();
+        ctx.warehouse().read(BronzeIngestor.QUARANTINE).where(col("entity").equalTo("crm.accounts")).collectAsList()
+                .forEach(x -> reasons.put(x.getAs("raw_record"), x.getAs("reason")));
+        final String all = reasons.toString();
+        assertTrue(all.contains("ambiguous_name: owner_name '张伟' matches 2 of crm.employees (E001, E004) at 2026-09-30;"
+                + " give owner_employee_id to say which"), all);
+        assertTrue(all.contains("unknown_name: owner_name 'Emily Chen' matches no crm.employees.employee_name at 2024-01-01"),
+                "not yet hired on the account's update date: " + all);
+        assertTrue(all.contains("unknown_name: owner_name '某人' matches no crm.employees.employee_name at 2026-09-30"), all);
+        assertTrue(all.contains("missing_required: owner_employee_id is blank, and so is owner_name"), all);
+        assertEquals(4, reasons.size(), all);
+    }
 }
