@@ -150,19 +150,31 @@ public record Contract(
         }
         final List<ContractColumn> missingRequired = new ArrayList<>();
         final List<ContractColumn> missingOptional = new ArrayList<>();
+        final List<ContractColumn> filledByName = new ArrayList<>();
         for (final ContractColumn c : columns) {
             if (!seen.containsKey(c.name()) && !c.name().equals(recordNumber)) {
-                // a required reference given by name instead (负责人 without 负责人工号) is filled from the name
-                final boolean givenByName = c.byName() != null && seen.containsKey(c.byName().column());
-                (c.required() && !givenByName ? missingRequired : missingOptional).add(c);
+                // a reference given by name instead (负责人 without 负责人工号) is not missing: it is filled from the name
+                if (c.byName() != null && seen.containsKey(c.byName().column())) {
+                    filledByName.add(c);
+                } else {
+                    (c.required() ? missingRequired : missingOptional).add(c);
+                }
             }
         }
-        return new HeaderMapping(List.copyOf(header), positions, missingRequired, missingOptional, duplicates);
+        return new HeaderMapping(List.copyOf(header), positions, missingRequired, missingOptional, duplicates, filledByName);
     }
 
     /** How a file's header lines up with this contract. */
     public record HeaderMapping(List<String> header, List<ContractColumn> positions,
-            List<ContractColumn> missingRequired, List<ContractColumn> missingOptional, List<String> duplicates) {
+            List<ContractColumn> missingRequired, List<ContractColumn> missingOptional, List<String> duplicates,
+            List<ContractColumn> filledByName) {
+
+        /** Columns the file does not carry: the optional ones missing, and the references it gives by name. */
+        public List<ContractColumn> absent() {
+            final List<ContractColumn> out = new ArrayList<>(missingOptional);
+            out.addAll(filledByName);
+            return out;
+        }
 
         /** Number of contract columns found in the header. */
         public long matchedColumns() {

@@ -213,7 +213,7 @@ final class RawReader {
             default:
                 throw new IllegalStateException("unhandled format " + contract.format());
         }
-        for (final ContractColumn c : mapping.missingOptional()) {
+        for (final ContractColumn c : mapping.absent()) {
             select.add(lit(null).cast(DataTypes.StringType).as(c.name()));
         }
         if (contract.recordNumber() != null) {

@@ -204,5 +204,9 @@ class ExcelExtractTest {
         assertTrue(all.contains("unknown_name: owner_name '某人' matches no crm.employees.employee_name at 2026-09-30"), all);
         assertTrue(all.contains("missing_required: owner_employee_id is blank, and so is owner_name"), all);
         assertEquals(4, reasons.size(), all);
+        // the id is delivered, by name: not drift (silver would otherwise keep an earlier owner over the resolved one)
+        final List<String> missing = ctx.warehouse().read(SchemaDrift.TABLE).where(col("entity").equalTo("crm.accounts")
+                .and(col("change").equalTo("missing"))).select("column_name").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        assertTrue(missing.contains("industry") && !missing.contains("owner_employee_id"), missing.toString());
     }
 }
