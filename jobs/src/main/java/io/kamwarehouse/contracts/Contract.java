@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The contract of one source entity ({@code schemas/sources/<source>/<entity>.yaml}): how its
@@ -30,7 +31,11 @@ public record Contract(
         boolean header,
         String recordNumber,
         String sheet,
-        Integer headerRow) {
+        Integer headerRow,
+        Set<String> driftRefused) {
+
+    /** Kinds of drift a contract can refuse ({@code drift:}): a column it does not know, an optional one missing, a changed type. */
+    public static final List<String> DRIFT_KINDS = List.of("extra", "missing", "type");
 
     /** The {@code delimiter:} of text files whose fields are separated by runs of spaces or tabs. */
     public static final String WHITESPACE = "whitespace";
@@ -44,7 +49,41 @@ public record Contract(
             final List<String> businessKey, final List<ContractColumn> columns, final String origin, final boolean header,
             final String recordNumber) {
         this(source, entity, description, format, encoding, delimiter, multiline, files, dateFormats, businessKey, columns, origin,
-                header, recordNumber, null, null);
+                header, recordNumber, null, null, Set.of());
+    }
+
+    /** A contract with Excel settings and no drift refused. */
+    public Contract(final String source, final String entity, final String description, final Format format, final String encoding,
+            final String delimiter, final boolean multiline, final List<String> files, final List<String> dateFormats,
+            final List<String> businessKey, final List<ContractColumn> columns, final String origin, final boolean header,
+            final String recordNumber, final String sheet, final Integer headerRow) {
+        this(source, entity, description, format, encoding, delimiter, multiline, files, dateFormats, businessKey, columns, origin,
+                header, recordNumber, sheet, headerRow, Set.of());
+    }
+
+    /**
+     * The drift of a file this contract refuses (its {@code drift:} rules), one line per change; empty
+     * when the file loads. {@code types}: the types a typed file's columns arrive with, by header.
+     */
+    public List<String> refusedDrift(final HeaderMapping m, final Map<String, org.apache.spark.sql.types.DataType> types,
+            final java.util.function.BiPredicate<ContractColumn, org.apache.spark.sql.types.DataType> fits) {
+        final List<String> out = new ArrayList<>();
+        if (driftRefused.contains("extra") && !m.unknownHeaders().isEmpty()) {
+            out.add("columns the contract does not know: " + m.unknownHeaders());
+        }
+        if (driftRefused.contains("missing") && !m.missingOptional().isEmpty()) {
+            out.add("optional columns missing: " + m.missingOptional().stream().map(ContractColumn::name).toList());
+        }
+        if (driftRefused.contains("type")) {
+            for (int i = 0; i < m.header().size(); i++) {
+                final ContractColumn c = m.positions().get(i);
+                final org.apache.spark.sql.types.DataType t = types.get(m.header().get(i));
+                if (c != null && t != null && !fits.test(c, t)) {
+                    out.add(c.name() + " arrives as " + t.simpleString() + " where the contract says " + c.type().sql());
+                }
+            }
+        }
+        return out;
     }
 
     /** True for an Excel workbook (.xlsx), which a csv contract reads as well as its text files. */
@@ -57,6 +96,7 @@ public record Contract(
         dateFormats = List.copyOf(dateFormats);
         businessKey = List.copyOf(businessKey);
         columns = List.copyOf(columns);
+        driftRefused = Set.copyOf(driftRefused);
     }
 
     /** {@code source.entity}, e.g. {@code crm.accounts}. */

@@ -25,7 +25,7 @@ import io.kamwarehouse.YamlFields;
 public final class ContractCatalog {
 
     private static final Set<String> CONTRACT_KEYS = Set.of("source", "entity", "description", "format", "encoding",
-            "delimiter", "header", "record_number", "multiline", "files", "date_formats", "business_key", "columns", "sheet", "header_row");
+            "delimiter", "header", "record_number", "multiline", "files", "date_formats", "business_key", "columns", "sheet", "header_row", "drift");
     private static final Set<String> COLUMN_KEYS = Set.of("name", "type", "required", "aliases", "formats",
             "value_map", "accepted_values", "min", "max", "references", "description", "header_scale", "by_name");
     /** A header naming a unit other than the yuan: 年营业额(万元), 金额（千元）, 合同额(亿元). */
@@ -156,10 +156,25 @@ public final class ContractCatalog {
             throw new ContractException("contract " + path + ": sheet and header_row apply to Excel workbooks (.xlsx), which a csv"
                     + " contract reads");
         }
+        final java.util.Set<String> refused = new java.util.TreeSet<>();
+        if (doc.get("drift") != null) {
+            final Map<String, Object> d = f.mapping(doc.get("drift"), "drift");
+            f.unknownKeys("drift", d.keySet(), new java.util.HashSet<>(Contract.DRIFT_KINDS));
+            for (final Map.Entry<String, Object> e : d.entrySet()) {
+                final String rule = String.valueOf(e.getValue());
+                if (!rule.equals("load") && !rule.equals("refuse")) {
+                    throw new ContractException("contract " + path + ": drift." + e.getKey() + " must be load (record the change and"
+                            + " load the file) or refuse (refuse the file whole), got '" + rule + "'");
+                }
+                if (rule.equals("refuse")) {
+                    refused.add(e.getKey());
+                }
+            }
+        }
         return new Contract(source, entity, stringOr(doc, "description", ""), format, encoding,
                 delimiter, Boolean.TRUE.equals(doc.get("multiline")), files,
                 f.stringList(doc, "date_formats", "date_formats", false), key, columns, path, (Boolean) header, recordNumber,
-                sheet, (Integer) headerRow);
+                sheet, (Integer) headerRow, refused);
     }
 
     private static ContractColumn parseColumn(final YamlFields<ContractException> f, final String path, final String source,

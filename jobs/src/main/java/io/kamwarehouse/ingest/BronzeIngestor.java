@@ -151,6 +151,12 @@ public final class BronzeIngestor {
                         + ": " + m.describeMissingRequired() + "; its header is " + ins.header()
                         + ". Nothing was loaded: fix the export or add the header as an alias in " + contract.origin());
             }
+            final List<String> drifted = contract.refusedDrift(m, reader.fileTypes(f.path()), (c, t) -> SchemaDrift.fits(c.type(), t));
+            if (!drifted.isEmpty()) {
+                throw new KamwException("file " + f.path() + " drifts from " + contract.origin() + " in a way the contract refuses ("
+                        + "drift: " + String.join(", ", contract.driftRefused()) + " refused): " + String.join("; ", drifted)
+                        + ". Nothing was loaded: fix the export, or update the contract (aliases, columns, or drift: load)");
+            }
             if (!m.duplicates().isEmpty()) {
                 throw new KamwException("file " + f.path() + " has columns that mean the same thing: "
                         + String.join("; ", m.duplicates()) + ". Nothing was loaded.");

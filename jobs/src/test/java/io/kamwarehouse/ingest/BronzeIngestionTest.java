@@ -3,6 +3,7 @@ package io.kamwarehouse.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -169,6 +170,34 @@ class BronzeIngestionTest {
         final Row logged = ctx.warehouse().read(RunLog.TABLE).first();
         assertEquals("rejected", logged.getAs("status"));
         assertEquals("ingest crm.teams", logged.getAs("job"));
+    }
+
+    @Test
+    void driftTheContractRefusesRejectsTheFileWholeAndDriftItAllowsLoads() throws IOException {
+        final RunContext base = SharedSpark.context(dir);
+        final Path schemas = dir.resolve("schemas");
+        copyTree(SharedSpark.schemasDir(), schemas);
+        final Path teams = schemas.resolve("sources/crm/teams.yaml");
+        Files.writeString(teams, Files.readString(teams) + "drift: {extra: refuse, missing: load}\n");
+        final io.kamwarehouse.SchemaFiles files = io.kamwarehouse.SchemaFiles.fromDirectory(schemas);
+        ctx = new RunContext(base.warehouse(), files, io.kamwarehouse.contracts.ContractCatalog.load(files),
+                io.kamwarehouse.runtime.Progress.silent());
+        final Path drop = Files.createDirectories(dir.resolve("landing/crm/2026-10-02"));
+        Files.writeString(drop.resolve("teams_1.csv"), "team_id,team_name,team_type,budget\nT01,华东大区,region,100\n");
+        IngestResult r = ingestAll().get(0);
+        assertEquals(RunRecord.REJECTED, r.status(), r.message());
+        assertTrue(r.message().contains("drifts from sources/crm/teams.yaml in a way the contract refuses (drift: extra refused):"
+                + " columns the contract does not know: [budget]"), r.message());
+        assertFalse(ctx.warehouse().exists("raw_crm__teams"));
+        // a file that only lacks optional columns loads, its drift recorded
+        Files.delete(drop.resolve("teams_1.csv"));
+        Files.writeString(drop.resolve("teams_2.csv"), "team_id,team_name,team_type\nT01,华东大区,region\n");
+        r = ingestAll().get(0);
+        assertEquals(RunRecord.SUCCEEDED, r.status(), r.message());
+        assertTrue(ctx.warehouse().read(SchemaDrift.TABLE).where(col("change").equalTo("missing")).count() > 0);
+        assertTrue(assertThrows(io.kamwarehouse.contracts.ContractException.class, () -> io.kamwarehouse.contracts.ContractCatalog.parse(
+                "sources/crm/teams.yaml", Files.readString(teams).replace("missing: load", "missing: warn"))).getMessage()
+                .contains("drift.missing must be load"));
     }
 
     @Test
