@@ -10,7 +10,6 @@ import java.util.SplittableRandom;
 final class FinanceWriter {
 
     static final String[] PAYOUT_TYPES_CN = {"常规", "递延发放", "追回"};
-    private static final long[] BONUS_BASE_CNY = {36_000, 24_000, 21_000, 18_000, 9_000};
 
     private final Drop drop;
     private final World w;
@@ -24,7 +23,8 @@ final class FinanceWriter {
         contractsInvoicesPayments();
         costs();
         fxRates();
-        bonusPayouts();
+        // the payroll ledger is what payroll paid on the bonus run's instructions: PayrollLedger writes it
+        // from the warehouse's computed bonuses (kamw demo), so it is not invented here
     }
 
     static String currency(final World w, final int a) {
@@ -157,89 +157,5 @@ final class FinanceWriter {
             writeFx(sink, d, rates[d - start]);
         }
         drop.finish(sink);
-    }
-
-    /** Payroll date for a quarter's bonus: the 15th of the month after the quarter, moved off weekends. */
-    static int payDay(final int quarterStartDay) {
-        LocalDate d = LocalDate.ofEpochDay(quarterStartDay).plusMonths(3).withDayOfMonth(15);
-        while (d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY) {
-            d = d.plusDays(1);
-        }
-        return (int) d.toEpochDay();
-    }
-
-    void bonusPayouts() {
-        final EntitySink sink = drop.open(Specs.bonusPayouts());
-        int first = World.quarterStart(w.h0);
-        if (first < w.h0) {
-            first = World.plusMonths(first, 3);
-        }
-        final int quarters = countQuarters(first);
-        long n = 0;
-        // payroll slot t pays: regular of quarter t, deferred release of quarter t-2, clawbacks of quarter t-3
-        for (int t = 0; t < quarters + 3; t++) {
-            final int slotQuarter = World.plusMonths(first, 3 * t);
-            final int paid = payDay(slotQuarter);
-            if (paid > w.h1) {
-                break;
-            }
-            for (int kind = 0; kind < 3; kind++) {
-                final int j = t - (kind == 0 ? 0 : kind == 1 ? 2 : 3);
-                if (j < 0 || j >= quarters) {
-                    continue;
-                }
-                final int qs = World.plusMonths(first, 3 * j);
-                final int qe = World.plusMonths(qs, 3) - 1;
-                for (int e = 0; e < w.nEmp; e++) {
-                    if (w.empHire[e] > qe - 30 || w.empTerm[e] <= qe) {
-                        continue;
-                    }
-                    final SplittableRandom r = Rand.rng(w.seed, Rand.tag("bonus"), e, j);
-                    final double base = BONUS_BASE_CNY[w.empRole[e]] * (w.empLead[e] ? 1.5 : 1.0);
-                    final long total = Math.round(base * w.empPerf[e] * Rand.uniform(r, 0.7, 1.3)) * 100;
-                    final long regular = total * 70 / 100;
-                    final long deferred = total - regular;
-                    final boolean missing = r.nextDouble() < 0.04;
-                    final boolean released = r.nextDouble() < 0.88;
-                    final boolean clawback = w.empRole[e] == World.AM && r.nextDouble() < 0.05;
-                    final long clawAmount = -Math.round(regular * Rand.uniform(r, 0.2, 0.6) / 100.0) * 100;
-                    final long noise = r.nextDouble() < 0.06 ? Rand.between(r, -50_000, 50_000) : 0;
-                    long amount;
-                    switch (kind) {
-                        case 0 -> {
-                            if (missing) {
-                                continue;
-                            }
-                            amount = regular + noise;
-                        }
-                        case 1 -> {
-                            if (!released || w.empTerm[e] <= paid) {
-                                continue;
-                            }
-                            amount = deferred;
-                        }
-                        default -> {
-                            if (!clawback || w.empTerm[e] <= paid) {
-                                continue;
-                            }
-                            amount = clawAmount;
-                        }
-                    }
-                    sink.write(new String[] {
-                        "BP-" + Fmt.pad(++n, 8), w.empId[e], w.empName[e], World.quarterLabel(qs), PAYOUT_TYPES_CN[kind],
-                        Fmt.money(amount), "CNY", Fmt.dateSlash(paid),
-                    });
-                }
-            }
-        }
-        drop.finish(sink);
-    }
-
-    private int countQuarters(final int first) {
-        int q = 0;
-        while (World.plusMonths(first, 3 * (q + 1)) - 1 <= w.h1) {
-            q++;
-        }
-        return q;
     }
 }

@@ -19,7 +19,8 @@
  * <li>crm/service_tickets.jsonl, survey/nps_responses.jsonl: camelCase alias keys, every key on every line
  *     (null when absent), tickets carry an extra {@code subject} key the contract does not know.</li>
  * <li>finance/costs.parquet: parquet-hadoop example writer, optional columns, DATE and DECIMAL(18,2).</li>
- * <li>finance/bonus_payouts.csv: GBK, CRLF, Chinese headers, 常规/递延发放/追回, 发放日期 yyyy/MM/dd.</li>
+ * <li>finance/bonus_payouts.csv is not generated here: {@link io.kamwarehouse.generate.PayrollLedger} writes it from the
+ * warehouse's computed bonuses (GBK, CRLF, Chinese headers, 常规/递延发放/追回, 发放日期 yyyy/MM/dd).</li>
  * <li>everything else: UTF-8 (no BOM), LF, canonical headers. No CSV field contains a line break.</li>
  * </ul>
  *

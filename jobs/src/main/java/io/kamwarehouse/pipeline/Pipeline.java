@@ -93,6 +93,21 @@ public final class Pipeline {
      */
     public record Result(List<IngestResult> ingested, List<TableRunner.Built> built, Duration ingestTime, Duration buildTime) {
 
+        /**
+         * This run followed by {@code later}: the batches of both; per table, the later run's step where it
+         * did something (or failed), else this run's.
+         */
+        public Result and(final Result later) {
+            final List<IngestResult> batches = new java.util.ArrayList<>(ingested);
+            batches.addAll(later.ingested());
+            final java.util.Map<String, TableRunner.Built> steps = new java.util.LinkedHashMap<>();
+            built.forEach(b -> steps.put(b.table(), b));
+            later.built().stream().filter(b -> b.status() != io.kamwarehouse.metadata.RunStatus.SKIPPED)
+                    .forEach(b -> steps.put(b.table(), b));
+            return new Result(batches, List.copyOf(steps.values()), ingestTime.plus(later.ingestTime()),
+                    buildTime.plus(later.buildTime()));
+        }
+
         /** True when every step succeeded or had nothing to do. */
         public boolean ok() {
             return ingested.stream().allMatch(r -> r.status().ok()) && built.stream().allMatch(b -> b.status().ok());
