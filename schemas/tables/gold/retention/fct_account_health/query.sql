@@ -145,7 +145,8 @@ total AS (
 )
 SELECT account_id, account_key, month, month_key, as_of_date, tier, mrr_amount, is_latest,
        health_score,
-       CASE WHEN size(risk_reasons) >= ${high_risk_min_reasons} OR health_score < ${high_risk_score_below} THEN 'high'
+       CASE WHEN health_score < ${high_risk_score_below}
+              OR (size(risk_reasons) >= ${high_risk_min_reasons} AND health_score < ${high_risk_reasons_score_below}) THEN 'high'
             WHEN size(risk_reasons) >= 1 OR health_score < ${medium_risk_score_below} THEN 'medium'
             ELSE 'low' END AS churn_risk_level,
        risk_reasons,

@@ -44,7 +44,8 @@ final class World {
     static final double EMPLOYEES_AT_1 = 100;
     static final double ACTIVITIES_PER_YEAR_AT_1 = 43_000;
     static final double TICKETS_PER_ACCOUNT_YEAR = 3.4;
-    static final double NPS_PER_ACCOUNT_YEAR = 1.75;
+    // relationship NPS: a few contacts of each account surveyed twice a year, enough responses per team and quarter
+    static final double NPS_PER_ACCOUNT_YEAR = 6.0;
     static final double USD_CNY = 7.2;
 
     final GeneratorOptions options;

@@ -172,6 +172,18 @@ class SampleGeneratorTest {
         assertTrue(full.totalBytes() > 0);
     }
 
+    @Test
+    void relationshipSurveysGiveEachPayingAccountSeveralResponsesAYear() {
+        // 30 accounts over 3 years: a few contacts of each account answer about twice a year, so that a team of
+        // twenty accounts has the thirty responses a quarter mart_nps wants before it stops flagging too_few_responses
+        final List<Map<String, String>> nps = result(fullResults, "survey/nps_responses").clean;
+        final Map<String, Long> byAccount = new java.util.TreeMap<>();
+        nps.forEach(r -> byAccount.merge(r.get("account_id"), 1L, Long::sum));
+        final double perAccountYear = nps.size() / 30.0 / 3.0;
+        assertTrue(perAccountYear >= 4 && perAccountYear <= 9, "responses per account and year: " + perAccountYear);
+        assertTrue(byAccount.size() >= 20, "the paying accounts are surveyed, two-thirds of the 30 at least: " + byAccount.size());
+    }
+
     // ------------------------------------------------------------------ formats
 
     @Test
