@@ -144,7 +144,8 @@ acuity AS (
   SELECT tm.team_id, tm.quarter_start, count(*) AS acuity_pairs, count(r.metric) AS acuity_pairs_recorded
   FROM team_members tm
   JOIN quarters q ON q.quarter_start = tm.quarter_start
-  JOIN cfg_team_health_metric m ON m.plan_version = q.plan_version
+  JOIN cfg_team_health_metric m
+    ON m.plan_version = q.plan_version AND (m.roles IS NULL OR array_contains(split(m.roles, ','), tm.role))
   LEFT JOIN recorded r ON r.metric = m.metric AND r.employee_id = tm.employee_id AND r.quarter_start = tm.quarter_start
   GROUP BY tm.team_id, tm.quarter_start
 ),

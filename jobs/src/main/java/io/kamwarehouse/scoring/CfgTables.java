@@ -150,8 +150,11 @@ public final class CfgTables {
                 col("role", DataTypes.StringType, false), col("target_share", FRACTION, false)),
                 p -> p.teamHealth().targetMix().entrySet().stream().map(e -> new Object[] {e.getKey(), fraction(e.getValue())})
                         .toList()));
-        add(t, new CfgTable("team_health_metric", List.of(col("metric", DataTypes.StringType, false)),
-                p -> p.teamHealth().metrics().stream().map(m -> new Object[] {m}).toList()));
+        add(t, new CfgTable("team_health_metric", List.of(col("metric", DataTypes.StringType, false),
+                col("roles", DataTypes.StringType)),
+                p -> p.teamHealth().metrics().stream().map(m -> new Object[] {m,
+                    p.teamHealth().metricRoles().getOrDefault(m, List.of()).isEmpty() ? null
+                        : String.join(",", p.teamHealth().metricRoles().get(m))}).toList()));
         add(t, new CfgTable("service_sla", List.of(
                 col("tier", DataTypes.StringType, false), col("response_hours", NUMBER),
                 col("response_business_days", DataTypes.IntegerType)),

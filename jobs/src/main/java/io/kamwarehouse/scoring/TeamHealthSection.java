@@ -13,7 +13,7 @@ import java.util.Set;
  * for rebuilding.
  */
 public record TeamHealthSection(BigDecimal rebuildBelow, Map<String, Dimension> dimensions, Map<String, BigDecimal> targetMix,
-        List<String> metrics) {
+        List<String> metrics, Map<String, List<String>> metricRoles) {
 
     public static final String KEY = "team_health";
     public static final String ROLE_COMPLETENESS = "role_completeness";
@@ -40,6 +40,9 @@ public record TeamHealthSection(BigDecimal rebuildBelow, Map<String, Dimension> 
         dimensions = Collections.unmodifiableMap(new LinkedHashMap<>(dimensions));
         targetMix = Collections.unmodifiableMap(new LinkedHashMap<>(targetMix));
         metrics = List.copyOf(metrics);
+        final Map<String, List<String>> byMetric = new LinkedHashMap<>();
+        metricRoles.forEach((k, v) -> byMetric.put(k, List.copyOf(v)));
+        metricRoles = java.util.Collections.unmodifiableMap(byMetric);
     }
 
     static TeamHealthSection parse(final PlanFields f, final Map<String, Object> doc, final RoleSection roles) {
@@ -52,6 +55,7 @@ public record TeamHealthSection(BigDecimal rebuildBelow, Map<String, Dimension> 
         final Map<String, BigDecimal> points = new LinkedHashMap<>();
         Map<String, BigDecimal> mix = Map.of();
         List<String> metrics = List.of();
+        final Map<String, List<String>> metricRoles = new LinkedHashMap<>();
         for (final Map.Entry<String, Set<String>> e : DIMENSION_KEYS.entrySet()) {
             final String name = e.getKey();
             final String field = KEY + "." + name;
@@ -79,7 +83,27 @@ public record TeamHealthSection(BigDecimal rebuildBelow, Map<String, Dimension> 
                         throw f.error(field + ".target_per_member", perMember.toPlainString() + " must be above 0");
                     }
                 }
-                case DATA_ACUITY -> metrics = f.strings(d, "metrics", field);
+                case DATA_ACUITY -> {
+                    // a list (every member is expected to record each metric), or metric: roles expected to record it (or all)
+                    if (d.get("metrics") instanceof Map<?, ?>) {
+                        final Map<String, Object> byMetric = f.mapping(d.get("metrics"), field + ".metrics");
+                        metrics = List.copyOf(byMetric.keySet());
+                        for (final Map.Entry<String, Object> me : byMetric.entrySet()) {
+                            final String mf = field + ".metrics." + me.getKey();
+                            if ("all".equals(me.getValue())) {
+                                metricRoles.put(me.getKey(), List.of());
+                                continue;
+                            }
+                            final List<String> rs = f.strings(byMetric, me.getKey(), field + ".metrics");
+                            for (final String role : rs) {
+                                roles.checkKnown(f, mf, role);
+                            }
+                            metricRoles.put(me.getKey(), rs);
+                        }
+                    } else {
+                        metrics = f.strings(d, "metrics", field);
+                    }
+                }
                 default -> throw new IllegalStateException(name);
             }
             dims.put(name, new Dimension(name, p, minStages, minActivities, perMember));
@@ -89,6 +113,6 @@ public record TeamHealthSection(BigDecimal rebuildBelow, Map<String, Dimension> 
             throw f.error(KEY, "the points of the dimensions add up to " + total.toPlainString() + ", not 100 ("
                     + PlanFields.describe(points) + ")");
         }
-        return new TeamHealthSection(rebuild, dims, mix, metrics);
+        return new TeamHealthSection(rebuild, dims, mix, metrics, metricRoles);
     }
 }

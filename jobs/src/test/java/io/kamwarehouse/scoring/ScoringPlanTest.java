@@ -201,6 +201,29 @@ class ScoringPlanTest {
     }
 
     @Test
+    void dataAcuityMetricsNameTheRolesExpectedToRecordThem() {
+        final TeamHealthSection th = ScoringPlan.parse("2026.yaml", plan2026().getBytes(StandardCharsets.UTF_8)).teamHealth();
+        assertEquals(List.of("activities", "contacts", "stage_history", "delivery_milestones", "service_tickets", "nps_responses",
+                "peer_reviews", "kb_contributions"), th.metrics());
+        assertEquals(List.of("project_manager"), th.metricRoles().get("delivery_milestones"));
+        assertEquals(List.of(), th.metricRoles().get("peer_reviews"), "all: every member");
+        assertEquals("scoring plan bad.yaml, team_health.data_acuity.metrics.contacts: unknown role 'sales' (roles: account_manager, "
+                + "solution_consultant, project_manager, customer_success, back_office)",
+                refused(mutate("contacts: [account_manager]", "contacts: [sales]")));
+        assertEquals("scoring plan bad.yaml, team_health.data_acuity.metrics.contacts: must not be empty",
+                refused(mutate("contacts: [account_manager]", "contacts: []")));
+        // the list form (every member expected to record each metric) stays valid
+        final TeamHealthSection listed = ScoringPlan.parse("2026.yaml", mutate("      activities: [account_manager, solution_consultant,"
+                + " customer_success]\n      contacts: [account_manager]\n      stage_history: [account_manager]\n"
+                + "      delivery_milestones: [project_manager]\n      service_tickets: [customer_success, back_office]\n"
+                + "      nps_responses: [account_manager]\n      peer_reviews: all\n      kb_contributions: all",
+                "      [activities, peer_reviews]").replace("    metrics:\n      [", "    metrics: [")
+                .getBytes(StandardCharsets.UTF_8)).teamHealth();
+        assertEquals(List.of("activities", "peer_reviews"), listed.metrics());
+        assertTrue(listed.metricRoles().isEmpty());
+    }
+
+    @Test
     void targetMixMustAddUpTo100() {
         assertTrue(refused(mutate("customer_success: 15, back_office: 10}", "customer_success: 15, back_office: 5}"))
                 .startsWith("scoring plan bad.yaml, team_health.role_completeness.target_mix: weights add up to 95, not 100"));
