@@ -402,10 +402,10 @@ final class AccountPlan {
                 boolean never = false;
                 switch (profile) {
                     case 0 -> payDay = inv.dueDay - Rand.between(r, 0, 20);
-                    case 1 -> payDay = inv.dueDay + Rand.between(r, 5, 75);
+                    case 1 -> payDay = inv.dueDay + Rand.between(r, 5, 45);
                     default -> {
-                        never = r.nextDouble() < 0.45;
-                        payDay = inv.dueDay + Rand.between(r, 30, 200);
+                        never = r.nextDouble() < 0.12; // a bad debt now and then; most slow payers pay in the end
+                        payDay = inv.dueDay + Rand.between(r, 20, 120);
                     }
                 }
                 payDay = Math.max(payDay, day + 1);
@@ -413,7 +413,7 @@ final class AccountPlan {
                     if (r.nextDouble() < 0.12) {
                         final long first = Math.max(100, Math.round(inv.amount * Rand.uniform(r, 0.3, 0.7) / 100.0) * 100);
                         addPayment(w, r, inv, payDay, first);
-                        if (r.nextDouble() < 0.7) {
+                        if (r.nextDouble() < 0.95) { // the rest follows, bar a rare dispute
                             addPayment(w, r, inv, payDay + Rand.between(r, 20, 90), inv.amount - first);
                         }
                     } else {

@@ -184,6 +184,37 @@ class SampleGeneratorTest {
         assertTrue(byAccount.size() >= 20, "the paying accounts are surveyed, two-thirds of the 30 at least: " + byAccount.size());
     }
 
+    @Test
+    void mostReceivablesAreCollectedOnTimeAndAMinorityIsOverdue() {
+        // at the history's end: what is still owed on the issued invoices (payments quarantined as defects count as
+        // unpaid), and the part of it more than 30 days past its due date
+        final Map<String, java.math.BigDecimal> paid = new java.util.HashMap<>();
+        result(fullResults, "finance/payments").clean.forEach(p -> paid.merge(p.get("invoice_id"), new java.math.BigDecimal(p.get("amount")),
+                java.math.BigDecimal::add));
+        java.math.BigDecimal outstanding = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal overdue = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal invoiced = java.math.BigDecimal.ZERO;
+        for (final Map<String, String> i : result(fullResults, "finance/invoices").clean) {
+            if ("void".equals(i.get("status"))) {
+                continue;
+            }
+            final java.math.BigDecimal amount = new java.math.BigDecimal(i.get("amount"));
+            invoiced = invoiced.add(amount);
+            final java.math.BigDecimal open = amount.subtract(paid.getOrDefault(i.get("invoice_id"), java.math.BigDecimal.ZERO)).max(
+                    java.math.BigDecimal.ZERO);
+            outstanding = outstanding.add(open);
+            if (LocalDate.parse(i.get("due_date")).isBefore(HISTORY_END.minusDays(30))) {
+                overdue = overdue.add(open);
+            }
+        }
+        final double overdueShare = overdue.doubleValue() / outstanding.doubleValue();
+        final double unpaidShare = outstanding.doubleValue() / invoiced.doubleValue();
+        System.out.printf("receivables: %.1f%% of what was invoiced is outstanding, %.1f%% of that over 30 days overdue%n",
+                100 * unpaidShare, 100 * overdueShare);
+        assertTrue(unpaidShare < 0.02, "nearly all invoiced amounts are collected: outstanding " + unpaidShare);
+        assertTrue(overdueShare < 0.5, "a minority of the outstanding balance is over 30 days overdue: " + overdueShare);
+    }
+
     // ------------------------------------------------------------------ formats
 
     @Test
