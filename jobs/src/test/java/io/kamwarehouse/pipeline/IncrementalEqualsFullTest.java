@@ -162,6 +162,19 @@ class IncrementalEqualsFullTest {
         assertTrue(compared.stream().filter(t -> t.startsWith("stg_")).count() >= 10, "compared " + compared);
 
         assertTheValueModelsFit(whole.warehouse());
+        assertTheTiersFormAPyramid(whole.warehouse());
+    }
+
+    /** On the generated sample the computed tiers are a pyramid: a few strategic accounts, more key ones, most normal. */
+    private static void assertTheTiersFormAPyramid(final Warehouse w) {
+        w.read("fct_account_tier").createOrReplaceTempView("tiers_to_check");
+        final Row n = w.spark().sql("SELECT count_if(tier = 'S'), count_if(tier = 'A'), count_if(tier = 'B') FROM tiers_to_check"
+                + " WHERE month = (SELECT max(month) FROM tiers_to_check)").first();
+        final long s = n.getLong(0);
+        final long a = n.getLong(1);
+        final long b = n.getLong(2);
+        assertTrue(s > 0 && s < a && a < b, "tiers S " + s + " / A " + a + " / B " + b + " are not a pyramid");
+        assertTrue(s <= 0.2 * (s + a + b), "strategic accounts are a few: S " + s + " of " + (s + a + b));
     }
 
     /**
