@@ -2,7 +2,6 @@ package io.kamwarehouse.generate;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.SplittableRandom;
 
