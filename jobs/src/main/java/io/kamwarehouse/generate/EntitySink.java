@@ -277,12 +277,53 @@ final class EntitySink implements AutoCloseable {
             out.close();
             return;
         }
-        try (OutputStream stream = Files.newOutputStream(workbookPath)) {
-            workbook.write(stream);
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            workbook.write(bytes);
         } finally {
             workbook.close();
             workbook = null;
         }
+        Files.write(workbookPath, reproducible(bytes.toByteArray()));
+    }
+
+    /** A fixed time for what a workbook records of when it was written, so the same options give the same bytes. */
+    private static final long WORKBOOK_TIME = java.time.LocalDateTime.of(2026, 1, 1, 0, 0).toInstant(java.time.ZoneOffset.UTC)
+            .toEpochMilli();
+
+    /**
+     * The workbook with its zip entries' times and its document properties' created and modified dates
+     * fixed: a generator run gives the same files byte for byte.
+     */
+    static byte[] reproducible(final byte[] xlsx) throws IOException {
+        // read through the central directory (ZipFile): the stream reader refuses the sizes POI leaves in local headers
+        final Path tmp = Files.createTempFile("kamw-workbook", ".xlsx");
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(xlsx.length);
+        try {
+            Files.write(tmp, xlsx);
+            try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(tmp.toFile());
+                    java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+                for (final java.util.zip.ZipEntry e : java.util.Collections.list(in.entries())) {
+                    byte[] data;
+                    try (java.io.InputStream entry = in.getInputStream(e)) {
+                        data = entry.readAllBytes();
+                    }
+                    if (e.getName().equals("docProps/core.xml")) {
+                        data = new String(data, StandardCharsets.UTF_8)
+                                .replaceAll("(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", "$12026-01-01T00:00:00Z$3")
+                                .getBytes(StandardCharsets.UTF_8);
+                    }
+                    final java.util.zip.ZipEntry copy = new java.util.zip.ZipEntry(e.getName());
+                    copy.setTime(WORKBOOK_TIME);
+                    zip.putNextEntry(copy);
+                    zip.write(data);
+                    zip.closeEntry();
+                }
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return out.toByteArray();
     }
 
     // --- Excel -------------------------------------------------------------------------------------
