@@ -151,7 +151,7 @@ public final class BronzeIngestor {
                         + ": " + m.describeMissingRequired() + "; its header is " + ins.header()
                         + ". Nothing was loaded: fix the export or add the header as an alias in " + contract.origin());
             }
-            final List<String> drifted = contract.refusedDrift(m, reader.fileTypes(f.path()), (c, t) -> SchemaDrift.fits(c.type(), t));
+            final List<String> drifted = SchemaDrift.refused(contract, m, reader.fileTypes(f.path()));
             if (!drifted.isEmpty()) {
                 throw new KamwException("file " + f.path() + " drifts from " + contract.origin() + " in a way the contract refuses ("
                         + "drift: " + String.join(", ", contract.driftRefused()) + " refused): " + String.join("; ", drifted)
