@@ -186,8 +186,9 @@ public record Contract(
             final Map<String, java.math.BigDecimal> out = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {
                 final ContractColumn c = positions.get(i);
-                if (c != null && c.scaleFor(header.get(i)).compareTo(java.math.BigDecimal.ONE) != 0) {
-                    out.put(c.name(), c.scaleFor(header.get(i)));
+                final java.math.BigDecimal scale = c == null ? java.math.BigDecimal.ONE : c.scaleFor(header.get(i));
+                if (scale.compareTo(java.math.BigDecimal.ONE) != 0) {
+                    out.put(c.name(), scale);
                 }
             }
             return out;

@@ -238,10 +238,11 @@ public final class BronzeIngestor {
                 told = told == null ? lines : told;
             }
             notes.addAll(told);
+            final Map<String, java.math.BigDecimal> scales = mapping.scales();
             for (int i = 0; i < mapping.header().size(); i++) {
                 final ContractColumn c = mapping.positions().get(i);
-                if (c != null && mapping.scales().containsKey(c.name())) {
-                    notes.add(c.name() + " = '" + mapping.header().get(i) + "' x " + mapping.scales().get(c.name()).toPlainString());
+                if (c != null && scales.containsKey(c.name())) {
+                    notes.add(c.name() + " = '" + mapping.header().get(i) + "' x " + scales.get(c.name()).toPlainString());
                 }
             }
             if (!alreadyLoaded.isEmpty()) {
