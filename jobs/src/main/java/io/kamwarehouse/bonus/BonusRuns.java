@@ -253,12 +253,13 @@ public final class BonusRuns {
         }
         if (superseded.isEmpty()) {
             // without the lease another close of the period may be running: the run is inserted only where the period has
-            // no closed run, and a MERGE (unlike an append) fails on the other's commit and looks again; of two first
-            // closes, Delta lets one create the table and the other merges on its retry
+            // no closed run, and a MERGE (unlike an append) fails on the other's commit and looks again. The run is never
+            // appended, not even to create the table: a close that found no table could otherwise append after the other
+            // close had created it with its run, and both would succeed. The table is created empty (of two creations Delta
+            // fails one, which looks again and finds the table), then merged into.
             final long inserted = io.kamwarehouse.Conflicts.retrying("close " + run.getString(1), ctx.progress()::say, () -> {
                 if (!wh.exists(TABLE)) {
-                    fresh.coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
-                    return 1L;
+                    fresh.limit(0).coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
                 }
                 final Row m = DeltaTable.forPath(wh.spark(), wh.tablePath(TABLE)).as("t")
                         .merge(fresh.as("s"), "t.pay_period = s.pay_period AND t.status = '" + CLOSED + "'")

@@ -72,8 +72,9 @@ final class DashboardsCommand implements Runnable {
             final DashboardBundle b = parent.load();
             final String password = System.getenv(PASSWORD_ENV);
             final String secret = password == null || password.isEmpty() ? null : password;
+            final java.util.Map<String, List<String>> roles = teamRole == null ? java.util.Map.of()
+                    : io.kamwarehouse.serving.ServingConfig.load().teamRoles();
             if (teamRole != null) {
-                final var roles = io.kamwarehouse.serving.ServingConfig.load().teamRoles();
                 if (!roles.containsKey(teamRole)) {
                     throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--team-role " + teamRole
                             + " is not a team role of conf/serving.yaml (team_roles: " + (roles.isEmpty() ? "none"
@@ -85,8 +86,8 @@ final class DashboardsCommand implements Runnable {
             final var err = parent.main.progress();
             System.out.printf("wrote %s: %d dashboards, %d charts, %d datasets, %d database%s%n", out, b.files("dashboards").size(),
                     b.charts().size(), b.datasets().size(), b.files("databases").size(),
-                    teamRole == null ? "" : " (team role " + teamRole + ": sees the rows of " + String.join(", ",
-                            io.kamwarehouse.serving.ServingConfig.load().teamRoles().get(teamRole)) + ")");
+                    teamRole == null ? "" : " (team role " + teamRole + ": sees the rows of " + String.join(", ", roles.get(teamRole))
+                            + ")");
             if (masked) {
                 System.out.println("the database password is masked: give it at import (Superset's upload dialog asks for it, or"
                         + " pass 'passwords' to POST /api/v1/dashboard/import/), or set " + PASSWORD_ENV + " and build again;"

@@ -43,49 +43,6 @@ public record Contract(
     /** File formats an extract can arrive in. */
     public enum Format { CSV, JSONL, PARQUET }
 
-    /** A contract without Excel settings (the first sheet, the header found below any title rows). */
-    public Contract(final String source, final String entity, final String description, final Format format, final String encoding,
-            final String delimiter, final boolean multiline, final List<String> files, final List<String> dateFormats,
-            final List<String> businessKey, final List<ContractColumn> columns, final String origin, final boolean header,
-            final String recordNumber) {
-        this(source, entity, description, format, encoding, delimiter, multiline, files, dateFormats, businessKey, columns, origin,
-                header, recordNumber, null, null, Set.of());
-    }
-
-    /** A contract with Excel settings and no drift refused. */
-    public Contract(final String source, final String entity, final String description, final Format format, final String encoding,
-            final String delimiter, final boolean multiline, final List<String> files, final List<String> dateFormats,
-            final List<String> businessKey, final List<ContractColumn> columns, final String origin, final boolean header,
-            final String recordNumber, final String sheet, final Integer headerRow) {
-        this(source, entity, description, format, encoding, delimiter, multiline, files, dateFormats, businessKey, columns, origin,
-                header, recordNumber, sheet, headerRow, Set.of());
-    }
-
-    /**
-     * The drift of a file this contract refuses (its {@code drift:} rules), one line per change; empty
-     * when the file loads. {@code types}: the types a typed file's columns arrive with, by header.
-     */
-    public List<String> refusedDrift(final HeaderMapping m, final Map<String, org.apache.spark.sql.types.DataType> types,
-            final java.util.function.BiPredicate<ContractColumn, org.apache.spark.sql.types.DataType> fits) {
-        final List<String> out = new ArrayList<>();
-        if (driftRefused.contains("extra") && !m.unknownHeaders().isEmpty()) {
-            out.add("columns the contract does not know: " + m.unknownHeaders());
-        }
-        if (driftRefused.contains("missing") && !m.missingOptional().isEmpty()) {
-            out.add("optional columns missing: " + m.missingOptional().stream().map(ContractColumn::name).toList());
-        }
-        if (driftRefused.contains("type")) {
-            for (int i = 0; i < m.header().size(); i++) {
-                final ContractColumn c = m.positions().get(i);
-                final org.apache.spark.sql.types.DataType t = types.get(m.header().get(i));
-                if (c != null && t != null && !fits.test(c, t)) {
-                    out.add(c.name() + " arrives as " + t.simpleString() + " where the contract says " + c.type().sql());
-                }
-            }
-        }
-        return out;
-    }
-
     /** True for an Excel workbook (.xlsx), which a csv contract reads as well as its text files. */
     public static boolean isExcel(final String fileName) {
         return fileName.toLowerCase(Locale.ROOT).endsWith(".xlsx");
@@ -229,8 +186,9 @@ public record Contract(
             final Map<String, java.math.BigDecimal> out = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {
                 final ContractColumn c = positions.get(i);
-                if (c != null && c.scaleFor(header.get(i)).compareTo(java.math.BigDecimal.ONE) != 0) {
-                    out.put(c.name(), c.scaleFor(header.get(i)));
+                final java.math.BigDecimal scale = c == null ? java.math.BigDecimal.ONE : c.scaleFor(header.get(i));
+                if (scale.compareTo(java.math.BigDecimal.ONE) != 0) {
+                    out.put(c.name(), scale);
                 }
             }
             return out;

@@ -38,13 +38,6 @@ public record ContractColumn(
         acceptedValues = List.copyOf(acceptedValues);
     }
 
-    /** A column without header scales (values load as the file gives them). */
-    public ContractColumn(final String name, final ColumnType type, final boolean required, final List<String> aliases,
-            final List<String> formats, final Map<String, String> valueMap, final List<String> acceptedValues,
-            final BigDecimal min, final BigDecimal max, final Reference references, final String description) {
-        this(name, type, required, aliases, formats, valueMap, acceptedValues, min, max, references, description, Map.of(), null);
-    }
-
     /**
      * What a value found under {@code header} is multiplied by to load in the column's unit: the
      * contract's {@code header_scale} for that header (e.g. 10000 for {@code 年营业额(万元)}, an amount

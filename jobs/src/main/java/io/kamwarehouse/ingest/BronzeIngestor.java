@@ -151,7 +151,7 @@ public final class BronzeIngestor {
                         + ": " + m.describeMissingRequired() + "; its header is " + ins.header()
                         + ". Nothing was loaded: fix the export or add the header as an alias in " + contract.origin());
             }
-            final List<String> drifted = contract.refusedDrift(m, reader.fileTypes(f.path()), (c, t) -> SchemaDrift.fits(c.type(), t));
+            final List<String> drifted = SchemaDrift.refused(contract, m, reader.fileTypes(f.path()));
             if (!drifted.isEmpty()) {
                 throw new KamwException("file " + f.path() + " drifts from " + contract.origin() + " in a way the contract refuses ("
                         + "drift: " + String.join(", ", contract.driftRefused()) + " refused): " + String.join("; ", drifted)
@@ -238,10 +238,11 @@ public final class BronzeIngestor {
                 told = told == null ? lines : told;
             }
             notes.addAll(told);
+            final Map<String, java.math.BigDecimal> scales = mapping.scales();
             for (int i = 0; i < mapping.header().size(); i++) {
                 final ContractColumn c = mapping.positions().get(i);
-                if (c != null && mapping.scales().containsKey(c.name())) {
-                    notes.add(c.name() + " = '" + mapping.header().get(i) + "' x " + mapping.scales().get(c.name()).toPlainString());
+                if (c != null && scales.containsKey(c.name())) {
+                    notes.add(c.name() + " = '" + mapping.header().get(i) + "' x " + scales.get(c.name()).toPlainString());
                 }
             }
             if (!alreadyLoaded.isEmpty()) {

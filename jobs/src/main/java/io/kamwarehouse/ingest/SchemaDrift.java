@@ -97,18 +97,55 @@ public final class SchemaDrift {
             final String runId) {
         final List<String> changed = new ArrayList<>();
         final java.sql.Date d = dropDate == null ? null : java.sql.Date.valueOf(dropDate);
-        for (int i = 0; i < mapping.header().size(); i++) {
-            final ContractColumn c = mapping.positions().get(i);
-            final org.apache.spark.sql.types.DataType t = types.get(mapping.header().get(i));
-            if (c == null || t == null || fits(c.type(), t)) {
-                continue;
-            }
-            final String was = mapping.header().get(i) + " " + t.simpleString() + " (contract: " + c.type().sql() + ")";
-            pending.add(RowFactory.create(contract.qualifiedName(), d, batchId, filePath, "type", c.name(), was, at, runId));
-            changed.add(c.name() + " arrives as " + t.simpleString() + " where the contract says " + c.type().sql());
+        for (final TypeChange x : typeChanges(mapping, types)) {
+            final String was = x.header() + " " + x.type().simpleString() + " (contract: " + x.column().type().sql() + ")";
+            pending.add(RowFactory.create(contract.qualifiedName(), d, batchId, filePath, "type", x.column().name(), was, at, runId));
+            changed.add(x.describe());
         }
         return changed.isEmpty() ? List.of() : List.of("column types changed: " + String.join("; ", changed)
                 + "; values are converted to the contract's types and those that do not convert are quarantined");
+    }
+
+    /** A column of a typed file that arrives with another type than the contract's. */
+    record TypeChange(String header, ContractColumn column, org.apache.spark.sql.types.DataType type) {
+
+        String describe() {
+            return column.name() + " arrives as " + type.simpleString() + " where the contract says " + column.type().sql();
+        }
+    }
+
+    /** The columns of a file whose type (a typed file's, by header; empty for text) is not the contract's. */
+    static List<TypeChange> typeChanges(final Contract.HeaderMapping mapping,
+            final Map<String, org.apache.spark.sql.types.DataType> types) {
+        final List<TypeChange> out = new ArrayList<>();
+        for (int i = 0; i < mapping.header().size(); i++) {
+            final ContractColumn c = mapping.positions().get(i);
+            final org.apache.spark.sql.types.DataType t = types.get(mapping.header().get(i));
+            if (c != null && t != null && !fits(c.type(), t)) {
+                out.add(new TypeChange(mapping.header().get(i), c, t));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The drift of a file its contract refuses (its {@code drift:} rules), one line per change; empty
+     * when the file loads. The same differences {@link #note} and {@link #noteTypes} record when it loads.
+     */
+    static List<String> refused(final Contract contract, final Contract.HeaderMapping mapping,
+            final Map<String, org.apache.spark.sql.types.DataType> types) {
+        final Set<String> rules = contract.driftRefused();
+        final List<String> out = new ArrayList<>();
+        if (rules.contains("extra") && !mapping.unknownHeaders().isEmpty()) {
+            out.add("columns the contract does not know: " + mapping.unknownHeaders());
+        }
+        if (rules.contains("missing") && !mapping.missingOptional().isEmpty()) {
+            out.add("optional columns missing: " + mapping.missingOptional().stream().map(ContractColumn::name).toList());
+        }
+        if (rules.contains("type")) {
+            typeChanges(mapping, types).forEach(x -> out.add(x.describe()));
+        }
+        return out;
     }
 
     /** True when values of Spark type {@code t} are the contract type's without a conversion that can lose or change them. */

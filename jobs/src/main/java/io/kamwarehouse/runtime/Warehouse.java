@@ -163,17 +163,21 @@ public final class Warehouse {
         if (rows.isEmpty()) {
             return;
         }
+        if (exclusive()) {
+            appendRows(table, rows, schema);
+            return;
+        }
         Conflicts.retrying(table, x -> { }, () -> {
-            if (exclusive() || !exists(table)) {
-                // a first write that races another creates the table once: Delta refuses the second, which merges then
-                spark.createDataFrame(new ArrayList<>(rows), schema).coalesce(1).write().format("delta")
+            if (!exists(table)) {
+                // created empty, never with the rows: a writer that found no table could otherwise append them after the
+                // other had created it with the same rows. Of two creations Delta refuses one, which looks again.
+                spark.createDataFrame(new ArrayList<Row>(), schema).coalesce(1).write().format("delta")
                         .mode(org.apache.spark.sql.SaveMode.Append).save(tablePath(table));
-            } else {
-                io.delta.tables.DeltaTable.forPath(spark, tablePath(table)).as("t")
-                        .merge(spark.createDataFrame(new ArrayList<>(rows), schema).as("s"), String.join(" AND ",
-                                keys.stream().map(k -> "t." + k + " <=> s." + k).toList()))
-                        .whenNotMatched().insertAll().execute();
             }
+            io.delta.tables.DeltaTable.forPath(spark, tablePath(table)).as("t")
+                    .merge(spark.createDataFrame(new ArrayList<>(rows), schema).as("s"), String.join(" AND ",
+                            keys.stream().map(k -> "t." + k + " <=> s." + k).toList()))
+                    .whenNotMatched().insertAll().execute();
         });
     }
 
