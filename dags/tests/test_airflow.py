@@ -16,7 +16,8 @@ KAMW_WAREHOUSE and KAMW_LANDING.
 - On a tiny sample (scale 0.02, the drop of 2026-10-01 holding the data up to 2026-09-30), dag.test()
   runs the daily DAG for the logical date 2026-10-01 03:00 (run date 2026-09-30), the monthly close
   for 2026-10-01 05:00, the daily DAG again (the day re-run: on an empty warehouse the daily gold
-  tables wait for the monthly tiers), and the quarterly bonus close for 2026-10-01 06:00 (2026-Q3,
+  tables wait for the monthly tiers; payroll's ledger of the bonus run has come back in the finance
+  drop meanwhile, as in the demo), and the quarterly bonus close for 2026-10-01 06:00 (2026-Q3,
   the pay period that ended on the run date): every task spark-submits the jar and succeeds. Their
   gold tables equal those of `kamw pipeline --date 2026-09-30` and `kamw bonus close --period
   2026-Q3` run on the same drop into another warehouse (row counts and checksums, `kamw-cluster
@@ -302,28 +303,40 @@ class AirflowRunsTheDagsTest(unittest.TestCase):
         assert os.path.isdir(os.path.join(cls.landing, "crm", DROP)), os.listdir(cls.landing)
 
         # The same drop through `kamw pipeline` and `kamw bonus close`, into the other warehouse, while
-        # Airflow runs the DAGs.
-        script = ('set -e; "$0" -q --warehouse "$1" --landing "$2" pipeline --date %s --exclude kind:example; '
-                  '"$0" -q --warehouse "$1" --landing "$2" bonus close --period %s --by kamw' % (RUN_DATE, PERIOD))
+        # Airflow runs the DAGs. As in the demo, payroll pays the bonus run's instructions: after the
+        # first pipeline its ledger comes back in the finance drop (`kamw generate --payroll-ledger`),
+        # before the daily DAG runs again; the next pipeline takes it in and the close reconciles it.
         cls.kamw_log = os.path.join(cls.tmp, "kamw.log")
         env = {k: v for k, v in os.environ.items() if k not in ("KAMW_WAREHOUSE", "KAMW_LANDING", "KAMW_SCHEMAS")}
-        with open(cls.kamw_log, "w") as f:
-            reference = subprocess.Popen(["bash", "-c", script, KAMW, cls.warehouse_kamw, cls.landing], env=env,
-                                         stdout=f, stderr=subprocess.STDOUT)
+        first = ('set -e; "$0" -q --warehouse "$1" --landing "$2" pipeline --date %s --exclude kind:example; '
+                 '"$0" -q --warehouse "$1" --landing "$2" generate --scale %s --payroll-ledger' % (RUN_DATE, SCALE))
+        then = ('set -e; "$0" -q --warehouse "$1" --landing "$2" pipeline --date %s --exclude kind:example; '
+                '"$0" -q --warehouse "$1" --landing "$2" bonus close --period %s --by kamw' % (RUN_DATE, PERIOD))
+        log_file = open(cls.kamw_log, "w")
+
+        def reference(script):
+            return subprocess.Popen(["bash", "-c", script, KAMW, cls.warehouse_kamw, cls.landing], env=env,
+                                    stdout=log_file, stderr=subprocess.STDOUT)
 
         cls.airflow = Airflow(cls.venv, os.path.join(cls.tmp, "airflow"), cls.warehouse_dags, cls.landing)
         cls.airflow.migrate()
         cls.runs = {}
+        running = reference(first)
         try:
             cls.runs["daily"] = cls.airflow.dag_test("kamw_daily", DAILY)
             cls.runs["monthly"] = cls.airflow.dag_test("kamw_monthly_close", MONTHLY)
+            cls.reference_exit = running.wait()
+            if cls.reference_exit == 0:
+                assert os.path.isfile(os.path.join(cls.landing, "finance", DROP, "bonus_payouts.csv")), \
+                    os.listdir(os.path.join(cls.landing, "finance", DROP))
+                running = reference(then)
             cls.runs["daily again"] = cls.airflow.dag_test("kamw_daily", DAILY)
             cls.runs["bonus"] = cls.airflow.dag_test("kamw_quarterly_bonus_close", BONUS)
         finally:
-            reference.wait()
+            cls.reference_exit = running.wait() or cls.reference_exit
+            log_file.close()
         with open(cls.kamw_log, encoding="utf-8", errors="replace") as f:
             cls.reference_output = f.read()
-        cls.reference_exit = reference.returncode
         log("kamw pipeline and bonus close: exit %d" % reference.returncode)
 
         env = dict(os.environ, KAMW_SKIP_BUILD="1")

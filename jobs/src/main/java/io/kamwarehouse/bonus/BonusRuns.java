@@ -296,13 +296,29 @@ public final class BonusRuns {
         for (final TableRunner.Built b : new TableRunner(ctx).build(order, JobOptions.INCREMENTAL)) {
             final boolean upToDate = b.status() == RunStatus.SKIPPED && b.message().contains("unchanged");
             if (b.status() != RunStatus.SUCCEEDED && !upToDate) {
-                throw new KamwException("cannot close: " + b.table() + " " + TableRunner.describe(b)
-                        + (b.message().contains("has not been built yet") ? "; run 'kamw pipeline' first" : ""), KamwException.EXIT_FAILED,
-                        null);
+                throw new KamwException("cannot close: " + b.table() + " " + TableRunner.describe(b) + hint(b.message()),
+                        KamwException.EXIT_FAILED, null);
             }
             inputs.putAll(b.job().inputVersions());
         }
         return inputs;
+    }
+
+    /**
+     * What to do about a bonus table that was not built: a silver input whose source never
+     * delivered (no payroll ledger loaded yet) needs the extract, not another pipeline.
+     */
+    private String hint(final String message) {
+        if (!message.contains("has not been built yet")) {
+            return "";
+        }
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("input stg_([a-z0-9]+)__([a-z0-9_]+) has not").matcher(message);
+        if (m.find() && !wh.exists("raw_" + m.group(1) + "__" + m.group(2))) {
+            return "; no " + m.group(1) + " " + m.group(2) + " extract has been loaded yet (" + m.group(1) + "/<drop>/" + m.group(2)
+                    + ".* in the landing folder)" + (m.group(2).equals("bonus_payouts")
+                            ? ": a period is closed against what payroll paid, so payroll's ledger must arrive first" : "");
+        }
+        return "; run 'kamw pipeline' first";
     }
 
     /** The reconciliation lines of a run, read at the version it recorded. */

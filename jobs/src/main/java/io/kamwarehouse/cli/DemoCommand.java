@@ -50,18 +50,14 @@ final class DemoCommand implements Callable<Integer> {
         Pipeline.Result result = new Pipeline(ctx).run(Optional.empty());
         // Payroll pays the bonus run's instructions: its ledger (with a few exceptions) comes back in the
         // finance drop, and the pipeline takes it in (an incremental run: the reconciliation and what feeds it).
-        final Path ledgerDir = cfg.landingRoot().startsWith("file:") ? WarehouseConfig.localPath(cfg.landingRoot()).resolve("finance")
-                .resolve(GeneratorOptions.defaults().withScale(scale).withSeed(seed).fullDropDate().toString()) : null;
-        if (ledgerDir != null && !java.nio.file.Files.exists(ledgerDir.resolve("bonus_payouts.csv"))) {
+        final Path ledgerDir = cfg.landingRoot().startsWith("file:") ? GenerateCommand.ledgerDir(cfg, scale, seed) : null;
+        if (ledgerDir != null && !Files.exists(ledgerDir.resolve(GenerateCommand.LEDGER_FILE))) {
             final io.kamwarehouse.generate.PayrollLedger.Report ledger = io.kamwarehouse.generate.PayrollLedger.write(ctx.warehouse(),
                     ledgerDir, seed);
             if (ledger != null) {
                 main.progress().say("payroll ledger written: " + ledger.file() + "; taking it in");
-                final Pipeline.Result payroll = new Pipeline(ctx).run(Optional.empty());
-                result = result.and(payroll);
-                System.out.printf("payroll ledger: %,d bonus payments paid on the bonus run's instructions, with %d exceptions:%n",
-                        ledger.lines(), ledger.exceptions().size());
-                ledger.exceptions().forEach(x -> System.out.println("  " + x));
+                result = result.and(new Pipeline(ctx).run(Optional.empty()));
+                GenerateCommand.printLedger(ledger);
             }
         }
         Summaries.printIngest(System.out, result.ingested(), ctx.warehouse().root());

@@ -137,7 +137,10 @@ public final class PayrollLedger {
                 }
                 out.append(row).append("\r\n");
             }
-            Files.write(file, out.toString().getBytes(EntitySink.GBK));
+            // written beside it under a hidden name, then renamed: a pipeline listing the drop meanwhile sees the whole file or none
+            final Path partial = dropDir.resolve(".bonus_payouts.csv.partial");
+            Files.write(partial, out.toString().getBytes(EntitySink.GBK));
+            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new Report(file, n, stories);
         } catch (final java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write the payroll ledger into " + dropDir, e);

@@ -51,6 +51,26 @@ class BonusCloseTest {
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "no stack trace: " + r.err());
     }
 
+    /** Before payroll's first ledger is loaded there is nothing to reconcile: the close says what is missing. */
+    @Test
+    void aPeriodIsNotClosedBeforePayrollsLedgerArrived(@TempDir final Path other) throws Exception {
+        final RunContext c = SharedSpark.context(other);
+        BonusFixture.load(c);
+        for (final String t : java.util.List.of("stg_finance__bonus_payouts", "fct_bonus_reconciliation")) {
+            final org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(c.warehouse().tablePath(t));
+            p.getFileSystem(c.warehouse().hadoopConf()).delete(p, true);
+            assertFalse(c.warehouse().exists(t), t);
+        }
+        final Result r = CliRun.kamw(other, "bonus", "close", "--period", "2026-Q3", "--by", "finance.lead");
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("cannot close: fct_bonus_reconciliation skipped: input stg_finance__bonus_payouts has not been "
+                + "built yet"), r.err());
+        assertTrue(r.err().contains("no finance bonus_payouts extract has been loaded yet (finance/<drop>/bonus_payouts.* in the "
+                + "landing folder): a period is closed against what payroll paid, so payroll's ledger must arrive first"), r.err());
+        assertFalse(r.err().contains("run 'kamw pipeline' first"), "another pipeline would not help: " + r.err());
+        assertFalse(c.warehouse().exists("bonus_runs"), "nothing closed");
+    }
+
     @Test
     void aClosedRunIsReproducedAfterNewDataAndIsNotClosedTwice() {
         // pay period 2026-Q3: A's deferred 10,800 (paid 11,000), A's clawback -5,400 (not booked), C and F 0,
