@@ -337,7 +337,7 @@ class AirflowRunsTheDagsTest(unittest.TestCase):
             log_file.close()
         with open(cls.kamw_log, encoding="utf-8", errors="replace") as f:
             cls.reference_output = f.read()
-        log("kamw pipeline and bonus close: exit %d" % reference.returncode)
+        log("kamw pipeline and bonus close: exit %d" % cls.reference_exit)
 
         env = dict(os.environ, KAMW_SKIP_BUILD="1")
         compared = subprocess.run([KAMW_CLUSTER, "compare", cls.warehouse_dags, cls.warehouse_kamw], env=env,
