@@ -1,5 +1,6 @@
 package io.kamwarehouse.generate;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -269,9 +270,9 @@ final class CrmWriter {
             }
         }
         final int months = w.activeMonths();
-        final double bookingsPerAm = w.totalWonCny / (double) months / Math.max(1, amCount);
         final double collectionsPerAm = w.totalCollectedCny / (double) months / Math.max(1, amCount);
         final double renewalsPerCs = w.totalRenewalWonCny / (double) months / Math.max(1, csCount) * 0.5;
+        final double[][] bookings = bookingsTargets();
         final String[] row = new String[5];
         for (int e = 0; e < w.nEmp; e++) {
             final int role = w.empRole[e];
@@ -284,27 +285,78 @@ final class CrmWriter {
             final int lastMonth = World.monthStart(Math.min(w.empTerm[e], w.h1));
             for (; month <= lastMonth; month = World.plusMonths(month, 1)) {
                 final boolean ramping = month - w.empHire[e] < 183;
-                final int monthOfYear = java.time.LocalDate.ofEpochDay(month).getMonthValue();
-                final double season = monthOfYear % 3 == 0 ? 1.35 : (monthOfYear == 1 || monthOfYear == 2 ? 0.75 : 1.0);
                 final double ramp = ramping ? 0.5 : 1.0;
                 row[0] = w.empId[e];
                 row[1] = Fmt.month(month);
                 if (role == World.AM || role == World.SC) {
-                    final double share = role == World.AM ? 1.0 : 0.45;
-                    money(sink, row, "bookings", bookingsPerAm * share * factor * season * ramp);
+                    money(sink, row, "bookings", bookings[e][w.yearIndex(month)] * season(month) / seasonMonths(e, month));
                 }
                 if (role == World.AM) {
                     money(sink, row, "collections", collectionsPerAm * factor * ramp);
                     count(sink, row, "new_key_contacts", ramping ? Rand.between(r, 3, 6) : Rand.between(r, 1, 4));
                 }
                 if (role == World.CS) {
-                    money(sink, row, "renewals", renewalsPerCs * factor * season);
+                    money(sink, row, "renewals", renewalsPerCs * factor * season(month));
                 }
                 final int[] activityTarget = {45, 30, 20, 40, 0};
                 count(sink, row, "activities", Math.round(activityTarget[role] * Rand.uniform(r, 0.85, 1.2)));
             }
         }
         drop.finish(sink);
+    }
+
+    /**
+     * Each account manager's and solution consultant's bookings target per year of the history, in
+     * CNY cents, as sales planning sets it: from the book the person will work that year (the
+     * bookings their accounts' plans credit to them, {@link World#creditedCny}) misjudged by a
+     * planning error of about 15% either way, so attainment spreads around 100%
+     * (most people between 70% and 130%, a few outliers both ways). A person whose book credits
+     * nothing in a year is set half the median target of the role that year, as a newcomer is.
+     */
+    private double[][] bookingsTargets() {
+        final int years = w.creditedCny.length == 0 ? 0 : w.creditedCny[0].length;
+        final double[][] out = new double[w.nEmp][years];
+        for (final int role : new int[] {World.AM, World.SC}) {
+            for (int y = 0; y < years; y++) {
+                // a day in the year: the seasonal weight of a person's months in it
+                final int day = (int) java.time.LocalDate.ofEpochDay(w.h0).plusYears(y).withDayOfYear(1).toEpochDay();
+                final List<Double> rates = new ArrayList<>();
+                for (int e = 0; e < w.nEmp; e++) {
+                    if (w.empRole[e] == role && w.creditedCny[e][y] > 0) {
+                        final SplittableRandom r = Rand.rng(w.seed, Rand.tag("bookings-target"), e * 64L + y);
+                        out[e][y] = w.creditedCny[e][y] * Math.exp(0.15 * Rand.gaussian(r));
+                        rates.add(out[e][y] / seasonMonths(e, day));
+                    }
+                }
+                java.util.Collections.sort(rates);
+                // per unit of seasonal weight, so a person employed part of the year gets that part
+                final double floor = rates.isEmpty() ? 100_000 * 100.0 : rates.get(rates.size() / 2) * 0.5;
+                for (int e = 0; e < w.nEmp; e++) {
+                    if (w.empRole[e] == role && w.creditedCny[e][y] == 0) {
+                        out[e][y] = floor * seasonMonths(e, day);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The seasonal weight of a month: quarter ends close more, January and February less. */
+    private static double season(final int month) {
+        final int monthOfYear = java.time.LocalDate.ofEpochDay(month).getMonthValue();
+        return monthOfYear % 3 == 0 ? 1.35 : (monthOfYear == 1 || monthOfYear == 2 ? 0.75 : 1.0);
+    }
+
+    /** The seasonal weights of employee {@code e}'s months in the history in {@code month}'s year: a year's target spreads over them. */
+    private double seasonMonths(final int e, final int month) {
+        final java.time.LocalDate d = java.time.LocalDate.ofEpochDay(month);
+        final int first = World.monthStart(Math.max(Math.max(w.empHire[e], w.h0), (int) d.withDayOfYear(1).toEpochDay()));
+        final int last = World.monthStart(Math.min(Math.min(w.empTerm[e], w.h1), (int) d.withDayOfYear(d.lengthOfYear()).toEpochDay()));
+        double sum = 0;
+        for (int m = first; m <= last; m = World.plusMonths(m, 1)) {
+            sum += season(m);
+        }
+        return Math.max(sum, season(month));
     }
 
     private static void money(final EntitySink sink, final String[] row, final String metric, final double cny) {

@@ -25,6 +25,7 @@ final class DealPrePass {
         int[] end = new int[created.length];
         byte[] stage = new byte[created.length];
         int n = 0;
+        w.creditedCny = new long[w.nEmp][w.yearIndex(w.h1) + 1];
         for (int a = 0; a < w.nAcc; a++) {
             final AccountPlan plan = AccountPlan.build(w, a);
             w.accChurn[a] = plan.churnDay;
@@ -47,6 +48,7 @@ final class DealPrePass {
                         w.wonCount++;
                         final long cny = w.toCny(o.amount, w.accUsd[a]);
                         w.totalWonCny += cny;
+                        credit(w, Deals.members(w, a, o, w.oppStart[a] + o.local), cny, w.yearIndex(Fmt.day(o.closeSec)));
                         if (o.type == AccountPlan.RENEWAL) {
                             w.totalRenewalWonCny += cny;
                         }
@@ -67,5 +69,19 @@ final class DealPrePass {
         w.oppCreatedDay = Arrays.copyOf(created, n);
         w.oppEndDay = Arrays.copyOf(end, n);
         w.oppStageAtH1 = Arrays.copyOf(stage, n);
+    }
+
+    /** The lead's share of a won deal with other members on it (the plans give 60-70%). */
+    static final double LEAD_SHARE = 0.65;
+
+    private static void credit(final World w, final java.util.List<Deals.Member> members, final long cny, final int year) {
+        if (members.size() == 1) {
+            w.creditedCny[members.get(0).employee()][year] += cny;
+            return;
+        }
+        for (final Deals.Member m : members) {
+            w.creditedCny[m.employee()][year] += Math.round(m.role() == Deals.LEAD ? cny * LEAD_SHARE
+                    : cny * (1 - LEAD_SHARE) / (members.size() - 1));
+        }
     }
 }

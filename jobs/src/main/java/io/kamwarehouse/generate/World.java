@@ -132,6 +132,18 @@ final class World {
     long totalCollectedCny;
     long wonCount;
     long lostCount;
+    /**
+     * Won bookings credited to each employee per calendar year of the history (index: the year less
+     * the history start's year), in CNY cents: the lead about two thirds of a deal with other
+     * members on it (all of it alone), the others the rest in equal shares, as the plans' deal credit
+     * does. Sales planning sets each person's bookings target from this book.
+     */
+    long[][] creditedCny;
+
+    /** The index of {@code day}'s calendar year in {@link #creditedCny}. */
+    int yearIndex(final int day) {
+        return java.time.LocalDate.ofEpochDay(day).getYear() - java.time.LocalDate.ofEpochDay(h0).getYear();
+    }
 
     World(final GeneratorOptions options) {
         this.options = options;

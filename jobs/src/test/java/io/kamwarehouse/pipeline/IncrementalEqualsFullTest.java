@@ -163,6 +163,32 @@ class IncrementalEqualsFullTest {
 
         assertTheValueModelsFit(whole.warehouse());
         assertTheTiersFormAPyramid(whole.warehouse());
+        assertBookingsAttainmentSpreadsAroundTarget(whole.warehouse());
+    }
+
+    /**
+     * On the generated sample the bookings targets are set as sales planning sets them, from each
+     * account manager's book: over a year the company books about its target, and most account
+     * managers land between 70% and 130% of theirs.
+     */
+    private static void assertBookingsAttainmentSpreadsAroundTarget(final Warehouse w) {
+        w.read("fct_employee_kpi").where("kpi = 'bookings_attainment' AND period_type = 'year' AND role = 'account_manager' "
+                + "AND has_data").createOrReplaceTempView("attainment_to_check");
+        final List<Row> years = w.spark().sql("SELECT period, sum(value) / sum(target), count(*), "
+                + "count_if(value / target BETWEEN 0.7 AND 1.3), percentile(value / target, 0.5) FROM attainment_to_check "
+                + "GROUP BY period ORDER BY period").collectAsList();
+        assertFalse(years.isEmpty(), "no yearly bookings attainment of account managers");
+        long people = 0;
+        long within = 0;
+        for (final Row y : years) {
+            final double company = y.getDecimal(1).doubleValue();
+            assertTrue(company >= 0.8 && company <= 1.2, "company bookings attainment in " + y.get(0) + ": " + company);
+            final double median = y.getDouble(4);
+            assertTrue(median >= 0.8 && median <= 1.2, "median account manager's attainment in " + y.get(0) + ": " + median);
+            people += y.getLong(2);
+            within += y.getLong(3);
+        }
+        assertTrue(within >= 0.6 * people, within + " of " + people + " account manager years between 70% and 130%: " + years);
     }
 
     /** On the generated sample the computed tiers are a pyramid: a few strategic accounts, more key ones, most normal. */
