@@ -167,7 +167,7 @@ class DemoTest {
 
         // Payroll's ledger comes back after the bonus run: every computed payment paid as computed but for the
         // handful of exceptions the demo tells, each one line or two of the reconciliation.
-        final java.util.regex.Matcher ledger = java.util.regex.Pattern.compile("payroll ledger: ([0-9,]+) bonus payments paid on the"
+        final java.util.regex.Matcher ledger = java.util.regex.Pattern.compile("payroll ledger \\S+: ([0-9,]+) bonus payments paid on the"
                 + " bonus run's instructions, with (\\d+) exceptions").matcher(first);
         assertTrue(ledger.find(), first);
         final long ledgerLines = Long.parseLong(ledger.group(1).replace(",", ""));
