@@ -19,6 +19,7 @@ import io.kamwarehouse.KamwException;
 import io.kamwarehouse.contracts.Contract;
 import io.kamwarehouse.ingest.Landing;
 import io.kamwarehouse.ingest.LandingFile;
+import io.kamwarehouse.ingest.WorkbookCsv;
 import io.kamwarehouse.runtime.WarehouseConfig;
 
 /**
@@ -28,7 +29,9 @@ import io.kamwarehouse.runtime.WarehouseConfig;
  * activities and deals written once in SQL that both engines run unchanged.
  *
  * <p>Both engines read the extracts the same way: CSV and JSON Lines as text columns (no type inference
- * for CSV, no casting), Parquet as it is.
+ * for CSV, no casting), Parquet as it is. Neither reads Excel workbooks, so each first writes a
+ * workbook's sheet as a CSV ({@link WorkbookCsv}, the sheet found as ingest finds it) and reads that;
+ * the time it takes counts as the engine's.
  */
 final class Baselines {
 
@@ -95,18 +98,49 @@ final class Baselines {
     /** Copies one batch's files into a Delta table at {@code target}; returns the rows written. */
     static long sparkCopy(final SparkSession spark, final Landing.Batch batch, final Path target) {
         final Contract c = batch.contract();
-        final String[] paths = localFiles(batch).toArray(new String[0]);
-        final Dataset<Row> df = switch (c.format()) {
+        final List<String> files = localFiles(batch);
+        final Dataset<Row> df;
+        if (isWorkbooks(c, files)) {
+            df = spark.read().format("csv").option("header", "true").option("quote", "\"").option("escape", "\"")
+                    .option("multiLine", "true").load(asCsv(c, files, target.resolveSibling("_csv")).toArray(new String[0]));
+        } else {
+            df = read(spark, c, files.toArray(new String[0]));
+        }
+        // Delta refuses some characters in column names (extract headers such as "Unit Price" have them).
+        df.toDF(java.util.Arrays.stream(df.columns()).map(n -> n.replaceAll("[ ,;{}()\\n\\t=]", "_")).toArray(String[]::new))
+                .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(target.toString());
+        return spark.read().format("delta").load(target.toString()).count();
+    }
+
+    private static Dataset<Row> read(final SparkSession spark, final Contract c, final String[] paths) {
+        return switch (c.format()) {
             case CSV -> spark.read().format("csv").option("header", String.valueOf(c.header()))
                     .option("sep", c.whitespaceDelimited() ? " " : c.delimiter()).option("quote", "\"").option("escape", "\"")
                     .option("multiLine", String.valueOf(c.multiline())).option("encoding", c.encoding()).load(paths);
             case JSONL -> spark.read().option("primitivesAsString", "true").json(paths);
             case PARQUET -> spark.read().parquet(paths);
         };
-        // Delta refuses some characters in column names (extract headers such as "Unit Price" have them).
-        df.toDF(java.util.Arrays.stream(df.columns()).map(n -> n.replaceAll("[ ,;{}()\\n\\t=]", "_")).toArray(String[]::new))
-                .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(target.toString());
-        return spark.read().format("delta").load(target.toString()).count();
+    }
+
+    /** True where a csv contract's batch is Excel workbooks (a batch's files share one format). */
+    static boolean isWorkbooks(final Contract c, final List<String> files) {
+        return c.format() == Contract.Format.CSV && !files.isEmpty() && files.stream().allMatch(Contract::isExcel);
+    }
+
+    /** Each workbook's sheet as a UTF-8 CSV in {@code dir}; returns the CSV paths. */
+    static List<String> asCsv(final Contract c, final List<String> workbooks, final Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (final java.io.IOException e) {
+            throw new KamwException("cannot create " + dir + ": " + e.getMessage());
+        }
+        final List<String> out = new java.util.ArrayList<>();
+        for (final String w : workbooks) {
+            final Path csv = dir.resolve(Path.of(w).getFileName() + ".csv");
+            WorkbookCsv.write(Path.of(w), c, csv);
+            out.add(csv.toString());
+        }
+        return out;
     }
 
     /** Runs {@link #AGGREGATE_SQL} over the Spark copies and writes the result as Delta. */
@@ -150,14 +184,18 @@ final class Baselines {
     static long duckdbCopy(final Connection db, final Landing.Batch batch, final Path target) throws SQLException {
         final Contract c = batch.contract();
         List<String> paths = localFiles(batch);
-        if (c.format() == Contract.Format.CSV && !isUtf8(c.encoding())) {
+        final boolean workbooks = isWorkbooks(c, paths);
+        if (workbooks) {
+            paths = asCsv(c, paths, target.resolveSibling("_csv"));
+        } else if (c.format() == Contract.Format.CSV && !isUtf8(c.encoding())) {
             // DuckDB reads UTF-8 (and UTF-16, Latin-1) only; other encodings (GBK extracts) are transcoded
             // first, and the time that takes counts as DuckDB's.
             paths = transcoded(paths, c.encoding(), target.resolveSibling("_utf8"));
         }
         final String files = paths.stream().map(Baselines::quote).collect(Collectors.joining(", ", "[", "]"));
         final String read = switch (c.format()) {
-            case CSV -> "read_csv(" + files + ", header = " + c.header() + ", delim = " + quote(c.whitespaceDelimited() ? " " : c.delimiter())
+            case CSV -> workbooks ? "read_csv(" + files + ", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true)"
+                    : "read_csv(" + files + ", header = " + c.header() + ", delim = " + quote(c.whitespaceDelimited() ? " " : c.delimiter())
                     + ", quote = '\"', escape = '\"', all_varchar = true)";
             case JSONL -> "read_json_auto(" + files + ", format = 'newline_delimited')";
             case PARQUET -> "read_parquet(" + files + ")";

@@ -166,6 +166,61 @@ class BaselinesTest {
     }
 
     @Test
+    void anExcelExtractIsReadAsIngestReadsItByBothEngines() throws Exception {
+        // A Jiandaoyun-style export: a title merged above the header, a role merged down two rows, a date cell.
+        final Path book = dir.resolve("landing/crm/2026-10-01/联系人_20261001.xlsx");
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook();
+             java.io.OutputStream out = Files.newOutputStream(book)) {
+            final org.apache.poi.xssf.usermodel.XSSFSheet s = wb.createSheet("联系人");
+            s.createRow(0).createCell(0).setCellValue("联系人导出");
+            s.addMergedRegion(new org.apache.poi.ss.util.CellRangeAddress(0, 0, 0, 4));
+            final String[][] rows = {
+                {"联系人编号", "客户编号", "联系人姓名", "决策角色", "创建日期"},
+                {"C1", "KA-1", "王芳, 采购", "决策者", null},
+                {"C2", "KA-1", "李雷", null, "2024-03-01"}};
+            for (int i = 0; i < rows.length; i++) {
+                final org.apache.poi.xssf.usermodel.XSSFRow r = s.createRow(i + 1);
+                for (int j = 0; j < rows[i].length; j++) {
+                    if (rows[i][j] != null) {
+                        r.createCell(j).setCellValue(rows[i][j]);
+                    }
+                }
+            }
+            s.addMergedRegion(new org.apache.poi.ss.util.CellRangeAddress(2, 3, 3, 3));
+            final org.apache.poi.ss.usermodel.CellStyle date = wb.createCellStyle();
+            date.setDataFormat(wb.getCreationHelper().createDataFormat().getFormat("yyyy\"年\"m\"月\"d\"日\""));
+            final org.apache.poi.ss.usermodel.Cell created = s.getRow(2).createCell(4);
+            created.setCellStyle(date);
+            created.setCellValue(LocalDate.of(2023, 5, 6));
+            wb.write(out);
+        }
+        final Landing.Batch b = batch("contacts", "联系人_20261001.xlsx");
+        final Path duckDir = Files.createDirectories(dir.resolve("xlsx-duckdb"));
+        try (Connection db = Baselines.duckdb(2)) {
+            assertEquals(2, Baselines.sparkCopy(spark, b, dir.resolve("xlsx-spark/contacts")));
+            assertEquals(2, Baselines.duckdbCopy(db, b, duckDir.resolve("contacts.parquet")));
+            final List<String> fromSpark = new ArrayList<>();
+            for (final Row r : spark.read().format("delta").load(dir.resolve("xlsx-spark/contacts").toString()).orderBy("联系人编号")
+                    .collectAsList()) {
+                fromSpark.add(r.mkString("|"));
+            }
+            final List<String> fromDuck = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM read_parquet('"
+                    + duckDir.resolve("contacts.parquet") + "') ORDER BY 1")) {
+                while (rs.next()) {
+                    final List<String> cells = new ArrayList<>();
+                    for (int i = 1; i <= 5; i++) {
+                        cells.add(rs.getString(i));
+                    }
+                    fromDuck.add(String.join("|", cells));
+                }
+            }
+            assertEquals(List.of("C1|KA-1|王芳, 采购|决策者|2023-05-06", "C2|KA-1|李雷|决策者|2024-03-01"), fromSpark);
+            assertEquals(fromSpark, fromDuck);
+        }
+    }
+
+    @Test
     void theWorkFolderIsEmptiedOnlyWhenTheBenchmarkMadeIt() throws Exception {
         final Path users = Files.createDirectories(dir.resolve("someone-elses"));
         Files.writeString(users.resolve("precious.txt"), "keep me");
