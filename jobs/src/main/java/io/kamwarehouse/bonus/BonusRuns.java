@@ -253,19 +253,9 @@ public final class BonusRuns {
         }
         if (superseded.isEmpty()) {
             // without the lease another close of the period may be running: the run is inserted only where the period has
-            // no closed run, and a MERGE (unlike an append) fails on the other's commit and looks again. The run is never
-            // appended, not even to create the table: a close that found no table could otherwise append after the other
-            // close had created it with its run, and both would succeed. The table is created empty (of two creations Delta
-            // fails one, which looks again and finds the table), then merged into.
-            final long inserted = io.kamwarehouse.Conflicts.retrying("close " + run.getString(1), ctx.progress()::say, () -> {
-                if (!wh.exists(TABLE)) {
-                    fresh.limit(0).coalesce(1).write().format("delta").mode(SaveMode.Append).save(wh.tablePath(TABLE));
-                }
-                final Row m = DeltaTable.forPath(wh.spark(), wh.tablePath(TABLE)).as("t")
-                        .merge(fresh.as("s"), "t.pay_period = s.pay_period AND t.status = '" + CLOSED + "'")
-                        .whenNotMatched().insertAll().execute().first();
-                return m.getLong(m.fieldIndex("num_inserted_rows"));
-            });
+            // no closed run (never appended: see Warehouse.insertWhereMissing)
+            final long inserted = wh.insertWhereMissing(TABLE, fresh, "t.pay_period = s.pay_period AND t.status = '" + CLOSED + "'",
+                    ctx.progress()::say);
             if (inserted == 0) {
                 throw new KamwException("pay period " + run.getString(1) + " was closed by another close that ran at the same time; "
                         + "see kamw bonus runs");
@@ -296,7 +286,7 @@ public final class BonusRuns {
         for (final TableRunner.Built b : new TableRunner(ctx).build(order, JobOptions.INCREMENTAL)) {
             final boolean upToDate = b.status() == RunStatus.SKIPPED && b.message().contains("unchanged");
             if (b.status() != RunStatus.SUCCEEDED && !upToDate) {
-                throw new KamwException("cannot close: " + b.table() + " " + TableRunner.describe(b) + hint(b.message()),
+                throw new KamwException("cannot close: " + b.table() + " " + TableRunner.describe(b) + hint(specs.get(b.table()), specs),
                         KamwException.EXIT_FAILED, null);
             }
             inputs.putAll(b.job().inputVersions());
@@ -305,20 +295,26 @@ public final class BonusRuns {
     }
 
     /**
-     * What to do about a bonus table that was not built: a silver input whose source never
-     * delivered (no payroll ledger loaded yet) needs the extract, not another pipeline.
+     * What to do about a bonus table that was not built, from what its spec reads: an input whose
+     * source never delivered (no payroll ledger loaded yet) needs the extract, not another pipeline;
+     * an input not built yet needs a pipeline; with every input there the failure speaks for itself.
      */
-    private String hint(final String message) {
-        if (!message.contains("has not been built yet")) {
-            return "";
+    private String hint(final TableSpec spec, final TableSpecCatalog specs) {
+        final List<String> missing = spec.dependencies().stream().filter(t -> !wh.exists(t)).toList();
+        for (final String input : missing) {
+            final List<String> reads = specs.find(input).map(TableSpec::inputs).orElse(List.of(input));
+            for (final String raw : reads) {
+                final Optional<io.kamwarehouse.contracts.Contract> c = ctx.contracts().byBronzeTable(raw);
+                if (c.isPresent() && !wh.exists(raw)) {
+                    final String source = c.get().source();
+                    final String entity = c.get().entity();
+                    return "; no " + source + " " + entity + " extract has been loaded yet (" + source + "/<drop>/"
+                            + String.join(" or ", c.get().files()) + " in the landing folder)" + (entity.equals("bonus_payouts")
+                                    ? ": a period is closed against what payroll paid, so payroll's ledger must arrive first" : "");
+                }
+            }
         }
-        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("input stg_([a-z0-9]+)__([a-z0-9_]+) has not").matcher(message);
-        if (m.find() && !wh.exists("raw_" + m.group(1) + "__" + m.group(2))) {
-            return "; no " + m.group(1) + " " + m.group(2) + " extract has been loaded yet (" + m.group(1) + "/<drop>/" + m.group(2)
-                    + ".* in the landing folder)" + (m.group(2).equals("bonus_payouts")
-                            ? ": a period is closed against what payroll paid, so payroll's ledger must arrive first" : "");
-        }
-        return "; run 'kamw pipeline' first";
+        return missing.isEmpty() ? "" : "; run 'kamw pipeline' first";
     }
 
     /** The reconciliation lines of a run, read at the version it recorded. */

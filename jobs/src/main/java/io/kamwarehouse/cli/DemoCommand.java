@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
         Pipeline.Result result = new Pipeline(ctx).run(Optional.empty());
         // Payroll pays the bonus run's instructions: its ledger (with a few exceptions) comes back in the
         // finance drop, and the pipeline takes it in (an incremental run: the reconciliation and what feeds it).
-        final Path ledgerDir = cfg.landingRoot().startsWith("file:") ? GenerateCommand.ledgerDir(cfg, scale, seed) : null;
+        final Path ledgerDir = cfg.landingIsLocal() ? GenerateCommand.ledgerDir(cfg, scale, seed) : null;
         if (ledgerDir != null && !Files.exists(ledgerDir.resolve(GenerateCommand.LEDGER_FILE))) {
             final io.kamwarehouse.generate.PayrollLedger.Report ledger = io.kamwarehouse.generate.PayrollLedger.write(ctx.warehouse(),
                     ledgerDir, seed);
@@ -72,10 +72,10 @@ final class DemoCommand implements Callable<Integer> {
      * manifests say so): a second demo then ingests nothing new instead of rewriting the files.
      */
     private boolean alreadyGenerated(final WarehouseConfig cfg) {
-        if (!cfg.landingRoot().startsWith("file:")) {
+        if (!cfg.landingIsLocal()) {
             return false;
         }
-        final Path landing = WarehouseConfig.localPath(cfg.landingRoot());
+        final Path landing = cfg.localLanding("the demo reads");
         final String drop = GeneratorOptions.defaults().withScale(scale).withSeed(seed).fullDropDate().toString();
         for (final String source : List.of("crm", "finance", "survey")) {
             final Path manifest = landing.resolve(source).resolve(drop).resolve("_manifest.json");

@@ -54,7 +54,7 @@ final class GenerateCommand implements Callable<Integer> {
             final io.kamwarehouse.generate.PayrollLedger.Report ledger = io.kamwarehouse.generate.PayrollLedger.write(
                     main.context().warehouse(), dir, seed);
             if (ledger == null) {
-                throw new KamwException("no bonus payment to pay in " + main.config().warehouseRoot() + ": fct_bonus is not built or "
+                throw new KamwException("no bonus payment to pay in " + cfg.warehouseRoot() + ": fct_bonus is not built or "
                         + "holds no due payment; run kamw pipeline on the sample's drop first");
             }
             printLedger(ledger);
@@ -71,11 +71,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** The finance drop folder of the full history of this scale and seed, where payroll's ledger comes back. */
     static Path ledgerDir(final WarehouseConfig cfg, final double scale, final long seed) {
-        if (!cfg.landingRoot().startsWith("file:")) {
-            throw new KamwException("the payroll ledger is written to a local landing folder; " + cfg.landingRoot()
-                    + " is not one (use --landing PATH)");
-        }
-        return WarehouseConfig.localPath(cfg.landingRoot()).resolve("finance")
+        return cfg.localLanding("the payroll ledger is written to").resolve("finance")
                 .resolve(GeneratorOptions.defaults().withScale(scale).withSeed(seed).fullDropDate().toString());
     }
 
@@ -87,17 +83,13 @@ final class GenerateCommand implements Callable<Integer> {
 
     static GenerationReport generate(final WarehouseConfig cfg, final double scale, final long seed, final Integer increment,
             final Progress progress) {
-        if (!cfg.landingRoot().startsWith("file:")) {
-            throw new KamwException("generate writes to a local landing folder; " + cfg.landingRoot()
-                    + " is not one (use --landing PATH)");
-        }
+        final Path landing = cfg.localLanding("generate writes to");
         final GeneratorOptions options;
         try {
             options = new GeneratorOptions(scale, seed, GeneratorOptions.DEFAULT_HISTORY_END, GeneratorOptions.DEFAULT_YEARS);
         } catch (final IllegalArgumentException e) {
             throw new KamwException(e.getMessage());
         }
-        final Path landing = WarehouseConfig.localPath(cfg.landingRoot());
         progress.say("generating sample extracts (scale " + scale + ", seed " + seed + ") into " + landing);
         final SampleGenerator generator = new SampleGenerator(options, landing, progress::say);
         final GenerationReport report = increment == null ? generator.generateFull() : generator.generateIncrement(increment);

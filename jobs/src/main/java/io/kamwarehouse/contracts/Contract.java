@@ -32,7 +32,8 @@ public record Contract(
         String recordNumber,
         String sheet,
         Integer headerRow,
-        Set<String> driftRefused) {
+        Set<String> driftRefused,
+        String version) {
 
     /** Kinds of drift a contract can refuse ({@code drift:}): a column it does not know, an optional one missing, a changed type. */
     public static final List<String> DRIFT_KINDS = List.of("extra", "missing", "type");

@@ -174,7 +174,21 @@ public final class ContractCatalog {
         return new Contract(source, entity, stringOr(doc, "description", ""), format, encoding,
                 delimiter, Boolean.TRUE.equals(doc.get("multiline")), files,
                 f.stringList(doc, "date_formats", "date_formats", false), key, columns, path, (Boolean) header, recordNumber,
-                sheet, (Integer) headerRow, refused);
+                sheet, (Integer) headerRow, refused, version(yaml));
+    }
+
+    /**
+     * The contract's version: the first 12 hex digits of the SHA-256 of its file's text, so a
+     * record made against it (a file's schema drift) says which contract it was measured against,
+     * and a change to the file is a new version.
+     */
+    static String version(final String yaml) {
+        try {
+            final byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d).substring(0, 12);
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ContractColumn parseColumn(final YamlFields<ContractException> f, final String path, final String source,

@@ -272,7 +272,7 @@ final class CrmWriter {
         final int months = w.activeMonths();
         final double collectionsPerAm = w.totalCollectedCny / (double) months / Math.max(1, amCount);
         final double renewalsPerCs = w.totalRenewalWonCny / (double) months / Math.max(1, csCount) * 0.5;
-        final double[][] bookings = bookingsTargets();
+        final double[][] bookings = bookingsRates();
         final String[] row = new String[5];
         for (int e = 0; e < w.nEmp; e++) {
             final int role = w.empRole[e];
@@ -289,7 +289,7 @@ final class CrmWriter {
                 row[0] = w.empId[e];
                 row[1] = Fmt.month(month);
                 if (role == World.AM || role == World.SC) {
-                    money(sink, row, "bookings", bookings[e][w.yearIndex(month)] * season(month) / seasonMonths(e, month));
+                    money(sink, row, "bookings", bookings[e][w.yearIndex(month)] * season(month));
                 }
                 if (role == World.AM) {
                     money(sink, row, "collections", collectionsPerAm * factor * ramp);
@@ -312,8 +312,11 @@ final class CrmWriter {
      * planning error of about 15% either way, so attainment spreads around 100%
      * (most people between 70% and 130%, a few outliers both ways). A person whose book credits
      * nothing in a year is set half the median target of the role that year, as a newcomer is.
+     *
+     * <p>Returned per unit of seasonal weight (a year's target over the seasonal weights of the
+     * person's months in it), so a month's target is the rate times that month's weight.
      */
-    private double[][] bookingsTargets() {
+    private double[][] bookingsRates() {
         final int years = w.creditedCny.length == 0 ? 0 : w.creditedCny[0].length;
         final double[][] out = new double[w.nEmp][years];
         for (final int role : new int[] {World.AM, World.SC}) {
@@ -324,8 +327,8 @@ final class CrmWriter {
                 for (int e = 0; e < w.nEmp; e++) {
                     if (w.empRole[e] == role && w.creditedCny[e][y] > 0) {
                         final SplittableRandom r = Rand.rng(w.seed, Rand.tag("bookings-target"), e * 64L + y);
-                        out[e][y] = w.creditedCny[e][y] * Math.exp(0.15 * Rand.gaussian(r));
-                        rates.add(out[e][y] / seasonMonths(e, day));
+                        out[e][y] = w.creditedCny[e][y] * Math.exp(0.15 * Rand.gaussian(r)) / seasonMonths(e, day);
+                        rates.add(out[e][y]);
                     }
                 }
                 java.util.Collections.sort(rates);
@@ -333,7 +336,7 @@ final class CrmWriter {
                 final double floor = rates.isEmpty() ? 100_000 * 100.0 : rates.get(rates.size() / 2) * 0.5;
                 for (int e = 0; e < w.nEmp; e++) {
                     if (w.empRole[e] == role && w.creditedCny[e][y] == 0) {
-                        out[e][y] = floor * seasonMonths(e, day);
+                        out[e][y] = floor;
                     }
                 }
             }

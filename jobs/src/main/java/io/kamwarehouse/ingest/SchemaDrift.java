@@ -27,6 +27,8 @@ import io.kamwarehouse.runtime.Warehouse;
  * one optional column and carries exactly one unknown header, and a column of a typed file
  * (Parquet) whose type is not the contract's ({@code type}). Silver reads the {@code missing}
  * rows so that a batch without a column never erases the values earlier batches delivered.
+ * Each row names the contract file it was measured against and that file's version
+ * ({@link Contract#version}), so a change is read against the contract as it then was.
  */
 public final class SchemaDrift {
 
@@ -42,6 +44,8 @@ public final class SchemaDrift {
         DataTypes.createStructField("header", DataTypes.StringType, true),
         DataTypes.createStructField("detected_at", DataTypes.TimestampType, false),
         DataTypes.createStructField("run_id", DataTypes.StringType, false),
+        DataTypes.createStructField("contract", DataTypes.StringType, true),
+        DataTypes.createStructField("contract_version", DataTypes.StringType, true),
     });
 
     private final Warehouse warehouse;
@@ -62,14 +66,13 @@ public final class SchemaDrift {
         final List<String> extra = mapping.unknownHeaders();
         final java.sql.Date d = dropDate == null ? null : java.sql.Date.valueOf(dropDate);
         for (final ContractColumn c : missing) {
-            pending.add(RowFactory.create(contract.qualifiedName(), d, batchId, filePath, "missing", c.name(), null, at, runId));
+            pending.add(row(contract, d, batchId, filePath, "missing", c.name(), null, at, runId));
         }
         for (final String h : extra) {
-            pending.add(RowFactory.create(contract.qualifiedName(), d, batchId, filePath, "extra", null, h, at, runId));
+            pending.add(row(contract, d, batchId, filePath, "extra", null, h, at, runId));
         }
         if (missing.size() == 1 && extra.size() == 1) {
-            pending.add(RowFactory.create(contract.qualifiedName(), d, batchId, filePath, "renamed", missing.get(0).name(), extra.get(0),
-                    at, runId));
+            pending.add(row(contract, d, batchId, filePath, "renamed", missing.get(0).name(), extra.get(0), at, runId));
             lines.add("column " + missing.get(0).name() + " is missing and header '" + extra.get(0) + "' is unknown: probably "
                     + "renamed; add '" + extra.get(0) + "' to its aliases in " + contract.origin());
         } else {
@@ -99,11 +102,17 @@ public final class SchemaDrift {
         final java.sql.Date d = dropDate == null ? null : java.sql.Date.valueOf(dropDate);
         for (final TypeChange x : typeChanges(mapping, types)) {
             final String was = x.header() + " " + x.type().simpleString() + " (contract: " + x.column().type().sql() + ")";
-            pending.add(RowFactory.create(contract.qualifiedName(), d, batchId, filePath, "type", x.column().name(), was, at, runId));
+            pending.add(row(contract, d, batchId, filePath, "type", x.column().name(), was, at, runId));
             changed.add(x.describe());
         }
         return changed.isEmpty() ? List.of() : List.of("column types changed: " + String.join("; ", changed)
                 + "; values are converted to the contract's types and those that do not convert are quarantined");
+    }
+
+    private static Row row(final Contract contract, final java.sql.Date drop, final String batchId, final String filePath,
+            final String change, final String column, final String header, final Timestamp at, final String runId) {
+        return RowFactory.create(contract.qualifiedName(), drop, batchId, filePath, change, column, header, at, runId,
+                contract.origin(), contract.version());
     }
 
     /** A column of a typed file that arrives with another type than the contract's. */

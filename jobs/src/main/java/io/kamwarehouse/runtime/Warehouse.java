@@ -142,14 +142,17 @@ public final class Warehouse {
         return WarehouseLease.enabled(config.sparkConf());
     }
 
-    /** Appends rows to a small table of the warehouse's own (records, logs) in one Delta commit and one file. */
+    /**
+     * Appends rows to a small table of the warehouse's own (records, logs) in one Delta commit and one
+     * file. A column this version added to the record is added to an older warehouse's table.
+     */
     public void appendRows(final String table, final List<Row> rows, final org.apache.spark.sql.types.StructType schema) {
         if (rows.isEmpty()) {
             return;
         }
         // an append never conflicts with another, but two first writes race to create the table: the loser tries again
         Conflicts.retrying(table, x -> { }, () -> spark.createDataFrame(new ArrayList<>(rows), schema).coalesce(1).write()
-                .format("delta").mode(org.apache.spark.sql.SaveMode.Append).save(tablePath(table)));
+                .format("delta").mode(org.apache.spark.sql.SaveMode.Append).option("mergeSchema", "true").save(tablePath(table)));
     }
 
     /**
@@ -167,18 +170,44 @@ public final class Warehouse {
             appendRows(table, rows, schema);
             return;
         }
-        Conflicts.retrying(table, x -> { }, () -> {
+        insertWhereMissing(table, spark.createDataFrame(new ArrayList<>(rows), schema), String.join(" AND ",
+                keys.stream().map(k -> "t." + k + " <=> s." + k).toList()), x -> { });
+    }
+
+    /**
+     * Inserts {@code rows} into a table of the warehouse's own where no row matches {@code condition}
+     * (a MERGE condition over {@code t}, the table, and {@code s}, the rows), creating the table when it
+     * is missing; returns the rows inserted. Safe with writers that run at the same time: the table is
+     * created empty, never with the rows (a writer that found no table could otherwise append after
+     * another had created it with its rows: both would succeed; of two creations Delta refuses one,
+     * which looks again), and a MERGE, unlike an append, fails on a concurrent commit and is tried again.
+     */
+    public long insertWhereMissing(final String table, final Dataset<Row> rows, final String condition,
+            final java.util.function.Consumer<String> say) {
+        return Conflicts.retrying(table, say, () -> {
             if (!exists(table)) {
-                // created empty, never with the rows: a writer that found no table could otherwise append them after the
-                // other had created it with the same rows. Of two creations Delta refuses one, which looks again.
-                spark.createDataFrame(new ArrayList<Row>(), schema).coalesce(1).write().format("delta")
-                        .mode(org.apache.spark.sql.SaveMode.Append).save(tablePath(table));
+                rows.limit(0).coalesce(1).write().format("delta").mode(org.apache.spark.sql.SaveMode.Append).save(tablePath(table));
+            } else {
+                addMissingColumns(table, rows.schema());
             }
-            io.delta.tables.DeltaTable.forPath(spark, tablePath(table)).as("t")
-                    .merge(spark.createDataFrame(new ArrayList<>(rows), schema).as("s"), String.join(" AND ",
-                            keys.stream().map(k -> "t." + k + " <=> s." + k).toList()))
-                    .whenNotMatched().insertAll().execute();
+            final Row m = io.delta.tables.DeltaTable.forPath(spark, tablePath(table)).as("t").merge(rows.as("s"), condition)
+                    .whenNotMatched().insertAll().execute().first();
+            return m.getLong(m.fieldIndex("num_inserted_rows"));
         });
+    }
+
+    /**
+     * Adds to a table of the warehouse's own the columns of {@code schema} it lacks (a column a newer
+     * version added to the record): a MERGE would otherwise drop their values without a word.
+     */
+    private void addMissingColumns(final String table, final org.apache.spark.sql.types.StructType schema) {
+        final java.util.Set<String> have = new java.util.HashSet<>(java.util.Arrays.asList(
+                spark.read().format("delta").load(tablePath(table)).columns()));
+        final List<String> add = java.util.Arrays.stream(schema.fields()).filter(f -> !have.contains(f.name()))
+                .map(f -> "`" + f.name() + "` " + f.dataType().sql()).toList();
+        if (!add.isEmpty()) {
+            spark.sql("ALTER TABLE delta.`" + tablePath(table) + "` ADD COLUMNS (" + String.join(", ", add) + ")");
+        }
     }
 
     /**

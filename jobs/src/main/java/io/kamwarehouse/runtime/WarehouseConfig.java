@@ -153,6 +153,22 @@ public final class WarehouseConfig {
         return warehouseRoot.startsWith("file:");
     }
 
+    /** True when the landing folder is a folder on this machine. */
+    public boolean landingIsLocal() {
+        return landingRoot().startsWith("file:");
+    }
+
+    /**
+     * The landing folder on this machine, for what writes files into it ({@code needs}, e.g.
+     * "generate writes to"); a clear error where the landing folder is not local.
+     */
+    public Path localLanding(final String needs) {
+        if (!landingIsLocal()) {
+            throw new KamwException(needs + " a local landing folder; " + landingRoot() + " is not one (use --landing PATH)");
+        }
+        return localPath(landingRoot());
+    }
+
     /** The local folder of a {@code file:} URI. */
     public static Path localPath(final String uri) {
         return Paths.get(uri.replaceFirst("^file:(//)?", ""));

@@ -65,8 +65,8 @@ class BonusCloseTest {
         assertEquals(3, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("cannot close: fct_bonus_reconciliation skipped: input stg_finance__bonus_payouts has not been "
                 + "built yet"), r.err());
-        assertTrue(r.err().contains("no finance bonus_payouts extract has been loaded yet (finance/<drop>/bonus_payouts.* in the "
-                + "landing folder): a period is closed against what payroll paid, so payroll's ledger must arrive first"), r.err());
+        assertTrue(r.err().contains("no finance bonus_payouts extract has been loaded yet (finance/<drop>/bonus_payouts*.csv or 奖金发放*.csv "
+                + "in the landing folder): a period is closed against what payroll paid, so payroll's ledger must arrive first"), r.err());
         assertFalse(r.err().contains("run 'kamw pipeline' first"), "another pipeline would not help: " + r.err());
         assertFalse(c.warehouse().exists("bonus_runs"), "nothing closed");
     }

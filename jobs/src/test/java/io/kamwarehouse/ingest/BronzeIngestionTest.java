@@ -304,6 +304,15 @@ class BronzeIngestionTest {
                 "revenue_amount|revenue_amount double (contract: decimal(18,2))"), ctx.warehouse().read("schema_drift")
                 .where("change = 'type'").selectExpr("concat(column_name, '|', header)").orderBy("column_name")
                 .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        // measured against the contract as it was: its file and the version of that file's text
+        final String version = ctx.contracts().get("finance.costs").version();
+        assertTrue(version.matches("[0-9a-f]{12}"), version);
+        assertEquals(List.of("sources/finance/costs.yaml|" + version), ctx.warehouse().read("schema_drift")
+                .selectExpr("concat(contract, '|', contract_version)").distinct()
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        assertFalse(version.equals(io.kamwarehouse.contracts.ContractCatalog.parse("sources/finance/costs.yaml",
+                Files.readString(SharedSpark.schemasDir().resolve("sources/finance/costs.yaml")) + "# edited\n").version()),
+                "a changed contract file is a new version");
     }
 
     /** A Parquet file cut short (a copy that stopped halfway) is refused whole, naming the file, and nothing is written. */

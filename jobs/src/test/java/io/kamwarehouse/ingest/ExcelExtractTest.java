@@ -148,7 +148,7 @@ class ExcelExtractTest {
         final io.kamwarehouse.contracts.Contract named = new io.kamwarehouse.contracts.Contract(accounts.source(), accounts.entity(),
                 accounts.description(), accounts.format(), accounts.encoding(), accounts.delimiter(), accounts.multiline(),
                 accounts.files(), accounts.dateFormats(), accounts.businessKey(), accounts.columns(), accounts.origin(),
-                accounts.header(), accounts.recordNumber(), "Sheet2", null, accounts.driftRefused());
+                accounts.header(), accounts.recordNumber(), "Sheet2", null, accounts.driftRefused(), accounts.version());
         final FileInspector inspector = new FileInspector(ctx.warehouse().hadoopConf());
         final String file = dir.resolve("landing/crm/2026-10-01/客户_20261001.xlsx").toString();
         final KamwException e = assertThrows(KamwException.class, () -> inspector.inspect(file, named));
