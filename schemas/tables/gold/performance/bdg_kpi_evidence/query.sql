@@ -20,6 +20,12 @@ months AS (
   FROM bounds LATERAL VIEW explode(sequence(first_month, last_month, INTERVAL 1 MONTH)) s AS m
   WHERE first_month <= last_month
 ),
+-- the months whose books the periods read: NPS reads the eleven months before a period's own too
+book_months AS (
+  SELECT m AS month, CAST(add_months(m, 1) AS TIMESTAMP) AS next_ts
+  FROM bounds LATERAL VIEW explode(sequence(add_months(first_month, -11), last_month, INTERVAL 1 MONTH)) s AS m
+  WHERE first_month <= last_month
+),
 periods AS (
   SELECT 'month' AS period_type, date_format(month, 'yyyy-MM') AS period, month AS period_start, month_end AS period_end
   FROM months
@@ -59,23 +65,66 @@ frame AS (
 -- accounts with owner and tier, and employees with team, as at each month end
 owners AS (
   SELECT m.month, a.account_id, a.owner_employee_id, a.tier
-  FROM months m
+  FROM book_months m
   JOIN dim_account a ON a.valid_from < m.next_ts AND (a.valid_to IS NULL OR a.valid_to >= m.next_ts)
 ),
 teams_at AS (
-  SELECT m.month, e.employee_id, e.team_id
-  FROM months m
+  SELECT m.month, e.employee_id, e.team_id, coalesce(t.path, e.team_id) AS path
+  FROM book_months m
   JOIN dim_employee e ON e.valid_from < m.next_ts AND (e.valid_to IS NULL OR e.valid_to >= m.next_ts)
+  LEFT JOIN dim_team t ON t.team_id = e.team_id
+),
+-- every team an employee is in at a month end: their own and each team above it
+team_lines AS (
+  SELECT month, employee_id, line_team_id FROM teams_at LATERAL VIEW explode(split(path, '/')) x AS line_team_id
+),
+owned AS (
+  SELECT month, owner_employee_id AS employee_id, account_id, tier FROM owners WHERE owner_employee_id IS NOT NULL
+),
+non_owners AS (
+  SELECT t.month, t.employee_id, t.team_id, split(t.path, '/')[0] AS root_team_id
+  FROM teams_at t
+  LEFT ANTI JOIN owned x ON x.month = t.month AND x.employee_id = t.employee_id
+),
+-- who owns no account: the accounts owned in their team and the teams under it (a lead's team, a head's region)
+team_book AS (
+  SELECT n.month, n.employee_id, o.account_id, o.tier
+  FROM non_owners n
+  JOIN team_lines l ON l.month = n.month AND l.line_team_id = n.team_id
+  JOIN owned o ON o.month = l.month AND o.employee_id = l.employee_id
+),
+-- else (a specialist team owning nothing): the accounts they logged activities on in the twelve months to the month end
+worked AS (
+  SELECT DISTINCT employee_id, account_id, reach_month AS month
+  FROM (SELECT DISTINCT employee_id, account_id, trunc(activity_date, 'MM') AS activity_month
+        FROM stg_crm__activities
+        WHERE employee_id IS NOT NULL AND account_id IS NOT NULL AND activity_date IS NOT NULL) a
+  LATERAL VIEW explode(sequence(activity_month, add_months(activity_month, 11), INTERVAL 1 MONTH)) r AS reach_month
+),
+served_book AS (
+  SELECT n.month, n.employee_id, o.account_id, o.tier
+  FROM non_owners n
+  LEFT ANTI JOIN team_book b ON b.month = n.month AND b.employee_id = n.employee_id
+  JOIN worked w ON w.month = n.month AND w.employee_id = n.employee_id
+  JOIN owners o ON o.month = w.month AND o.account_id = w.account_id
+),
+-- else: the accounts owned in their region (the root team above theirs)
+region_book AS (
+  SELECT n.month, n.employee_id, o.account_id, o.tier
+  FROM non_owners n
+  LEFT ANTI JOIN team_book b ON b.month = n.month AND b.employee_id = n.employee_id
+  LEFT ANTI JOIN served_book s ON s.month = n.month AND s.employee_id = n.employee_id
+  JOIN team_lines l ON l.month = n.month AND l.line_team_id = n.root_team_id
+  JOIN owned o ON o.month = l.month AND o.employee_id = l.employee_id
 ),
 book AS (
-  SELECT month, owner_employee_id AS employee_id, account_id, tier, 'owned' AS book_basis
-  FROM owners WHERE owner_employee_id IS NOT NULL
+  SELECT month, employee_id, account_id, tier, 'owned' AS book_basis FROM owned
   UNION ALL
-  SELECT t.month, t.employee_id, o.account_id, o.tier, 'team'
-  FROM teams_at t
-  LEFT ANTI JOIN owners x ON x.month = t.month AND x.owner_employee_id = t.employee_id
-  JOIN teams_at mate ON mate.month = t.month AND mate.team_id = t.team_id AND mate.employee_id <> t.employee_id
-  JOIN owners o ON o.month = t.month AND o.owner_employee_id = mate.employee_id
+  SELECT month, employee_id, account_id, tier, 'team' FROM team_book
+  UNION ALL
+  SELECT month, employee_id, account_id, tier, 'served' FROM served_book
+  UNION ALL
+  SELECT month, employee_id, account_id, tier, 'region' FROM region_book
 ),
 -- facts dated by one event: they count in every period that holds the date
 dated AS (
@@ -151,7 +200,11 @@ dated AS (
 -- only the periods it replaces
 in_periods AS (
   SELECT p.period_type, p.period, p.period_end, d.*
-  FROM dated d JOIN plan_periods p ON d.event_date BETWEEN p.period_start AND p.period_end
+  FROM dated d
+  JOIN plan_periods p
+    -- NPS over the twelve months to the period end (a book's responses in a quarter are too few to tell)
+    ON d.event_date BETWEEN CASE WHEN d.kpi = 'nps_owned' THEN date_add(add_months(p.period_end, -12), 1) ELSE p.period_start END
+                        AND p.period_end
   UNION ALL
   -- a quarter's review counts for every period overlapping the quarter
   SELECT p.period_type, p.period, p.period_end, r.reviewee_employee_id, 'peer_review', 'stg_survey__peer_reviews', r.review_id, NULL,

@@ -72,7 +72,8 @@ kinds AS (
 -- a build by period (on period_end) reads and computes only the periods it replaces
 evidence AS (
   SELECT employee_id, period_type, period, period_end, kpi, count(*) AS evidence_rows,
-         CAST(sum(numerator) AS DECIMAL(24, 6)) AS numerator, CAST(sum(denominator) AS DECIMAL(24, 6)) AS denominator
+         CAST(sum(numerator) AS DECIMAL(24, 6)) AS numerator, CAST(sum(denominator) AS DECIMAL(24, 6)) AS denominator,
+         nullif(concat_ws('+', array_sort(collect_set(book_basis))), '') AS book_basis
   FROM bdg_kpi_evidence
   GROUP BY 1, 2, 3, 4, 5
 ),
@@ -92,6 +93,7 @@ measured AS (
          coalesce(e.evidence_rows, 0) AS evidence_rows,
          coalesce(e.numerator, CAST(0 AS DECIMAL(24, 6))) AS numerator,
          coalesce(e.denominator, CAST(0 AS DECIMAL(24, 6))) AS denominator,
+         e.book_basis,
          CAST(CASE WHEN f.target_source = 'targets' THEN t.target
                    WHEN k.kind IN ('count', 'count_among')
                      THEN CAST(f.target_value AS DECIMAL(20, 10)) * f.period_months / ${count_target_months}
@@ -163,6 +165,7 @@ SELECT employee_id, employee_key, period_type, period, period_start, period_end,
        CAST(numerator AS DECIMAL(24, 6)) AS numerator,
        CAST(denominator AS DECIMAL(24, 6)) AS denominator,
        has_data,
+       book_basis,
        has_data AND (kpis_without_data_in_dimension > 0 OR dimensions_without_data > 0) AS is_reweighted,
        CASE WHEN NOT has_data THEN 'no data in the period: left out, its weight goes to the other KPIs of ' || dimension
             WHEN kpis_without_data_in_dimension > 0 AND dimensions_without_data > 0

@@ -18,7 +18,7 @@ per_employee AS (
   FROM fct_employee_kpi k
   GROUP BY 1, 2, 3
 ),
-scored AS (
+scored_all AS (
   SELECT e.*,
          CAST(max(CASE WHEN d.dimension = 'business_results' THEN d.dimension_score END) AS DECIMAL(5, 2))
            AS business_results_score,
@@ -31,12 +31,18 @@ scored AS (
   FROM per_employee e
   JOIN dims d USING (employee_id, period_type, period)
   GROUP BY ALL
+),
+scored AS (
+  SELECT s.*, count(composite_score) OVER (PARTITION BY team_id, period_type, period) AS team_scored
+  FROM scored_all s
 )
 SELECT employee_id, employee_key, period_type, period, period_start, period_end, role, team_id, career_stage,
        business_results_score, collaboration_score, customer_value_score, composite_score,
-       CASE WHEN composite_score IS NOT NULL THEN
+       -- a rank among one is no ranking: it is left empty
+       CASE WHEN composite_score IS NOT NULL AND team_scored > 1 THEN
          dense_rank() OVER (PARTITION BY team_id, period_type, period, composite_score IS NULL ORDER BY composite_score DESC)
        END AS rank_in_team,
+       team_scored,
        kpi_count, kpis_with_data, kpi_count - kpis_with_data AS kpis_without_data, kpis_reweighted, dimensions_with_data,
        points_total,
        plan_version, plan_hash

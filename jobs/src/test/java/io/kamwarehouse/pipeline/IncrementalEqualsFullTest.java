@@ -164,6 +164,41 @@ class IncrementalEqualsFullTest {
         assertTheValueModelsFit(whole.warehouse());
         assertTheTiersFormAPyramid(whole.warehouse());
         assertBookingsAttainmentSpreadsAroundTarget(whole.warehouse());
+        assertAboutOneAccountInSevenChurnsAYear(whole.warehouse());
+        assertEveryoneIsScoredOnCustomerValue(whole.warehouse());
+    }
+
+    /**
+     * On the generated sample about 15% of paying accounts churn in a year: of the accounts paying in
+     * one January, those paying nothing the next January, over the years that have both.
+     */
+    private static void assertAboutOneAccountInSevenChurnsAYear(final Warehouse w) {
+        w.read("fct_account_revenue_month").where("month(month) = 1 AND mrr_amount > 0")
+                .selectExpr("account_id", "year(month) AS y").createOrReplaceTempView("paying_in_january");
+        final Row r = w.spark().sql("SELECT count(*), count_if(b.account_id IS NULL) FROM paying_in_january a "
+                + "LEFT JOIN paying_in_january b ON b.account_id = a.account_id AND b.y = a.y + 1 "
+                + "WHERE a.y + 1 <= (SELECT max(y) FROM paying_in_january)").first();
+        final double churn = (double) r.getLong(1) / r.getLong(0);
+        assertTrue(r.getLong(0) > 0 && churn >= 0.08 && churn <= 0.22, r.getLong(1) + " of " + r.getLong(0)
+                + " accounts paying in a January paid nothing the next: " + churn);
+    }
+
+    /**
+     * No one loses the customer-value dimension for owning no account: over a year nearly every
+     * scored employee has a customer-value score, measured on a stated basis (owned, team, served or
+     * region accounts), regional heads and specialist centres included.
+     */
+    private static void assertEveryoneIsScoredOnCustomerValue(final Warehouse w) {
+        w.read("fct_employee_kpi").where("period_type = 'year'").createOrReplaceTempView("kpi_years");
+        final Row r = w.spark().sql("SELECT count(*), count_if(customer_value) FROM (SELECT employee_id, period, "
+                + "bool_or(has_data AND dimension = 'customer_value') AS customer_value FROM kpi_years GROUP BY 1, 2 "
+                + "HAVING bool_or(has_data))").first();
+        assertTrue(r.getLong(0) > 0 && r.getLong(1) >= 0.9 * r.getLong(0), r.getLong(1) + " of " + r.getLong(0)
+                + " scored employee-years have a customer-value score");
+        final List<String> bases = w.read("fct_employee_kpi").where("dimension = 'customer_value' AND book_basis IS NOT NULL")
+                .selectExpr("explode(split(book_basis, '[+]'))").distinct().as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        assertTrue(bases.containsAll(List.of("owned", "team")), "customer-value KPIs measured on " + bases);
     }
 
     /**
