@@ -20,12 +20,6 @@ months AS (
   FROM bounds LATERAL VIEW explode(sequence(first_month, last_month, INTERVAL 1 MONTH)) s AS m
   WHERE first_month <= last_month
 ),
--- the months whose books the periods read: NPS reads the eleven months before a period's own too
-book_months AS (
-  SELECT m AS month, CAST(add_months(m, 1) AS TIMESTAMP) AS next_ts
-  FROM bounds LATERAL VIEW explode(sequence(add_months(first_month, -11), last_month, INTERVAL 1 MONTH)) s AS m
-  WHERE first_month <= last_month
-),
 periods AS (
   SELECT 'month' AS period_type, date_format(month, 'yyyy-MM') AS period, month AS period_start, month_end AS period_end
   FROM months
@@ -65,12 +59,12 @@ frame AS (
 -- accounts with owner and tier, and employees with team, as at each month end
 owners AS (
   SELECT m.month, a.account_id, a.owner_employee_id, a.tier
-  FROM book_months m
+  FROM months m
   JOIN dim_account a ON a.valid_from < m.next_ts AND (a.valid_to IS NULL OR a.valid_to >= m.next_ts)
 ),
 teams_at AS (
   SELECT m.month, e.employee_id, e.team_id, coalesce(t.path, e.team_id) AS path
-  FROM book_months m
+  FROM months m
   JOIN dim_employee e ON e.valid_from < m.next_ts AND (e.valid_to IS NULL OR e.valid_to >= m.next_ts)
   LEFT JOIN dim_team t ON t.team_id = e.team_id
 ),
@@ -200,11 +194,7 @@ dated AS (
 -- only the periods it replaces
 in_periods AS (
   SELECT p.period_type, p.period, p.period_end, d.*
-  FROM dated d
-  JOIN plan_periods p
-    -- NPS over the twelve months to the period end (a book's responses in a quarter are too few to tell)
-    ON d.event_date BETWEEN CASE WHEN d.kpi = 'nps_owned' THEN date_add(add_months(p.period_end, -12), 1) ELSE p.period_start END
-                        AND p.period_end
+  FROM dated d JOIN plan_periods p ON d.event_date BETWEEN p.period_start AND p.period_end
   UNION ALL
   -- a quarter's review counts for every period overlapping the quarter
   SELECT p.period_type, p.period, p.period_end, r.reviewee_employee_id, 'peer_review', 'stg_survey__peer_reviews', r.review_id, NULL,
