@@ -143,15 +143,7 @@ class BaselinesTest {
     void aGbkExtractIsCopiedAlikeByBothEngines() throws Exception {
         Files.write(dir.resolve("landing/crm/2026-10-01/accounts.csv"),
                 "客户编号,客户名称,所在区域\nKA-1,华东机械,\"上海, 浦东\"\nKA-2,北方物流,北京\n".getBytes("GBK"));
-        final Landing.Batch b = batch("accounts", "accounts.csv");
-        final Path duckDir = Files.createDirectories(dir.resolve("gbk-duckdb"));
-        try (Connection db = Baselines.duckdb(2)) {
-            assertEquals(2, Baselines.sparkCopy(spark, b, dir.resolve("gbk-spark")));
-            assertEquals(2, Baselines.duckdbCopy(db, b, duckDir.resolve("accounts.parquet")));
-            final List<String> fromSpark = sparkRows(dir.resolve("gbk-spark"), "客户编号");
-            assertEquals(List.of("KA-1|华东机械|上海, 浦东", "KA-2|北方物流|北京"), fromSpark);
-            assertEquals(fromSpark, duckRows(db, duckDir.resolve("accounts.parquet")));
-        }
+        assertCopiedAlike(batch("accounts", "accounts.csv"), "gbk", "客户编号", List.of("KA-1|华东机械|上海, 浦东", "KA-2|北方物流|北京"));
     }
 
     @Test
@@ -183,14 +175,20 @@ class BaselinesTest {
             created.setCellValue(LocalDate.of(2023, 5, 6));
             wb.write(out);
         }
-        final Landing.Batch b = batch("contacts", "联系人_20261001.xlsx");
-        final Path duckDir = Files.createDirectories(dir.resolve("xlsx-duckdb"));
+        assertCopiedAlike(batch("contacts", "联系人_20261001.xlsx"), "xlsx", "联系人编号",
+                List.of("C1|KA-1|王芳, 采购|决策者|2023-05-06", "C2|KA-1|李雷|决策者|2024-03-01"));
+    }
+
+    /** Both engines copy {@code b} to the rows expected (ordered by {@code key}, cells joined by |). */
+    private static void assertCopiedAlike(final Landing.Batch b, final String name, final String key, final List<String> expected)
+            throws Exception {
+        final Path duckDir = Files.createDirectories(dir.resolve(name + "-duckdb"));
         try (Connection db = Baselines.duckdb(2)) {
-            assertEquals(2, Baselines.sparkCopy(spark, b, dir.resolve("xlsx-spark/contacts")));
-            assertEquals(2, Baselines.duckdbCopy(db, b, duckDir.resolve("contacts.parquet")));
-            final List<String> fromSpark = sparkRows(dir.resolve("xlsx-spark/contacts"), "联系人编号");
-            assertEquals(List.of("C1|KA-1|王芳, 采购|决策者|2023-05-06", "C2|KA-1|李雷|决策者|2024-03-01"), fromSpark);
-            assertEquals(fromSpark, duckRows(db, duckDir.resolve("contacts.parquet")));
+            assertEquals(expected.size(), Baselines.sparkCopy(spark, b, dir.resolve(name + "-spark/copy")));
+            assertEquals(expected.size(), Baselines.duckdbCopy(db, b, duckDir.resolve("copy.parquet")));
+            final List<String> fromSpark = sparkRows(dir.resolve(name + "-spark/copy"), key);
+            assertEquals(expected, fromSpark);
+            assertEquals(fromSpark, duckRows(db, duckDir.resolve("copy.parquet")));
         }
     }
 
