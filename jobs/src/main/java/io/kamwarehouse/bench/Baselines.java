@@ -98,28 +98,25 @@ final class Baselines {
     /** Copies one batch's files into a Delta table at {@code target}; returns the rows written. */
     static long sparkCopy(final SparkSession spark, final Landing.Batch batch, final Path target) {
         final Contract c = batch.contract();
-        final List<String> files = localFiles(batch);
-        final Dataset<Row> df;
-        if (isWorkbooks(c, files)) {
-            df = spark.read().format("csv").option("header", "true").option("quote", "\"").option("escape", "\"")
-                    .option("multiLine", "true").load(asCsv(c, files, target.resolveSibling("_csv")).toArray(new String[0]));
-        } else {
-            df = read(spark, c, files.toArray(new String[0]));
+        List<String> files = localFiles(batch);
+        final boolean workbooks = isWorkbooks(c, files);
+        if (workbooks) {
+            files = asCsv(c, files, target.resolveSibling("_csv"));
         }
+        final String[] paths = files.toArray(new String[0]);
+        final Dataset<Row> df = switch (c.format()) {
+            // a workbook's sheet is a plain UTF-8 CSV with a header (WorkbookCsv)
+            case CSV -> spark.read().format("csv").option("header", String.valueOf(workbooks || c.header()))
+                    .option("sep", workbooks ? "," : c.whitespaceDelimited() ? " " : c.delimiter()).option("quote", "\"")
+                    .option("escape", "\"").option("multiLine", String.valueOf(workbooks || c.multiline()))
+                    .option("encoding", workbooks ? "UTF-8" : c.encoding()).load(paths);
+            case JSONL -> spark.read().option("primitivesAsString", "true").json(paths);
+            case PARQUET -> spark.read().parquet(paths);
+        };
         // Delta refuses some characters in column names (extract headers such as "Unit Price" have them).
         df.toDF(java.util.Arrays.stream(df.columns()).map(n -> n.replaceAll("[ ,;{}()\\n\\t=]", "_")).toArray(String[]::new))
                 .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(target.toString());
         return spark.read().format("delta").load(target.toString()).count();
-    }
-
-    private static Dataset<Row> read(final SparkSession spark, final Contract c, final String[] paths) {
-        return switch (c.format()) {
-            case CSV -> spark.read().format("csv").option("header", String.valueOf(c.header()))
-                    .option("sep", c.whitespaceDelimited() ? " " : c.delimiter()).option("quote", "\"").option("escape", "\"")
-                    .option("multiLine", String.valueOf(c.multiline())).option("encoding", c.encoding()).load(paths);
-            case JSONL -> spark.read().option("primitivesAsString", "true").json(paths);
-            case PARQUET -> spark.read().parquet(paths);
-        };
     }
 
     /** True where a csv contract's batch is Excel workbooks (a batch's files share one format). */
@@ -194,8 +191,9 @@ final class Baselines {
         }
         final String files = paths.stream().map(Baselines::quote).collect(Collectors.joining(", ", "[", "]"));
         final String read = switch (c.format()) {
-            case CSV -> workbooks ? "read_csv(" + files + ", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true)"
-                    : "read_csv(" + files + ", header = " + c.header() + ", delim = " + quote(c.whitespaceDelimited() ? " " : c.delimiter())
+            // a workbook's sheet is a plain UTF-8 CSV with a header (WorkbookCsv)
+            case CSV -> "read_csv(" + files + ", header = " + (workbooks || c.header()) + ", delim = "
+                    + quote(workbooks ? "," : c.whitespaceDelimited() ? " " : c.delimiter())
                     + ", quote = '\"', escape = '\"', all_varchar = true)";
             case JSONL -> "read_json_auto(" + files + ", format = 'newline_delimited')";
             case PARQUET -> "read_parquet(" + files + ")";
