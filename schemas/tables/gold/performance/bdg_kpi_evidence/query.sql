@@ -80,14 +80,7 @@ non_owners AS (
   FROM teams_at t
   LEFT ANTI JOIN owned x ON x.month = t.month AND x.employee_id = t.employee_id
 ),
--- who owns no account: the accounts owned in their team and the teams under it (a lead's team, a head's region)
-team_book AS (
-  SELECT n.month, n.employee_id, o.account_id, o.tier
-  FROM non_owners n
-  JOIN team_lines l ON l.month = n.month AND l.line_team_id = n.team_id
-  JOIN owned o ON o.month = l.month AND o.employee_id = l.employee_id
-),
--- else (a specialist team owning nothing): the accounts they logged activities on in the twelve months to the month end
+-- the accounts they logged activities on, each reaching the twelve months from its month
 worked AS (
   SELECT DISTINCT employee_id, account_id, reach_month AS month
   FROM (SELECT DISTINCT employee_id, account_id, trunc(activity_date, 'MM') AS activity_month
@@ -95,30 +88,66 @@ worked AS (
         WHERE employee_id IS NOT NULL AND account_id IS NOT NULL AND activity_date IS NOT NULL) a
   LATERAL VIEW explode(sequence(activity_month, add_months(activity_month, 11), INTERVAL 1 MONTH)) r AS reach_month
 ),
-served_book AS (
-  SELECT n.month, n.employee_id, o.account_id, o.tier
+-- who owns no account is measured on the first of these bases that has accounts (rank): the accounts owned in their
+-- team and the teams under it (a lead's team, a head's region); else (a specialist team owning nothing) the accounts
+-- they logged activities on in the twelve months to the month end; else the accounts owned in their region (the root
+-- team above theirs)
+non_owner_bases AS (
+  SELECT n.month, n.employee_id, o.account_id, o.tier, 'team' AS book_basis, 1 AS rank
   FROM non_owners n
-  LEFT ANTI JOIN team_book b ON b.month = n.month AND b.employee_id = n.employee_id
+  JOIN team_lines l ON l.month = n.month AND l.line_team_id = n.team_id
+  JOIN owned o ON o.month = l.month AND o.employee_id = l.employee_id
+  UNION ALL
+  SELECT n.month, n.employee_id, o.account_id, o.tier, 'served', 2
+  FROM non_owners n
   JOIN worked w ON w.month = n.month AND w.employee_id = n.employee_id
   JOIN owners o ON o.month = w.month AND o.account_id = w.account_id
-),
--- else: the accounts owned in their region (the root team above theirs)
-region_book AS (
-  SELECT n.month, n.employee_id, o.account_id, o.tier
+  UNION ALL
+  SELECT n.month, n.employee_id, o.account_id, o.tier, 'region', 3
   FROM non_owners n
-  LEFT ANTI JOIN team_book b ON b.month = n.month AND b.employee_id = n.employee_id
-  LEFT ANTI JOIN served_book s ON s.month = n.month AND s.employee_id = n.employee_id
   JOIN team_lines l ON l.month = n.month AND l.line_team_id = n.root_team_id
   JOIN owned o ON o.month = l.month AND o.employee_id = l.employee_id
 ),
 book AS (
   SELECT month, employee_id, account_id, tier, 'owned' AS book_basis FROM owned
   UNION ALL
-  SELECT month, employee_id, account_id, tier, 'team' FROM team_book
+  SELECT month, employee_id, account_id, tier, book_basis
+  FROM (SELECT *, min(rank) OVER (PARTITION BY month, employee_id) AS first_rank FROM non_owner_bases)
+  WHERE rank = first_rank
+),
+-- facts about a book account in a month (book_month): the employees whose book holds the account then get them
+account_facts AS (
+  SELECT 'collection_rate' AS kpi, 'fct_account_month' AS source_table,
+         concat(account_id, '/', date_format(month, 'yyyy-MM')) AS source_id, account_id, month AS book_month,
+         month AS event_date, collected_amount_rpt AS numerator, invoiced_amount_rpt AS denominator,
+         'collected / invoiced' AS detail
+  FROM fct_account_month
+  WHERE invoiced_amount_rpt <> 0 OR collected_amount_rpt <> 0
   UNION ALL
-  SELECT month, employee_id, account_id, tier, 'served' FROM served_book
+  SELECT 'new_key_contacts', 'stg_crm__contacts', contact_id, account_id, trunc(created_date, 'MM'), created_date, 1, NULL,
+         decision_role
+  FROM stg_crm__contacts
+  WHERE decision_role IN (${key_contact_roles})
   UNION ALL
-  SELECT month, employee_id, account_id, tier, 'region' FROM region_book
+  SELECT 'account_growth', 'fct_account_month', concat(f.account_id, '/', date_format(f.month, 'yyyy-MM')), f.account_id,
+         f.month, f.month, f.revenue_amount_rpt, coalesce(y.revenue_amount_rpt, 0), 'revenue / revenue a year earlier'
+  FROM fct_account_month f
+  LEFT JOIN fct_account_month y ON y.account_id = f.account_id AND y.month = add_months(f.month, -12)
+  WHERE f.revenue_amount_rpt <> 0 OR coalesce(y.revenue_amount_rpt, 0) <> 0
+  UNION ALL
+  SELECT 'nps_owned', 'stg_survey__nps_responses', response_id, account_id, trunc(survey_date, 'MM'), survey_date,
+         CASE WHEN nps_score >= 9 THEN 100 WHEN nps_score <= 6 THEN -100 ELSE 0 END, 1, concat('score ', nps_score)
+  FROM stg_survey__nps_responses
+  UNION ALL
+  SELECT 'csat', 'stg_survey__nps_responses', response_id, account_id, trunc(survey_date, 'MM'), survey_date, csat_score, 1,
+         concat('csat ', csat_score)
+  FROM stg_survey__nps_responses
+  WHERE csat_score IS NOT NULL
+  UNION ALL
+  SELECT 'renewal_rate', 'fct_contract_renewal', contract_id, account_id, end_month, effective_end_date, is_renewed, 1,
+         renewal_status
+  FROM fct_contract_renewal
+  WHERE is_renewal_due = 1
 ),
 -- facts dated by one event: they count in every period that holds the date
 dated AS (
@@ -135,11 +164,6 @@ dated AS (
   SELECT employee_id, 'assists', 'fct_deal_credit', opportunity_id, account_id, close_date, 1, NULL, NULL, team_role
   FROM fct_deal_credit WHERE NOT is_lead
   UNION ALL
-  SELECT b.employee_id, 'collection_rate', 'fct_account_month', concat(f.account_id, '/', date_format(f.month, 'yyyy-MM')),
-         f.account_id, f.month, f.collected_amount_rpt, f.invoiced_amount_rpt, b.book_basis, 'collected / invoiced'
-  FROM book b JOIN fct_account_month f ON f.account_id = b.account_id AND f.month = b.month
-  WHERE f.invoiced_amount_rpt <> 0 OR f.collected_amount_rpt <> 0
-  UNION ALL
   SELECT project_manager_employee_id, 'on_time_delivery', 'stg_crm__delivery_milestones', milestone_id, account_id, planned_date,
          CASE WHEN actual_date <= planned_date THEN 1 ELSE 0 END, 1, NULL,
          concat('planned ', CAST(planned_date AS STRING), ', done ', coalesce(CAST(actual_date AS STRING), 'not yet'))
@@ -154,41 +178,17 @@ dated AS (
   FROM fct_service_sla
   WHERE employee_id IS NOT NULL AND within_sla IS NOT NULL
   UNION ALL
-  SELECT b.employee_id, 'new_key_contacts', 'stg_crm__contacts', c.contact_id, c.account_id, c.created_date, 1, NULL,
-         b.book_basis, c.decision_role
-  FROM stg_crm__contacts c JOIN book b ON b.account_id = c.account_id AND b.month = trunc(c.created_date, 'MM')
-  WHERE c.decision_role IN (${key_contact_roles})
-  UNION ALL
   SELECT employee_id, 'activities', 'stg_crm__activities', activity_id, account_id, activity_date, 1, NULL, NULL, activity_type
   FROM stg_crm__activities
   WHERE activity_type IN (${activity_types})
-  UNION ALL
-  SELECT b.employee_id, 'account_growth', 'fct_account_month', concat(f.account_id, '/', date_format(f.month, 'yyyy-MM')),
-         f.account_id, f.month, f.revenue_amount_rpt, coalesce(y.revenue_amount_rpt, 0), b.book_basis,
-         'revenue / revenue a year earlier'
-  FROM book b
-  JOIN fct_account_month f ON f.account_id = b.account_id AND f.month = b.month
-  LEFT JOIN fct_account_month y ON y.account_id = f.account_id AND y.month = add_months(f.month, -12)
-  WHERE f.revenue_amount_rpt <> 0 OR coalesce(y.revenue_amount_rpt, 0) <> 0
   UNION ALL
   SELECT employee_id, 'kb_contributions', 'stg_crm__kb_contributions', contribution_id, NULL, contribution_date, 1, NULL, NULL,
          contribution_type
   FROM stg_crm__kb_contributions
   UNION ALL
-  SELECT b.employee_id, 'nps_owned', 'stg_survey__nps_responses', r.response_id, r.account_id, r.survey_date,
-         CASE WHEN r.nps_score >= 9 THEN 100 WHEN r.nps_score <= 6 THEN -100 ELSE 0 END, 1, b.book_basis,
-         concat('score ', r.nps_score)
-  FROM stg_survey__nps_responses r JOIN book b ON b.account_id = r.account_id AND b.month = trunc(r.survey_date, 'MM')
-  UNION ALL
-  SELECT b.employee_id, 'csat', 'stg_survey__nps_responses', r.response_id, r.account_id, r.survey_date, r.csat_score, 1,
-         b.book_basis, concat('csat ', r.csat_score)
-  FROM stg_survey__nps_responses r JOIN book b ON b.account_id = r.account_id AND b.month = trunc(r.survey_date, 'MM')
-  WHERE r.csat_score IS NOT NULL
-  UNION ALL
-  SELECT b.employee_id, 'renewal_rate', 'fct_contract_renewal', r.contract_id, r.account_id, r.effective_end_date,
-         r.is_renewed, 1, b.book_basis, r.renewal_status
-  FROM fct_contract_renewal r JOIN book b ON b.account_id = r.account_id AND b.month = r.end_month
-  WHERE r.is_renewal_due = 1
+  SELECT b.employee_id, f.kpi, f.source_table, f.source_id, f.account_id, f.event_date, f.numerator, f.denominator,
+         b.book_basis, f.detail
+  FROM account_facts f JOIN book b ON b.account_id = f.account_id AND b.month = f.book_month
 ),
 -- each row carries its period's end: the final join matches on it, so a build by period (on period_end) reaches
 -- only the periods it replaces
@@ -222,30 +222,30 @@ strategic_candidates AS (
   JOIN book b ON b.month BETWEEN p.period_start AND p.period_end AND b.tier = 'S'
   GROUP BY 1, 2, 3, 4, 5, 6
 ),
+-- per period and account (whoever's book it is in): the deals won in the period, and the revenue of the period's months
+-- and of the same months a year earlier
 strategic_won AS (
-  SELECT c.period_type, c.period, c.period_end, c.employee_id, c.account_id, count(o.opportunity_id) AS won_deals
-  FROM strategic_candidates c
-  LEFT JOIN fct_opportunity o
-    ON o.account_id = c.account_id AND o.is_won AND o.close_date BETWEEN c.period_start AND c.period_end
-  GROUP BY 1, 2, 3, 4, 5
+  SELECT p.period_type, p.period, p.period_end, o.account_id, count(o.opportunity_id) AS won_deals
+  FROM plan_periods p
+  JOIN fct_opportunity o ON o.is_won AND o.close_date BETWEEN p.period_start AND p.period_end
+  GROUP BY 1, 2, 3, 4
 ),
 strategic_revenue AS (
-  SELECT c.period_type, c.period, c.period_end, c.employee_id, c.account_id,
-         coalesce(sum(CASE WHEN f.month >= c.period_start THEN f.revenue_amount_rpt END), 0) AS revenue,
-         coalesce(sum(CASE WHEN f.month < c.period_start THEN f.revenue_amount_rpt END), 0) AS revenue_year_before
-  FROM strategic_candidates c
-  LEFT JOIN fct_account_month f
-    ON f.account_id = c.account_id
-   AND (f.month BETWEEN c.period_start AND c.period_end
-        OR f.month BETWEEN add_months(c.period_start, -12) AND add_months(c.period_end, -12))
-  GROUP BY 1, 2, 3, 4, 5
+  SELECT p.period_type, p.period, p.period_end, f.account_id,
+         coalesce(sum(CASE WHEN f.month >= p.period_start THEN f.revenue_amount_rpt END), 0) AS revenue,
+         coalesce(sum(CASE WHEN f.month < p.period_start THEN f.revenue_amount_rpt END), 0) AS revenue_year_before
+  FROM plan_periods p
+  JOIN fct_account_month f
+    ON f.month BETWEEN p.period_start AND p.period_end
+    OR f.month BETWEEN add_months(p.period_start, -12) AND add_months(p.period_end, -12)
+  GROUP BY 1, 2, 3, 4
 ),
 strategic AS (
-  SELECT c.period_type, c.period, c.employee_id, c.account_id, c.book_basis, c.period_end, w.won_deals, r.revenue,
-         r.revenue_year_before
+  SELECT c.period_type, c.period, c.employee_id, c.account_id, c.book_basis, c.period_end, coalesce(w.won_deals, 0) AS won_deals,
+         coalesce(r.revenue, 0) AS revenue, coalesce(r.revenue_year_before, 0) AS revenue_year_before
   FROM strategic_candidates c
-  JOIN strategic_won w USING (period_type, period, period_end, employee_id, account_id)
-  JOIN strategic_revenue r USING (period_type, period, period_end, employee_id, account_id)
+  LEFT JOIN strategic_won w USING (period_type, period, period_end, account_id)
+  LEFT JOIN strategic_revenue r USING (period_type, period, period_end, account_id)
 ),
 evidence AS (
   SELECT * FROM in_periods
