@@ -75,7 +75,20 @@ evidence AS (
          CAST(sum(numerator) AS DECIMAL(24, 6)) AS numerator, CAST(sum(denominator) AS DECIMAL(24, 6)) AS denominator,
          nullif(concat_ws('+', array_sort(collect_set(book_basis))), '') AS book_basis
   FROM bdg_kpi_evidence
+  WHERE kpi <> 'nps_owned'
   GROUP BY 1, 2, 3, 4, 5
+  UNION ALL
+  -- the NPS of a book is read over the ${nps_window_months} months to the period's end (the whole period when longer): a
+  -- quarter gives an owner's accounts too few responses for a score worth reading
+  SELECT n.employee_id, n.period_type, n.period, n.period_end, 'nps_owned', count(*),
+         CAST(sum(b.numerator) AS DECIMAL(24, 6)), CAST(sum(b.denominator) AS DECIMAL(24, 6)),
+         nullif(concat_ws('+', array_sort(collect_set(b.book_basis))), '')
+  FROM (SELECT DISTINCT employee_id, period_type, period, period_start, period_end FROM frame WHERE kpi = 'nps_owned') n
+  JOIN bdg_kpi_evidence b
+    ON b.employee_id = n.employee_id AND b.kpi = 'nps_owned' AND b.period_type = 'month'
+   AND b.period_start >= least(n.period_start, add_months(trunc(n.period_end, 'MM'), 1 - ${nps_window_months}))
+   AND b.period_end <= n.period_end
+  GROUP BY 1, 2, 3, 4
 ),
 targets AS (
   SELECT f.employee_id, f.period_type, f.period, f.period_end, f.kpi,
@@ -129,27 +142,28 @@ attained AS (
            AS kpis_without_data_in_dimension
   FROM valued v
 ),
-dimensions AS (
-  SELECT employee_id, period_type, period, period_end, dimension, max(dimension_weight) AS dimension_weight,
-         max(dimension_weight_with_data) IS NOT NULL AS dimension_has_data
-  FROM attained
-  GROUP BY 1, 2, 3, 4, 5
+-- whether each KPI's dimension has data, and the weight of the employee's dimensions with data (each dimension counted
+-- on its first row): windows over the KPI rows rather than groupings joined back, so the plan reads the KPI rows once
+dimensioned AS (
+  SELECT a.*, a.dimension_weight_with_data IS NOT NULL AS dimension_has_data,
+         max(a.dimension_weight) OVER (PARTITION BY employee_id, period_type, period, period_end, dimension) AS dimension_weight_max,
+         row_number() OVER (PARTITION BY employee_id, period_type, period, period_end, dimension ORDER BY kpi) AS dimension_row
+  FROM attained a
 ),
-dimension_totals AS (
-  SELECT employee_id, period_type, period, period_end, sum(CASE WHEN dimension_has_data THEN dimension_weight END)
-           AS weight_with_data,
-         count_if(NOT dimension_has_data) AS dimensions_without_data
-  FROM dimensions
-  GROUP BY 1, 2, 3, 4
+totalled AS (
+  SELECT d.*,
+         sum(CASE WHEN dimension_row = 1 AND dimension_has_data THEN dimension_weight_max END)
+           OVER (PARTITION BY employee_id, period_type, period, period_end) AS weight_with_data,
+         count_if(dimension_row = 1 AND NOT dimension_has_data)
+           OVER (PARTITION BY employee_id, period_type, period, period_end) AS dimensions_without_data
+  FROM dimensioned d
 ),
 weighted AS (
-  SELECT a.*, d.dimension_has_data, t.dimensions_without_data,
-         CAST(CASE WHEN a.has_data THEN a.kpi_weight / a.dimension_weight_with_data END AS DECIMAL(12, 8)) AS effective_kpi_weight,
-         CAST(CASE WHEN d.dimension_has_data THEN a.dimension_weight / t.weight_with_data END AS DECIMAL(12, 8))
+  SELECT t.*,
+         CAST(CASE WHEN t.has_data THEN t.kpi_weight / t.dimension_weight_with_data END AS DECIMAL(12, 8)) AS effective_kpi_weight,
+         CAST(CASE WHEN t.dimension_has_data THEN t.dimension_weight / t.weight_with_data END AS DECIMAL(12, 8))
            AS effective_dimension_weight
-  FROM attained a
-  JOIN dimensions d USING (employee_id, period_type, period, period_end, dimension)
-  JOIN dimension_totals t USING (employee_id, period_type, period, period_end)
+  FROM totalled t
 )
 SELECT employee_id, employee_key, period_type, period, period_start, period_end, role, team_id, career_stage, kpi, dimension,
        target_source, target_metric,
