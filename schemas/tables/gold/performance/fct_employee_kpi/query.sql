@@ -142,28 +142,27 @@ attained AS (
            AS kpis_without_data_in_dimension
   FROM valued v
 ),
--- whether each KPI's dimension has data, and the weight of the employee's dimensions with data (each dimension counted
--- on its first row): windows over the KPI rows rather than groupings joined back, so the plan reads the KPI rows once
-dimensioned AS (
-  SELECT a.*, a.dimension_weight_with_data IS NOT NULL AS dimension_has_data,
-         max(a.dimension_weight) OVER (PARTITION BY employee_id, period_type, period, period_end, dimension) AS dimension_weight_max,
-         row_number() OVER (PARTITION BY employee_id, period_type, period, period_end, dimension ORDER BY kpi) AS dimension_row
-  FROM attained a
+dimensions AS (
+  SELECT employee_id, period_type, period, period_end, dimension, max(dimension_weight) AS dimension_weight,
+         max(dimension_weight_with_data) IS NOT NULL AS dimension_has_data
+  FROM attained
+  GROUP BY 1, 2, 3, 4, 5
 ),
-totalled AS (
-  SELECT d.*,
-         sum(CASE WHEN dimension_row = 1 AND dimension_has_data THEN dimension_weight_max END)
-           OVER (PARTITION BY employee_id, period_type, period, period_end) AS weight_with_data,
-         count_if(dimension_row = 1 AND NOT dimension_has_data)
-           OVER (PARTITION BY employee_id, period_type, period, period_end) AS dimensions_without_data
-  FROM dimensioned d
+dimension_totals AS (
+  SELECT employee_id, period_type, period, period_end, sum(CASE WHEN dimension_has_data THEN dimension_weight END)
+           AS weight_with_data,
+         count_if(NOT dimension_has_data) AS dimensions_without_data
+  FROM dimensions
+  GROUP BY 1, 2, 3, 4
 ),
 weighted AS (
-  SELECT t.*,
-         CAST(CASE WHEN t.has_data THEN t.kpi_weight / t.dimension_weight_with_data END AS DECIMAL(12, 8)) AS effective_kpi_weight,
-         CAST(CASE WHEN t.dimension_has_data THEN t.dimension_weight / t.weight_with_data END AS DECIMAL(12, 8))
+  SELECT a.*, d.dimension_has_data, t.dimensions_without_data,
+         CAST(CASE WHEN a.has_data THEN a.kpi_weight / a.dimension_weight_with_data END AS DECIMAL(12, 8)) AS effective_kpi_weight,
+         CAST(CASE WHEN d.dimension_has_data THEN a.dimension_weight / t.weight_with_data END AS DECIMAL(12, 8))
            AS effective_dimension_weight
-  FROM totalled t
+  FROM attained a
+  JOIN dimensions d USING (employee_id, period_type, period, period_end, dimension)
+  JOIN dimension_totals t USING (employee_id, period_type, period, period_end)
 )
 SELECT employee_id, employee_key, period_type, period, period_start, period_end, role, team_id, career_stage, kpi, dimension,
        target_source, target_metric,
