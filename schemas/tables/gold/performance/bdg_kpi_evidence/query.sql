@@ -232,8 +232,8 @@ strategic_won AS (
 ),
 strategic_revenue AS (
   SELECT p.period_type, p.period, p.period_end, f.account_id,
-         coalesce(sum(CASE WHEN f.month >= p.period_start THEN f.revenue_amount_rpt END), 0) AS revenue,
-         coalesce(sum(CASE WHEN f.month < p.period_start THEN f.revenue_amount_rpt END), 0) AS revenue_year_before
+         sum(CASE WHEN f.month >= p.period_start THEN f.revenue_amount_rpt END) AS revenue,
+         sum(CASE WHEN f.month < p.period_start THEN f.revenue_amount_rpt END) AS revenue_year_before
   FROM plan_periods p
   JOIN fct_account_month f
     ON f.month BETWEEN p.period_start AND p.period_end
