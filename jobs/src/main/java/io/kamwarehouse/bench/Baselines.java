@@ -105,9 +105,8 @@ final class Baselines {
         }
         final String[] paths = files.toArray(new String[0]);
         final Dataset<Row> df = switch (c.format()) {
-            // a workbook's sheet is a plain UTF-8 CSV with a header (WorkbookCsv)
             case CSV -> spark.read().format("csv").option("header", String.valueOf(workbooks || c.header()))
-                    .option("sep", workbooks ? "," : c.whitespaceDelimited() ? " " : c.delimiter()).option("quote", "\"")
+                    .option("sep", delimiter(c, workbooks)).option("quote", "\"")
                     .option("escape", "\"").option("multiLine", String.valueOf(workbooks || c.multiline()))
                     .option("encoding", workbooks ? "UTF-8" : c.encoding()).load(paths);
             case JSONL -> spark.read().option("primitivesAsString", "true").json(paths);
@@ -117,6 +116,14 @@ final class Baselines {
         df.toDF(java.util.Arrays.stream(df.columns()).map(n -> n.replaceAll("[ ,;{}()\\n\\t=]", "_")).toArray(String[]::new))
                 .write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(target.toString());
         return spark.read().format("delta").load(target.toString()).count();
+    }
+
+    /**
+     * The field separator both engines read a csv batch with: a workbook's sheet is written as a plain UTF-8 CSV with a
+     * header ({@link io.kamwarehouse.ingest.WorkbookCsv}), other files are read as their contract says.
+     */
+    static String delimiter(final Contract c, final boolean workbooks) {
+        return workbooks ? "," : c.whitespaceDelimited() ? " " : c.delimiter();
     }
 
     /** True where a csv contract's batch is Excel workbooks (a batch's files share one format). */
@@ -191,9 +198,7 @@ final class Baselines {
         }
         final String files = paths.stream().map(Baselines::quote).collect(Collectors.joining(", ", "[", "]"));
         final String read = switch (c.format()) {
-            // a workbook's sheet is a plain UTF-8 CSV with a header (WorkbookCsv)
-            case CSV -> "read_csv(" + files + ", header = " + (workbooks || c.header()) + ", delim = "
-                    + quote(workbooks ? "," : c.whitespaceDelimited() ? " " : c.delimiter())
+            case CSV -> "read_csv(" + files + ", header = " + (workbooks || c.header()) + ", delim = " + quote(delimiter(c, workbooks))
                     + ", quote = '\"', escape = '\"', all_varchar = true)";
             case JSONL -> "read_json_auto(" + files + ", format = 'newline_delimited')";
             case PARQUET -> "read_parquet(" + files + ")";
