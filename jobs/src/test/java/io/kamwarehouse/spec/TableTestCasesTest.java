@@ -31,9 +31,10 @@ class TableTestCasesTest {
         final TableTestRunner runner = new TableTestRunner(SharedSpark.spark(), specs,
                 new TableSchemas(SharedSpark.spark(), specs, contracts));
         final List<DynamicTest> out = new ArrayList<>();
+        final List<String> only = onlyTables();
         for (final TableSpec spec : specs.all()) {
             final String path = spec.folder() + "/" + SpecLayout.TESTS_FILE;
-            if (!files.exists(path)) {
+            if (!files.exists(path) || !only.isEmpty() && !only.contains(spec.name())) {
                 continue;
             }
             final TableTests tests;
@@ -50,8 +51,15 @@ class TableTestCasesTest {
                 }));
             }
         }
-        assertTrue(!out.isEmpty(), "no tests.yaml under schemas/tables or schemas/examples");
+        assertTrue(!out.isEmpty(), only.isEmpty() ? "no tests.yaml under schemas/tables or schemas/examples"
+                : "no tests.yaml for " + only + " (-Dkamw.tableTests)");
         return out.stream();
+    }
+
+    /** {@code -Dkamw.tableTests=a,b}: run only these tables' cases, while working on them. */
+    private static List<String> onlyTables() {
+        final String only = System.getProperty("kamw.tableTests", "").trim();
+        return only.isEmpty() ? List.of() : List.of(only.split("\\s*,\\s*"));
     }
 
     /**
