@@ -2,20 +2,22 @@ WITH params AS (
   SELECT DATE'${as_of_date}' AS as_of_date
 ),
 history AS (
-  SELECT opportunity_id, stage, changed_at, amount, probability,
+  SELECT opportunity_id, stage, changed_at, amount, probability, close_date,
          lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY changed_at, stage) AS next_changed_at
   FROM stg_crm__opportunity_stage_history
 ),
 spells AS (
   -- each open stage a deal held, from the change that entered it to the next change
   SELECT o.opportunity_id, h.stage, h.changed_at AS open_from, h.next_changed_at AS open_until,
-         coalesce(h.amount, o.amount) AS amount, coalesce(h.probability, o.probability) AS probability
+         coalesce(h.amount, o.amount) AS amount, coalesce(h.probability, o.probability) AS probability,
+         coalesce(h.close_date, o.close_date) AS expected_close_date
   FROM history h JOIN fct_opportunity o ON o.opportunity_id = h.opportunity_id
   WHERE h.stage NOT IN ('closed_won', 'closed_lost')
   UNION ALL
   -- a deal without stage history: open from its creation to its close, in its current stage
   SELECT o.opportunity_id, CASE WHEN NOT o.is_closed THEN o.stage END, CAST(o.created_date AS TIMESTAMP),
-         CASE WHEN o.is_closed THEN CAST(o.close_date AS TIMESTAMP) END, o.amount, o.probability
+         CASE WHEN o.is_closed THEN CAST(o.close_date AS TIMESTAMP) END, o.amount, o.probability,
+         o.close_date
   FROM fct_opportunity o
   WHERE NOT EXISTS (SELECT 1 FROM stg_crm__opportunity_stage_history h WHERE h.opportunity_id = o.opportunity_id)
 ),
@@ -26,7 +28,7 @@ bounded AS (
   FROM spells s CROSS JOIN params p
 ),
 snapshots AS (
-  SELECT b.opportunity_id, b.stage, b.open_from, b.amount, b.probability, d AS snapshot_date
+  SELECT b.opportunity_id, b.stage, b.open_from, b.amount, b.probability, b.expected_close_date, d AS snapshot_date
   FROM bounded b
   LATERAL VIEW explode(sequence(b.first_day, b.last_day_open)) days AS d
   WHERE b.first_day <= b.last_day_open
@@ -66,7 +68,8 @@ SELECT s.snapshot_date,
        s.probability,
        CAST(CASE WHEN o.amount = s.amount THEN o.amount_rpt
                  ELSE s.amount * o.amount_rpt / nullif(o.amount, 0) END * s.probability AS DECIMAL(18,2)) AS weighted_amount_rpt,
-       trunc(o.close_date, 'MM') AS expected_close_month
+       s.expected_close_date,
+       trunc(s.expected_close_date, 'MM') AS expected_close_month
 FROM snapshots s
 JOIN fct_opportunity o ON o.opportunity_id = s.opportunity_id
 LEFT JOIN owner_at w ON w.opportunity_id = s.opportunity_id AND w.snapshot_date = s.snapshot_date AND w.pick = 1

@@ -150,11 +150,29 @@ final class CrmWriter {
         };
     }
 
-    static String[] stageRow(final World w, final AccountPlan.Opp o, final int g, final int stage, final long at) {
+    static String[] stageRow(final World w, final AccountPlan.Opp o, final int g, final int stage, final long at,
+            final int closeDay) {
         return new String[] {
             World.opportunityId(g), AccountPlan.STAGE_SF[stage], Fmt.salesforce(at), Fmt.money(o.amount),
-            Integer.toString(AccountPlan.STAGE_PROBABILITY[stage]),
+            Integer.toString(AccountPlan.STAGE_PROBABILITY[stage]), Fmt.date(closeDay),
         };
+    }
+
+    /**
+     * The close date the owner expected when the deal entered its {@code i}-th stage: the actual
+     * close for the closing change and for the stage the deal is still open in (the opportunity
+     * row's close date), else optimistic by up to 60% of the time that was still to run, as deals
+     * slip; never sooner than a week after the change.
+     */
+    static int expectedCloseDay(final World w, final AccountPlan.Opp o, final int g, final int i) {
+        final int close = Fmt.day(o.closeSec);
+        final int stage = o.stages[i];
+        if (stage == AccountPlan.WON || stage == AccountPlan.LOST || i == o.visible - 1) {
+            return close;
+        }
+        final int changed = Fmt.day(o.stageSecs[i]);
+        final int slip = (int) Math.floor(Rand.unit(w.seed, Rand.tag("close-slip"), g, i) * 0.6 * (close - changed));
+        return Math.max(changed + 7, close - slip);
     }
 
     /** Opportunities, their stage history and deal teams: one pass over the account plans. */
@@ -170,7 +188,7 @@ final class CrmWriter {
                 final long lastModified = Math.min(w.h1EndSec, o.lastModifiedSec());
                 opps.write(opportunityRow(w, a, o, g, o.stageAtH1(), Fmt.day(o.closeSec), lastModified));
                 for (int i = 0; i < o.visible; i++) {
-                    history.write(stageRow(w, o, g, o.stages[i], o.stageSecs[i]));
+                    history.write(stageRow(w, o, g, o.stages[i], o.stageSecs[i], expectedCloseDay(w, o, g, i)));
                 }
                 final boolean chinese = Rand.unit(w.seed, Rand.tag("member-label"), g) < 0.1;
                 for (final Deals.Member m : Deals.members(w, a, o, g)) {

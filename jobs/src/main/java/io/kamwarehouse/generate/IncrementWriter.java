@@ -174,7 +174,7 @@ final class IncrementWriter {
                 final boolean closed = stage >= AccountPlan.WON;
                 final int closeDay = closed ? eventDay : Math.max(Fmt.day(o.closeSec), eventDay + 14);
                 opps.write(CrmWriter.opportunityRow(w, a, o, g, stage, closeDay, at));
-                history.write(CrmWriter.stageRow(w, o, g, stage, at));
+                history.write(CrmWriter.stageRow(w, o, g, stage, at, closeDay));
             }
         }
         drop.finish(opps);

@@ -91,7 +91,7 @@ final class Specs {
 
     static Spec stageHistory(final int drop) {
         return new Spec(CRM, "opportunity_stage_history", Format.CSV, "OpportunityId", "StageName", "CreatedDate",
-                "Amount", "Probability")
+                "Amount", "Probability", "CloseDate")
                 .defects(RATE_LARGE, missing(1), badDecimal(3), outOfRange(4, "120", "-5"), notAccepted(1, "Won", "Dead"),
                         badTimestamp(2, "2024-13-45T08:00:00.000+0000"),
                         unknownReference(0, k -> Fmt.salesforceId("006", World.unknownNumber(k))), duplicate());
