@@ -13,6 +13,7 @@ import io.kamwarehouse.scoring.CareerStageSection;
 import io.kamwarehouse.scoring.RoleSection;
 import io.kamwarehouse.scoring.ScoringPlan;
 import io.kamwarehouse.scoring.ScoringPlans;
+import io.kamwarehouse.scoring.TargetSection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -86,6 +87,14 @@ final class PlanCommand implements Runnable {
             p.serviceSla().tiers().values().forEach(t -> sla.add(t.tier() + " " + (t.hours() != null ? t.hours().toPlainString() + "h"
                     : t.businessDays() + " business days")));
             out.println("  service SLA: " + String.join(", ", sla));
+            final TargetSection t = p.targets();
+            if (t != null) {
+                final List<String> months = new ArrayList<>();
+                t.seasonality().forEach((m, w) -> months.add(TargetSection.MONTHS.get(m - 1) + " " + w.toPlainString()));
+                out.println("  bookings target: " + t.bookings().toPlainString() + " " + p.currency() + " by month "
+                        + String.join(", ", months) + "; to teams by " + t.teamShares() + ", to members by " + t.memberShares()
+                        + "; flagged beyond " + t.gapTolerance().toPlainString() + "% of the quotas");
+            }
         }
     }
 

@@ -160,6 +160,17 @@ public final class CfgTables {
                 col("response_business_days", DataTypes.IntegerType)),
                 p -> p.serviceSla().tiers().values().stream().map(s -> new Object[] {s.tier(), scaled(s.hours(), 4),
                     s.businessDays()}).toList()));
+        add(t, new CfgTable("target", List.of(
+                col("metric", DataTypes.StringType, false), col("target_amount", MONEY, false),
+                col("currency", DataTypes.StringType, false), col("team_share_basis", DataTypes.StringType, false),
+                col("member_share_basis", DataTypes.StringType, false), col("gap_tolerance", FRACTION, false)),
+                p -> p.targets() == null ? List.<Object[]>of() : List.<Object[]>of(new Object[] {"bookings",
+                    scaled(p.targets().bookings(), 2), p.currency(), p.targets().teamShares(), p.targets().memberShares(),
+                    fraction(p.targets().gapTolerance())})));
+        add(t, new CfgTable("target_seasonality", List.of(
+                col("month_number", DataTypes.IntegerType, false), col("weight", FRACTION, false)),
+                p -> p.targets() == null ? List.<Object[]>of() : p.targets().seasonality().entrySet().stream()
+                        .map(e -> new Object[] {e.getKey(), fraction(e.getValue())}).toList()));
         return Collections.unmodifiableMap(t);
     }
 

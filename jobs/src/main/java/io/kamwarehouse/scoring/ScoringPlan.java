@@ -17,14 +17,15 @@ import java.util.Set;
  * @param file    the file name, e.g. {@code 2026.yaml}
  * @param version the plan's {@code version}, e.g. {@code 2026.1}
  * @param hash    first 16 hex characters of the SHA-256 of the file's bytes
+ * @param targets the top-down bookings targets, or null when the plan sets none
  */
 public record ScoringPlan(String file, String plan, String version, String hash, LocalDate effectiveFrom, LocalDate effectiveTo,
         String currency, KpiSection kpis, RoleSection roles, CareerStageSection careerStages, DealCreditSection dealCredit,
-        BonusSection bonus, TeamHealthSection teamHealth, ServiceSlaSection serviceSla) {
+        BonusSection bonus, TeamHealthSection teamHealth, ServiceSlaSection serviceSla, TargetSection targets) {
 
     private static final Set<String> KEYS = Set.of("plan", "version", "effective_from", "effective_to", "currency",
             KpiSection.KEY, RoleSection.KEY, CareerStageSection.KEY, DealCreditSection.KEY, BonusSection.KEY,
-            TeamHealthSection.KEY, ServiceSlaSection.KEY);
+            TeamHealthSection.KEY, ServiceSlaSection.KEY, TargetSection.KEY);
 
     /** Parses and checks one plan file's bytes; {@code file} names it in messages. */
     public static ScoringPlan parse(final String file, final byte[] bytes) {
@@ -49,8 +50,9 @@ public record ScoringPlan(String file, String plan, String version, String hash,
         final BonusSection bonus = BonusSection.parse(f, m, roles);
         final TeamHealthSection health = TeamHealthSection.parse(f, m, roles);
         final ServiceSlaSection sla = ServiceSlaSection.parse(f, m);
+        final TargetSection targets = TargetSection.parse(f, m);
         return new ScoringPlan(file, plan, version, hash(bytes), from, to, currency, kpis, roles, stages, credit, bonus, health,
-                sla);
+                sla, targets);
     }
 
     /** First 16 hex characters of the SHA-256 of the bytes. */

@@ -78,6 +78,12 @@ class ScoringPlanTablesTest {
               knowledge_vitality: {points: 20, target_per_member: 0.5}
               data_acuity: {points: 20, metrics: [activities, contacts]}
             service_sla: {S: {hours: 24}, A: {hours: 36.5}, B: {business_days: 3}}
+            targets:
+              bookings: 1200000.50
+              seasonality: {jan: 10, feb: 0, mar: 10, apr: 10, may: 10, jun: 10, jul: 5, aug: 5, sep: 10, oct: 10, nov: 10, dec: 10}
+              team_shares: equal
+              member_shares: quota
+              gap_tolerance: 7.5
             """;
 
     @TempDir
@@ -132,7 +138,7 @@ class ScoringPlanTablesTest {
     void cfgTablesHoldThePlanAndARerunWritesNothing() throws Exception {
         final String hash = sha16(SMALL_PLAN);
         final Map<String, TableRunner.Built> first = build();
-        assertEquals(11, first.size());
+        assertEquals(13, first.size());
         first.forEach((t, b) -> {
             assertEquals(RunRecord.SUCCEEDED, b.status(), t + ": " + TableRunner.describe(b));
             assertTrue(b.checks().stream().allMatch(c -> c.passed()), t + ": " + b.checks());
@@ -171,6 +177,10 @@ class ScoringPlanTablesTest {
         assertEquals(List.of("account_manager 1"), rows("cfg_team_role_target", "role, target_share"));
         assertEquals(List.of("activities S.1", "contacts S.1"), rows("cfg_team_health_metric", "metric, plan_version"));
         assertEquals(List.of("A 36.5 null", "B null 3", "S 24 null"), rows("cfg_service_sla", "tier, response_hours, response_business_days"));
+        assertEquals(List.of("S.1 bookings 1200000.5 CNY equal quota 0.075"),
+                rows("cfg_target", "plan_version, metric, target_amount, currency, team_share_basis, member_share_basis, gap_tolerance"));
+        assertEquals(List.of("1 0.1", "2 0", "3 0.1", "4 0.1", "5 0.1", "6 0.1", "7 0.05", "8 0.05", "9 0.1", "10 0.1", "11 0.1", "12 0.1"),
+                rows("cfg_target_seasonality", "month_number, weight"));
 
         // a rerun with the same plan writes nothing
         final Map<String, Long> versions = new TreeMap<>();

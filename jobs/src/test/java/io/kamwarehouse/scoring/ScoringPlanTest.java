@@ -194,6 +194,33 @@ class ScoringPlanTest {
     }
 
     @Test
+    void targetSeasonalityMustGiveEveryMonthAndAddUpTo100() {
+        assertEquals("scoring plan bad.yaml, targets.seasonality: weights add up to 95, not 100 (jan 7 + feb 5 + mar 8 + apr 8 + "
+                + "may 8 + jun 10 + jul 7 + aug 7 + sep 9 + oct 7 + nov 9 + dec 10)",
+                refused(mutate("nov: 9, dec: 15}", "nov: 9, dec: 10}")));
+        assertEquals("scoring plan bad.yaml, targets.seasonality: has no weight for dec: every month needs one (0 for none)",
+                refused(mutate("oct: 7, nov: 9, dec: 15}", "oct: 7, nov: 24}")));
+        assertEquals("scoring plan bad.yaml, targets.seasonality.sept: is not a month; write jan, feb, mar, apr, may, jun, jul, aug, "
+                + "sep, oct, nov, dec", refused(mutate("sep: 9,", "sept: 9,")));
+    }
+
+    @Test
+    void targetShareBasesAndTheAmountAreChecked() {
+        assertEquals("scoring plan bad.yaml, targets.team_shares: 'headcount' is not one of quota, equal",
+                refused(mutate("team_shares: quota", "team_shares: headcount")));
+        assertEquals("scoring plan bad.yaml, targets.bookings: 0 must be above 0", refused(mutate("bookings: 180000000", "bookings: 0")));
+    }
+
+    @Test
+    void aPlanWithoutTargetsSetsNone() {
+        final String text = plan2026();
+        final String without = text.substring(0, text.indexOf("\n# Bookings targets set top-down"));
+        assertEquals(null, ScoringPlan.parse("no-targets.yaml", without.getBytes(StandardCharsets.UTF_8)).targets());
+        assertEquals(0, io.kamwarehouse.scoring.CfgTables.rows(io.kamwarehouse.scoring.CfgTables.get("target"),
+                java.util.List.of(ScoringPlan.parse("no-targets.yaml", without.getBytes(StandardCharsets.UTF_8)))).size());
+    }
+
+    @Test
     void teamHealthPointsMustAddUpTo100() {
         assertEquals("scoring plan bad.yaml, team_health: the points of the dimensions add up to 95, not 100 "
                 + "(role_completeness 25 + process_penetration 25 + knowledge_vitality 20 + data_acuity 25)",
