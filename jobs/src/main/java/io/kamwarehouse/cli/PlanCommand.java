@@ -91,7 +91,9 @@ final class PlanCommand implements Runnable {
             if (t != null) {
                 final List<String> months = new ArrayList<>();
                 t.seasonality().forEach((m, w) -> months.add(TargetSection.MONTHS.get(m - 1) + " " + w.toPlainString()));
-                out.println("  bookings target: " + t.bookings().toPlainString() + " " + p.currency() + " by month "
+                final List<String> years = new ArrayList<>();
+                t.bookings().forEach((y, v) -> years.add(y + " " + v.toPlainString()));
+                out.println("  bookings target: " + String.join(", ", years) + " " + p.currency() + "; by month "
                         + String.join(", ", months) + "; to teams by " + t.teamShares() + ", to members by " + t.memberShares()
                         + "; flagged beyond " + t.gapTolerance().toPlainString() + "% of the quotas");
             }

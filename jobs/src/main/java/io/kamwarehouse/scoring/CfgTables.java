@@ -161,12 +161,14 @@ public final class CfgTables {
                 p -> p.serviceSla().tiers().values().stream().map(s -> new Object[] {s.tier(), scaled(s.hours(), 4),
                     s.businessDays()}).toList()));
         add(t, new CfgTable("target", List.of(
-                col("metric", DataTypes.StringType, false), col("target_amount", MONEY, false),
+                col("metric", DataTypes.StringType, false), col("year", DataTypes.IntegerType, false),
+                col("target_amount", MONEY, false),
                 col("currency", DataTypes.StringType, false), col("team_share_basis", DataTypes.StringType, false),
                 col("member_share_basis", DataTypes.StringType, false), col("gap_tolerance", FRACTION, false)),
-                p -> p.targets() == null ? List.<Object[]>of() : List.<Object[]>of(new Object[] {"bookings",
-                    scaled(p.targets().bookings(), 2), p.currency(), p.targets().teamShares(), p.targets().memberShares(),
-                    fraction(p.targets().gapTolerance())})));
+                p -> p.targets() == null ? List.<Object[]>of() : p.targets().bookings().entrySet().stream()
+                        .map(e -> new Object[] {"bookings", e.getKey(), scaled(e.getValue(), 2), p.currency(),
+                            p.targets().teamShares(), p.targets().memberShares(), fraction(p.targets().gapTolerance())})
+                        .toList()));
         add(t, new CfgTable("target_seasonality", List.of(
                 col("month_number", DataTypes.IntegerType, false), col("weight", FRACTION, false)),
                 p -> p.targets() == null ? List.<Object[]>of() : p.targets().seasonality().entrySet().stream()

@@ -50,7 +50,7 @@ public record ScoringPlan(String file, String plan, String version, String hash,
         final BonusSection bonus = BonusSection.parse(f, m, roles);
         final TeamHealthSection health = TeamHealthSection.parse(f, m, roles);
         final ServiceSlaSection sla = ServiceSlaSection.parse(f, m);
-        final TargetSection targets = TargetSection.parse(f, m);
+        final TargetSection targets = TargetSection.parse(f, m, from, to);
         return new ScoringPlan(file, plan, version, hash(bytes), from, to, currency, kpis, roles, stages, credit, bonus, health,
                 sla, targets);
     }

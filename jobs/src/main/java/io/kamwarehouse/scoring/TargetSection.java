@@ -1,28 +1,31 @@
 package io.kamwarehouse.scoring;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The plan's {@code targets:} section (optional): the company's bookings target for the plan's
- * period, set top-down, and how it is cascaded: to the period's months by seasonality weights
+ * The plan's {@code targets:} section (optional): the company's bookings target for each year of
+ * the plan's period, set top-down (one amount for every year, or an amount per year), and how it is
+ * cascaded: to the year's months by seasonality weights
  * (percentages of the year, one per calendar month, adding up to 100), to teams and to their
  * members by their quotas or equally; and how far a target may stray from the quotas under it
  * before it is flagged.
  * <pre>
  * targets:
- *   bookings: 215000000
+ *   bookings: {2024: 175000000, 2025: 215000000}     # or one amount for every year of the plan
  *   seasonality: {jan: 7, feb: 5, mar: 8, apr: 8, may: 8, jun: 9, jul: 8, aug: 8, sep: 9, oct: 7, nov: 9, dec: 14}
  *   team_shares: quota
  *   member_shares: quota
  *   gap_tolerance: 5
  * </pre>
  */
-public record TargetSection(BigDecimal bookings, Map<Integer, BigDecimal> seasonality, String teamShares, String memberShares,
+public record TargetSection(Map<Integer, BigDecimal> bookings, Map<Integer, BigDecimal> seasonality, String teamShares, String memberShares,
         BigDecimal gapTolerance) {
 
     public static final String KEY = "targets";
@@ -33,19 +36,40 @@ public record TargetSection(BigDecimal bookings, Map<Integer, BigDecimal> season
     public static final List<String> SHARE_BASES = List.of("quota", "equal");
 
     public TargetSection {
+        bookings = Collections.unmodifiableMap(new LinkedHashMap<>(bookings));
         seasonality = Collections.unmodifiableMap(new LinkedHashMap<>(seasonality));
     }
 
     /** The section, or null when the plan sets no targets. */
-    static TargetSection parse(final PlanFields f, final Map<String, Object> doc) {
+    static TargetSection parse(final PlanFields f, final Map<String, Object> doc, final LocalDate from, final LocalDate to) {
         if (doc.get(KEY) == null) {
             return null;
         }
         final Map<String, Object> m = f.section(doc, KEY, null);
         f.unknownKeys(KEY, m.keySet(), Set.of("bookings", "seasonality", "team_shares", "member_shares", "gap_tolerance"));
-        final BigDecimal bookings = f.number(m, "bookings", KEY);
-        if (bookings.signum() <= 0) {
-            throw f.error(KEY + ".bookings", bookings.toPlainString() + " must be above 0");
+        final Map<Integer, BigDecimal> bookings = new TreeMap<>();
+        if (m.get("bookings") instanceof Map) {
+            for (final Map.Entry<String, Object> e : f.mapping(m.get("bookings"), KEY + ".bookings").entrySet()) {
+                final String field = KEY + ".bookings." + e.getKey();
+                final int year;
+                try {
+                    year = Integer.parseInt(e.getKey());
+                } catch (final NumberFormatException x) {
+                    throw f.error(field, "is not a year; write {2025: 200000000, ...}");
+                }
+                if (year < from.getYear() || year > to.getYear()) {
+                    throw f.error(field, "is outside the plan's effective period " + from + " to " + to);
+                }
+                bookings.put(year, positive(f, f.number(e.getValue(), field), field));
+            }
+            if (bookings.isEmpty()) {
+                throw f.error(KEY + ".bookings", "must not be empty");
+            }
+        } else {
+            final BigDecimal every = positive(f, f.number(m, "bookings", KEY), KEY + ".bookings");
+            for (int y = from.getYear(); y <= to.getYear(); y++) {
+                bookings.put(y, every);
+            }
         }
         final String field = KEY + ".seasonality";
         if (m.get("seasonality") == null) {
@@ -66,6 +90,13 @@ public record TargetSection(BigDecimal bookings, Map<Integer, BigDecimal> season
         }
         return new TargetSection(bookings, byMonth, basis(f, m, "team_shares"), basis(f, m, "member_shares"),
                 f.percent(m, "gap_tolerance", KEY));
+    }
+
+    private static BigDecimal positive(final PlanFields f, final BigDecimal v, final String field) {
+        if (v.signum() <= 0) {
+            throw f.error(field, v.toPlainString() + " must be above 0");
+        }
+        return v;
     }
 
     private static String basis(final PlanFields f, final Map<String, Object> m, final String key) {

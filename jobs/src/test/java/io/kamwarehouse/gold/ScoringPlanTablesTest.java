@@ -177,8 +177,8 @@ class ScoringPlanTablesTest {
         assertEquals(List.of("account_manager 1"), rows("cfg_team_role_target", "role, target_share"));
         assertEquals(List.of("activities S.1", "contacts S.1"), rows("cfg_team_health_metric", "metric, plan_version"));
         assertEquals(List.of("A 36.5 null", "B null 3", "S 24 null"), rows("cfg_service_sla", "tier, response_hours, response_business_days"));
-        assertEquals(List.of("S.1 bookings 1200000.5 CNY equal quota 0.075"),
-                rows("cfg_target", "plan_version, metric, target_amount, currency, team_share_basis, member_share_basis, gap_tolerance"));
+        assertEquals(List.of("S.1 bookings 2026 1200000.5 CNY equal quota 0.075"),
+                rows("cfg_target", "plan_version, metric, year, target_amount, currency, team_share_basis, member_share_basis, gap_tolerance"));
         assertEquals(List.of("1 0.1", "2 0", "3 0.1", "4 0.1", "5 0.1", "6 0.1", "7 0.05", "8 0.05", "9 0.1", "10 0.1", "11 0.1", "12 0.1"),
                 rows("cfg_target_seasonality", "month_number, weight"));
 

@@ -195,20 +195,31 @@ class ScoringPlanTest {
 
     @Test
     void targetSeasonalityMustGiveEveryMonthAndAddUpTo100() {
-        assertEquals("scoring plan bad.yaml, targets.seasonality: weights add up to 95, not 100 (jan 7 + feb 5 + mar 8 + apr 8 + "
-                + "may 8 + jun 10 + jul 7 + aug 7 + sep 9 + oct 7 + nov 9 + dec 10)",
-                refused(mutate("nov: 9, dec: 15}", "nov: 9, dec: 10}")));
+        assertEquals("scoring plan bad.yaml, targets.seasonality: weights add up to 95, not 100 (jan 6 + feb 6 + mar 10 + apr 8 + "
+                + "may 8 + jun 10 + jul 8 + aug 8 + sep 10 + oct 8 + nov 8 + dec 5)",
+                refused(mutate("nov: 8, dec: 10}", "nov: 8, dec: 5}")));
         assertEquals("scoring plan bad.yaml, targets.seasonality: has no weight for dec: every month needs one (0 for none)",
-                refused(mutate("oct: 7, nov: 9, dec: 15}", "oct: 7, nov: 24}")));
+                refused(mutate("oct: 8, nov: 8, dec: 10}", "oct: 8, nov: 18}")));
         assertEquals("scoring plan bad.yaml, targets.seasonality.sept: is not a month; write jan, feb, mar, apr, may, jun, jul, aug, "
-                + "sep, oct, nov, dec", refused(mutate("sep: 9,", "sept: 9,")));
+                + "sep, oct, nov, dec", refused(mutate("sep: 10,", "sept: 10,")));
     }
 
     @Test
     void targetShareBasesAndTheAmountAreChecked() {
         assertEquals("scoring plan bad.yaml, targets.team_shares: 'headcount' is not one of quota, equal",
                 refused(mutate("team_shares: quota", "team_shares: headcount")));
-        assertEquals("scoring plan bad.yaml, targets.bookings: 0 must be above 0", refused(mutate("bookings: 180000000", "bookings: 0")));
+        assertEquals("scoring plan bad.yaml, targets.bookings: 0 must be above 0", refused(mutate("bookings: 235000000", "bookings: 0")));
+        assertEquals("scoring plan bad.yaml, targets.bookings.2025: is outside the plan's effective period 2026-01-01 to 2026-12-31",
+                refused(mutate("bookings: 235000000", "bookings: {2025: 100, 2026: 200}")));
+    }
+
+    @Test
+    void aTargetPerYearOrOneForEveryYear() throws Exception {
+        final ScoringPlan y2025 = ScoringPlan.parse("2025.yaml", Files.readAllBytes(PLANS.resolve("2025.yaml")));
+        assertEquals("{2024=175000000, 2025=215000000}", y2025.targets().bookings().toString());
+        final ScoringPlan every = ScoringPlan.parse("x.yaml", Files.readString(PLANS.resolve("2025.yaml"))
+                .replace("bookings: {2024: 175000000, 2025: 215000000}", "bookings: 1000").getBytes(StandardCharsets.UTF_8));
+        assertEquals("{2020=1000, 2021=1000, 2022=1000, 2023=1000, 2024=1000, 2025=1000}", every.targets().bookings().toString());
     }
 
     @Test
