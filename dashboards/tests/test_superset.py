@@ -7,7 +7,7 @@ by `kamw dashboards build` for that port; a Superset home with SQLite metadata a
 SECRET_KEY (`superset db upgrade`, an admin, `superset init`); `superset import-dashboards`; then
 Superset's web server on a free port.
 
-The tests: the six dashboards and every chart of the bundle are in Superset after the import;
+The tests: the seven dashboards and every chart of the bundle are in Superset after the import;
 every chart answers its saved query_context through Superset's chart-data API with rows and no
 error; every dashboard opens in headless Chromium (Debian's, driven by playwright-core) with all
 its charts drawn and none showing an error, and a PNG of it is kept in the output folder
@@ -349,10 +349,10 @@ class SupersetTest(unittest.TestCase):
         self.assertEqual(200, status, body)
         return body["result"]
 
-    def test_import_brings_the_six_dashboards_with_their_charts(self):
+    def test_import_brings_the_seven_dashboards_with_their_charts(self):
         found = self.dashboards()
         expected = STACK.expected["dashboards"]
-        self.assertEqual(6, len(expected))
+        self.assertEqual(7, len(expected))
         self.assertEqual(sorted(d["title"] for d in expected), sorted(found))
         for d in expected:
             got = found[d["title"]]
@@ -361,7 +361,7 @@ class SupersetTest(unittest.TestCase):
             self.assertEqual(d["charts"], names, f"charts of {d['title']}")
 
     def charts(self):
-        """Every chart of the six dashboards once, with the dashboard it was found on."""
+        """Every chart of the seven dashboards once, with the dashboard it was found on."""
         found = self.dashboards()
         out = {}
         for d in STACK.expected["dashboards"]:
@@ -423,7 +423,7 @@ class SupersetTest(unittest.TestCase):
                                stderr=err, text=True, timeout=900)
         self.assertEqual(0, p.returncode, f"the browser run failed:\n{tail(log)}")
         results = json.loads(p.stdout)
-        self.assertEqual(6, len(results))
+        self.assertEqual(7, len(results))
         for r in results:
             with self.subTest(dashboard=r["title"]):
                 self.assertEqual([], r["errors"], f"{r['title']}: charts showing an error")
