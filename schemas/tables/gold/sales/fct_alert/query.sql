@@ -68,6 +68,14 @@ deal_stuck AS (
   JOIN stage_p90 q ON q.stage = s.stage
   WHERE datediff(p.as_of_date, to_date(s.changed_at)) > q.p90_days
 ),
+close_overdue AS (
+  SELECT 'deal_past_expected_close', 'opportunity', o.opportunity_id, o.account_id, o.owner_employee_id, o.close_date,
+         datediff(p.as_of_date, o.close_date), ${close_overdue_days}, o.amount_rpt,
+         concat('deal ', o.opportunity_id, ' was expected to close on ', o.close_date, ', ', datediff(p.as_of_date, o.close_date),
+                ' days ago, and is still open in ', o.stage)
+  FROM open_deals o CROSS JOIN params p
+  WHERE o.close_date < date_sub(p.as_of_date, ${close_overdue_days})
+),
 two_teams AS (
   SELECT 'account_pursued_by_two_teams', 'account', o.account_id, o.account_id, CAST(NULL AS STRING), min(o.created_date),
          datediff(any_value(p.as_of_date), min(o.created_date)), CAST(NULL AS INT), CAST(sum(o.amount_rpt) AS DECIMAL(18, 2)),
@@ -98,6 +106,7 @@ alerts AS (
   SELECT * FROM contract_ending
   UNION ALL SELECT * FROM invoice_overdue
   UNION ALL SELECT * FROM deal_stuck
+  UNION ALL SELECT * FROM close_overdue
   UNION ALL SELECT * FROM two_teams
   UNION ALL SELECT * FROM strategic_inactive
 )
