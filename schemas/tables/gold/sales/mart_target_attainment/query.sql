@@ -5,47 +5,31 @@ targets AS (
   SELECT * FROM fct_target WHERE metric = 'bookings'
 ),
 credits AS (
-  -- deal credit known by the as-of date
-  SELECT c.employee_id, c.team_id, c.close_date, c.credit_amount
+  -- deal credit known by the as-of date, once for the company, the credited person's team at the close and the person
+  SELECT k.level, k.entity_id, c.close_date, c.credit_amount
   FROM fct_deal_credit c CROSS JOIN params p
+  LATERAL VIEW stack(3, 'company', 'company', 'team', c.team_id, 'employee', c.employee_id) k AS level, entity_id
   WHERE c.close_date <= p.as_of_date
 ),
 actual AS (
   SELECT t.level, t.entity_id, t.period_type, t.period_start, sum(c.credit_amount) AS actual_amount
-  FROM targets t JOIN credits c ON c.close_date BETWEEN t.period_start AND t.period_end
-  WHERE t.level = 'company'
-  GROUP BY 1, 2, 3, 4
-  UNION ALL
-  SELECT t.level, t.entity_id, t.period_type, t.period_start, sum(c.credit_amount)
-  FROM targets t JOIN credits c ON c.team_id = t.entity_id AND c.close_date BETWEEN t.period_start AND t.period_end
-  WHERE t.level = 'team'
-  GROUP BY 1, 2, 3, 4
-  UNION ALL
-  SELECT t.level, t.entity_id, t.period_type, t.period_start, sum(c.credit_amount)
-  FROM targets t JOIN credits c ON c.employee_id = t.entity_id AND c.close_date BETWEEN t.period_start AND t.period_end
-  WHERE t.level = 'employee'
+  FROM targets t
+  JOIN credits c ON c.level = t.level AND c.entity_id = t.entity_id AND c.close_date BETWEEN t.period_start AND t.period_end
   GROUP BY 1, 2, 3, 4
 ),
 open_deals AS (
-  SELECT owner_employee_id, team_id, close_date, weighted_amount_rpt
-  FROM fct_opportunity
-  WHERE NOT is_closed AND weighted_amount_rpt IS NOT NULL
+  -- the open deals, once for the company, the owner's team at the deal's creation and the owner
+  SELECT k.level, k.entity_id, o.close_date, o.weighted_amount_rpt
+  FROM fct_opportunity o
+  LATERAL VIEW stack(3, 'company', 'company', 'team', o.team_id, 'employee', o.owner_employee_id) k AS level, entity_id
+  WHERE NOT o.is_closed AND o.weighted_amount_rpt IS NOT NULL
 ),
 pipeline AS (
   -- the open deals expected to close by the end of a period not over yet (overdue ones included)
   SELECT t.level, t.entity_id, t.period_type, t.period_start, sum(o.weighted_amount_rpt) AS pipeline
-  FROM targets t CROSS JOIN params p JOIN open_deals o ON o.close_date <= t.period_end
-  WHERE t.level = 'company' AND t.period_end > p.as_of_date
-  GROUP BY 1, 2, 3, 4
-  UNION ALL
-  SELECT t.level, t.entity_id, t.period_type, t.period_start, sum(o.weighted_amount_rpt)
-  FROM targets t CROSS JOIN params p JOIN open_deals o ON o.team_id = t.entity_id AND o.close_date <= t.period_end
-  WHERE t.level = 'team' AND t.period_end > p.as_of_date
-  GROUP BY 1, 2, 3, 4
-  UNION ALL
-  SELECT t.level, t.entity_id, t.period_type, t.period_start, sum(o.weighted_amount_rpt)
-  FROM targets t CROSS JOIN params p JOIN open_deals o ON o.owner_employee_id = t.entity_id AND o.close_date <= t.period_end
-  WHERE t.level = 'employee' AND t.period_end > p.as_of_date
+  FROM targets t CROSS JOIN params p
+  JOIN open_deals o ON o.level = t.level AND o.entity_id = t.entity_id AND o.close_date <= t.period_end
+  WHERE t.period_end > p.as_of_date
   GROUP BY 1, 2, 3, 4
 ),
 days AS (
