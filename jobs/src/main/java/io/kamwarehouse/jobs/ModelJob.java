@@ -109,7 +109,7 @@ public final class ModelJob implements TableJob {
             }
             final Dataset<Row> cached = source.persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                final CustomerValueModels.Predicted out = CustomerValueModels.predict(spark, spec, params, settings, cached);
+                final CustomerValueModels.Predicted out = perAsOf(spark, spec, params, settings, cached, null);
                 q.withFingerprint(spark, () -> ctx.observeWrite(out.rows()).write().format("delta").mode("overwrite")
                         .option("overwriteSchema", "true").save(wh.tablePath(spec.name())));
                 read = out.read();
@@ -133,11 +133,13 @@ public final class ModelJob implements TableJob {
         final SparkSession spark = wh.spark();
         final Period period = spec.period();
         final String predicate = decision.predicate(period.column(), period.grain());
-        final Dataset<Row> cached = source.where(predicate).persist(StorageLevel.MEMORY_AND_DISK());
+        // a win-probability fit learns from every earlier row, so it reads the whole source and predicts the periods' rows
+        final boolean trainsOnAll = ModelParams.WIN_PROBABILITY.equals(params.modelKind());
+        final Dataset<Row> cached = (trainsOnAll ? source : source.where(predicate)).persist(StorageLevel.MEMORY_AND_DISK());
         final CustomerValueModels.Predicted out;
         final org.apache.spark.sql.Observation written = new org.apache.spark.sql.Observation("rows_written");
         try {
-            out = CustomerValueModels.predict(spark, spec, params, settings, cached);
+            out = perAsOf(spark, spec, params, settings, cached, trainsOnAll ? predicate : null);
             final Dataset<Row> rows = ctx.observeWrite(out.rows()).observe(written, org.apache.spark.sql.functions.count(lit(1)).as("n"));
             q.withFingerprint(spark, () -> rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate)
                     .option("partitionOverwriteMode", "static").save(wh.tablePath(spec.name())));
@@ -167,7 +169,7 @@ public final class ModelJob implements TableJob {
         final List<Row> rows;
         final StructType schema;
         try {
-            final Dataset<Row> predicted = CustomerValueModels.predict(wh.spark(), spec, params, settings, source).rows();
+            final Dataset<Row> predicted = perAsOf(wh.spark(), spec, params, settings, source, null).rows();
             schema = predicted.schema();
             rows = predicted.collectAsList();
         } finally {
@@ -192,7 +194,8 @@ public final class ModelJob implements TableJob {
     private static QueryInputs inputs(final Warehouse wh, final TableSpec spec, final ModelParams params,
             final Map<String, Double> settings) {
         return QueryInputs.prepare(wh, spec, params.source(), params.vars(),
-                LOGIC_VERSION + "\n" + params.modelKind() + "\n" + params.segmentBy() + "\n" + new TreeMap<>(settings));
+                LOGIC_VERSION + "\n" + params.modelKind() + "\n" + params.segmentBy() + "\n" + new TreeMap<>(settings)
+                        + (params.features().isEmpty() ? "" : "\n" + params.features()));
     }
 
     /**
@@ -207,7 +210,19 @@ public final class ModelJob implements TableJob {
         if (ModelParams.SBG.equals(params.modelKind())) {
             return RetentionModels.project(spec, params, settings, none.schema(), List.of(), List.of()).schema();
         }
-        return CustomerValueModels.predict(spark, spec, params, settings, none).rows().schema();
+        return perAsOf(spark, spec, params, settings, none, null).rows().schema();
+    }
+
+    /**
+     * The predictions of a model fitted per as-of date (customer value, win probability) for the source's
+     * rows matching {@code predicate} (all when null): a plan, run when written.
+     */
+    private static CustomerValueModels.Predicted perAsOf(final SparkSession spark, final TableSpec spec, final ModelParams params,
+            final Map<String, Double> settings, final Dataset<Row> source, final String predicate) {
+        if (ModelParams.WIN_PROBABILITY.equals(params.modelKind())) {
+            return WinProbabilityModels.predict(spark, spec, params, settings, source, predicate);
+        }
+        return CustomerValueModels.predict(spark, spec, params, settings, predicate == null ? source : source.where(predicate));
     }
 
     /** Settings with vars substituted (spec defaults overridden by --conf kamw.var.NAME). */

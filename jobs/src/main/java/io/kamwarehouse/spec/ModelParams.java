@@ -7,40 +7,54 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Parameters of a {@code model} job, the spec's {@code model:} block: a probability model fitted by
- * maximum likelihood on the driver, per segment and as-of date, over the rows of a source query.
+ * Parameters of a {@code model} job, the spec's {@code model:} block: a probability model fitted per
+ * segment and as-of date over the rows of a source query (by maximum likelihood on the driver, or, for
+ * the win probability, by Spark MLlib's logistic regression).
  * <pre>
  * model:
- *   kind: bg_nbd_gamma_gamma          # bg_nbd_gamma_gamma (customer value) | sbg (contract retention)
+ *   kind: bg_nbd_gamma_gamma          # bg_nbd_gamma_gamma (customer value) | sbg (contract retention) | win_probability
  *   vars: {min_segment_size: 50}      # as for sql jobs; settings below may be ${var}
  *   source: |                         # the summaries the model is fitted on (columns: see the kind)
  *     SELECT ... FROM ...
  *   segment_by: [crm_tier, industry]  # one fit per distinct value (and a pooled fit per as-of); may be empty
  *   settings:                         # numbers (or ${var}) the kind reads, e.g. min_segment_size: ${min_segment_size}
  *     min_segment_size: ${min_segment_size}
+ *   features: [stage, amount_log]     # win_probability only: the source columns the model learns from
+ *                                     # (numbers as they are, strings and booleans one-hot)
  * </pre>
  */
 public record ModelParams(String modelKind, Map<String, String> vars, String source, List<String> segmentBy,
-        Map<String, String> settings) implements JobParams {
+        Map<String, String> settings, List<String> features) implements JobParams {
 
     public static final String KIND = "model";
     /** Customer value: BG/NBD transactions, Gamma-Gamma margin per transaction, discounted 3-year CLV. */
     public static final String BG_NBD_GAMMA_GAMMA = "bg_nbd_gamma_gamma";
     /** Contract retention: shifted-beta-geometric survival per cohort. */
     public static final String SBG = "sbg";
+    /** Deal outcome: logistic regression (Spark MLlib) of won against lost, refitted at every as-of date. */
+    public static final String WIN_PROBABILITY = "win_probability";
 
-    private static final Set<String> KEYS = Set.of("kind", "vars", "source", "segment_by", "settings");
+    private static final Set<String> KEYS = Set.of("kind", "vars", "source", "segment_by", "settings", "features");
     /** Settings each model kind understands, with their defaults. */
     private static final Map<String, Map<String, String>> SETTINGS = Map.of(
             BG_NBD_GAMMA_GAMMA, ordered("min_segment_size", "50", "min_repeat_customers", "30",
                     "days_per_time_unit", "7", "horizon_months", "12", "annual_discount_rate", "0.10", "regularisation", "0.001"),
-            SBG, ordered("min_segment_size", "30", "projection_periods", "10", "discount_rate", "0.10", "regularisation", "0.001"));
+            SBG, ordered("min_segment_size", "30", "projection_periods", "10", "discount_rate", "0.10", "regularisation", "0.001"),
+            WIN_PROBABILITY, ordered("min_training_rows", "200", "min_rows_per_outcome", "30", "regularisation", "0.01",
+                    "max_iterations", "100", "reasons", "3", "refit_months", "1"));
 
     public ModelParams {
         // in name order: the record's text is part of a build's fingerprint, and Map.copyOf's order changes from one JVM to the next
         vars = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(vars));
         segmentBy = List.copyOf(segmentBy);
         settings = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(settings));
+        features = List.copyOf(features);
+    }
+
+    /** A model without declared features (the kinds that read fixed source columns). */
+    public ModelParams(final String modelKind, final Map<String, String> vars, final String source, final List<String> segmentBy,
+            final Map<String, String> settings) {
+        this(modelKind, vars, source, segmentBy, settings, List.of());
     }
 
     @Override
@@ -95,7 +109,20 @@ public record ModelParams(String modelKind, Map<String, String> vars, String sou
                 throw f.error(field, ex.getMessage());
             }
         }
-        return new ModelParams(modelKind, vars, source, segmentBy, settings);
+        final List<String> features = f.stringList(m, "features", KIND + ".features", false);
+        features.forEach(c -> SpecFields.checkColumnName(f, KIND + ".features", c));
+        if (WIN_PROBABILITY.equals(modelKind) && features.isEmpty()) {
+            throw f.error(KIND + ".features", "a " + WIN_PROBABILITY + " model needs the source columns it learns from, e.g. "
+                    + "features: [stage, days_in_stage]");
+        }
+        if (!WIN_PROBABILITY.equals(modelKind) && !features.isEmpty()) {
+            throw f.error(KIND + ".features", "only a " + WIN_PROBABILITY + " model takes features; a " + modelKind
+                    + " model reads fixed source columns");
+        }
+        if (new java.util.HashSet<>(features).size() != features.size()) {
+            throw f.error(KIND + ".features", "names a column twice: " + features);
+        }
+        return new ModelParams(modelKind, vars, source, segmentBy, settings, features);
     }
 
     /** A setting's value as a number; a clear message when it is not one or is negative. */

@@ -226,7 +226,7 @@ public final class TableSpecCatalog {
         if (m.get("period") != null) {
             final boolean fitsPerAsOf = params instanceof ModelParams mp && !ModelParams.SBG.equals(mp.modelKind());
             if (!SqlParams.KIND.equals(job) && !fitsPerAsOf) {
-                throw f.error("period", "only a sql job's table, or a customer-value model's (fitted per as-of date), is built by "
+                throw f.error("period", "only a sql job's table, or a model's fitted per as-of date (customer value, win probability), is built by "
                         + "period; a " + job + " job's table is rebuilt whole");
             }
             period = Period.parse(f, m.get("period"), inputs);

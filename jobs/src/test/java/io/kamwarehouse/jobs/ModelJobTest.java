@@ -384,7 +384,7 @@ class ModelJobTest {
     void specAndSourceErrorsAreNamed() {
         String m = assertThrows(TableSpecException.class, () -> spec("fct_test_clv", CLV_SPEC.replace("kind: bg_nbd_gamma_gamma",
                 "kind: pareto_nbd"))).getMessage();
-        assertTrue(m.contains("model.kind: 'pareto_nbd' is not a model kind (known: bg_nbd_gamma_gamma, sbg)"), m);
+        assertTrue(m.contains("model.kind: 'pareto_nbd' is not a model kind (known: bg_nbd_gamma_gamma, sbg, win_probability)"), m);
         m = assertThrows(TableSpecException.class, () -> spec("fct_test_clv", CLV_SPEC.replace("horizon_months: 12",
                 "horizon_months: soon"))).getMessage();
         assertTrue(m.contains("model.settings.horizon_months: 'soon' is not a number"), m);
@@ -395,5 +395,96 @@ class ModelJobTest {
                 "recency,"));
         m = assertThrows(KamwException.class, () -> TableJobs.run(ctx, noT, JobOptions.INCREMENTAL)).getMessage();
         assertTrue(m.contains("the model source returns no column 't'"), m);
+    }
+
+    // ------------------------------------------------------------------------------ win probability
+
+    private static final String WIN_SPEC = """
+            name: fct_test_win_probability
+            layer: gold
+            description: Logistic regression of won against lost on one binary feature.
+            grain: one row per opportunity_id and as_of_date
+            keys: [opportunity_id, as_of_date]
+            inputs: [stg_test__deal_snapshots]
+            job: model
+            model:
+              kind: win_probability
+              source: |
+                SELECT opportunity_id, as_of_date, x, segment, label, label_date FROM stg_test__deal_snapshots
+              settings: {min_training_rows: 4, min_rows_per_outcome: 2, regularisation: 0, reasons: 2}
+              features: [x, segment]
+            schedule: daily
+            owner: analytics
+            checks:
+              - unique: [opportunity_id, as_of_date]
+            """;
+
+    /**
+     * With one binary feature and no penalty, the fitted probabilities are the won shares of the two
+     * groups: at the end of March, x = 0 won 1 of 4 and x = 1 won 3 of 4, so 0.25 and 0.75. A deal lost
+     * on 15 April is not in March's fit, only in April's (x = 1: 3 of 5). The January rows, when no
+     * outcome was known yet, get no prediction. A row's reasons are the features' contributions to its
+     * log-odds against the average training row: x = 1 adds 2 ln 3 x (1 - 0.5) = +1.10 in March.
+     */
+    @Test
+    void winProbabilityLearnsOnlyFromOutcomesKnownAtEachFitDate() {
+        final List<Row> rows = new ArrayList<>();
+        final java.sql.Date jan = java.sql.Date.valueOf("2026-01-31");
+        final java.sql.Date feb20 = java.sql.Date.valueOf("2026-02-20");
+        final boolean[] won = {true, false, false, false, true, true, true, false};
+        for (int i = 0; i < 8; i++) {
+            rows.add(RowFactory.create("D" + i, jan, i < 4 ? 0 : 1, "a", won[i], feb20));
+        }
+        rows.add(RowFactory.create("LATE", jan, 1, "a", false, java.sql.Date.valueOf("2026-04-15")));
+        rows.add(RowFactory.create("X0", java.sql.Date.valueOf("2026-03-31"), 0, "a", null, null));
+        rows.add(RowFactory.create("X1", java.sql.Date.valueOf("2026-03-31"), 1, "a", null, null));
+        rows.add(RowFactory.create("X1", java.sql.Date.valueOf("2026-04-30"), 1, "a", null, null));
+        write("stg_test__deal_snapshots", rows, new StructType().add("opportunity_id", DataTypes.StringType)
+                .add("as_of_date", DataTypes.DateType).add("x", DataTypes.IntegerType).add("segment", DataTypes.StringType)
+                .add("label", DataTypes.BooleanType).add("label_date", DataTypes.DateType));
+        final TableSpec spec = spec("fct_test_win_probability", WIN_SPEC);
+        final JobResult result = TableJobs.run(ctx, spec, JobOptions.INCREMENTAL);
+        assertEquals(RunRecord.SUCCEEDED, result.status(), result.message());
+        assertEquals(12, result.rowsWritten());
+        final Map<String, Row> out = new HashMap<>();
+        for (final Row r : spark.sql("SELECT * FROM delta.`" + ctx.warehouse().tablePath("fct_test_win_probability") + "`")
+                .collectAsList()) {
+            out.put(r.<String>getAs("opportunity_id") + "@" + r.getAs("as_of_date"), r);
+        }
+        assertFalse(out.get("X0@2026-03-31").schema().getFieldIndex("label").isDefined(), "the outcome is not written");
+        assertEquals(0.25, out.get("X0@2026-03-31").<Double>getAs("p_win"), 1e-3);
+        assertEquals(0.75, out.get("X1@2026-03-31").<Double>getAs("p_win"), 1e-3);
+        assertEquals(0.60, out.get("X1@2026-04-30").<Double>getAs("p_win"), 1e-3, "the deal lost in April counts from April");
+        assertEquals("x=1 (+1.10); segment=a (+0.00)", out.get("X1@2026-03-31").getAs("top_reasons"));
+        assertEquals("x=0 (-1.10); segment=a (+0.00)", out.get("X0@2026-03-31").getAs("top_reasons"));
+        for (int i = 0; i < 8; i++) {
+            assertNull(out.get("D" + i + "@2026-01-31").getAs("p_win"), "nothing was known at the end of January");
+            assertNull(out.get("D" + i + "@2026-01-31").getAs("top_reasons"));
+        }
+        final Map<String, Row> fits = new HashMap<>();
+        for (final Row r : spark.sql("SELECT f.* FROM (SELECT explode(_model_fits) AS f FROM delta.`"
+                + ctx.warehouse().tablePath("fct_test_win_probability") + "`)").dropDuplicates("fit_key").collectAsList()) {
+            fits.put(String.valueOf(r.<Object>getAs("as_of_date")), r);
+        }
+        assertEquals(3, fits.size(), fits.keySet().toString());
+        assertEquals(8.0, fits.get("2026-03-31").<Double>getAs("sample_size"), 0.0);
+        assertEquals(9.0, fits.get("2026-04-30").<Double>getAs("sample_size"), 0.0);
+        assertEquals(2 * Math.log(3), param(fits.get("2026-03-31"), "x"), 1e-2);
+        final String none = fits.get("2026-01-31").getAs("message");
+        assertTrue(none.startsWith("too few outcomes known (0 won, 0 lost"), none);
+        assertEquals(out.get("X1@2026-04-30").<String>getAs("fit_key"), fits.get("2026-04-30").getAs("fit_key"));
+    }
+
+    @Test
+    void winProbabilityRefitsEveryFewMonthsAndScoresTheMonthsBetweenWithTheLatestFit() {
+        assertEquals(java.time.LocalDate.parse("2026-03-31"), WinProbabilityModels.fitDate(java.time.LocalDate.parse("2026-05-31"), 3));
+        assertEquals(java.time.LocalDate.parse("2026-06-30"), WinProbabilityModels.fitDate(java.time.LocalDate.parse("2026-06-30"), 3));
+        assertEquals(java.time.LocalDate.parse("2025-12-31"), WinProbabilityModels.fitDate(java.time.LocalDate.parse("2026-01-31"), 3));
+        assertEquals(java.time.LocalDate.parse("2026-01-31"), WinProbabilityModels.fitDate(java.time.LocalDate.parse("2026-01-31"), 1));
+        assertEquals(java.time.LocalDate.parse("2026-01-15"), WinProbabilityModels.fitDate(java.time.LocalDate.parse("2026-01-15"), 1),
+                "a date within a month is its own fit date");
+        final String m = assertThrows(TableSpecException.class, () -> spec("fct_test_win_probability",
+                WIN_SPEC.replace("  features: [x, segment]\n", ""))).getMessage();
+        assertTrue(m.contains("model.features: a win_probability model needs the source columns it learns from"), m);
     }
 }
