@@ -44,3 +44,4 @@ with DAG(
     # mart_retention_projection reads stg_crm__accounts (schedule: daily)
     # fct_contract_expected_lifetime reads stg_finance__contracts (schedule: daily)
     # fct_contract_expected_lifetime reads stg_crm__accounts (schedule: daily)
+    # mart_model_fit reads fct_win_probability (schedule: daily)
