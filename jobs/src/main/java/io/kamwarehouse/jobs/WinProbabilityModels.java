@@ -128,7 +128,9 @@ final class WinProbabilityModels {
                         struct(features.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new)).as("_raw"))
                 .orderBy(col("as_of_date"), col("label_date"), col("label"), col("_raw"))
                 .drop("_raw")
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                // checkpointed: each iteration of a fit is a Spark job whose tasks would otherwise carry the source
+                // query's whole plan, and serialising it per iteration cost more than the fit
+                .localCheckpoint(true);
         try {
             final List<Row> outcomes = candidates.select("as_of_date", "label_date", "label").collectAsList();
             final Dataset<Row> scored = scorePredicate == null ? source : source.where(scorePredicate);

@@ -57,6 +57,10 @@ public final class SparkSessions {
                     // for query"); one partition makes that one task.
                     .config("spark.databricks.delta.snapshotPartitions",
                             conf.get("spark.databricks.delta.snapshotPartitions", "1"))
+                    // every job broadcasts its task binary, and a broadcast is written into a first chunk of
+                    // the block size (4m) whatever its size: at Spark's default a run's thousands of small jobs made
+                    // gigabytes of garbage, and the many-job model fits ran at GC's pace
+                    .config("spark.broadcast.blockSize", conf.get("spark.broadcast.blockSize", "256k"))
                     .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false"))
                     .config("spark.ui.showConsoleProgress", "false")
                     .config("spark.sql.adaptive.enabled", conf.get("spark.sql.adaptive.enabled", "false"))
