@@ -47,7 +47,7 @@ import io.kamwarehouse.testing.SharedSpark;
 class MavenCrmPerformanceTest {
 
     private static final List<String> MARTS = List.of("mart_sales_agent_performance", "mart_sales_manager_performance",
-            "mart_sales_office_performance");
+            "mart_sales_office_performance", "mart_maven_crm_win_probability_eval", "mart_maven_crm_win_probability_calibration");
 
     @TempDir
     static Path dir;
@@ -251,5 +251,56 @@ class MavenCrmPerformanceTest {
         final Row west = rowsBy("mart_sales_office_performance", "regional_office").get("West");
         assertDecimal("West win_rate_by_amount", expected.offices().get("West").winRateByAmount(), west.getAs("win_rate_by_amount"));
         assertTrue(((BigDecimal) west.getAs("win_rate_by_amount")).compareTo(BigDecimal.ONE) < 0);
+    }
+
+    /**
+     * The win-probability model on the real export: every closed deal engaged after the first usable fit is
+     * predicted by a fit of a month end before its engagement (so it never saw the outcome), and the
+     * evaluation mart's AUC and Brier score are those computed here from the predictions and the raw file's
+     * stages, by counting every won-lost pair.
+     */
+    @Test
+    void winProbabilitiesArePredictedBeforeTheOutcomeAndScoredAgainstIt() throws IOException {
+        final Map<String, String> stage = new HashMap<>();
+        for (final String[] d : csv(ExternalData.resolve("crm_sales_opportunities").resolve("sales_pipeline.csv"))) {
+            stage.put(d[0], d[4]);
+        }
+        final List<Row> rows = ctx.warehouse().read("fct_maven_crm_win_probability")
+                .selectExpr("opportunity_id", "as_of_date", "predicted_at", "p_win", "fit_date").collectAsList();
+        assertEquals(stage.size(), rows.size(), "one row per deal of the export");
+        final java.util.List<double[]> scored = new java.util.ArrayList<>();
+        for (final Row r : rows) {
+            final String s = stage.get(r.getString(0));
+            assertTrue(r.getDate(1).compareTo(r.getDate(2)) <= 0, r.toString());
+            if (!r.isNullAt(3)) {
+                assertTrue(r.getDate(4).compareTo(r.getDate(2)) < 0 || !"Won".equals(s) && !"Lost".equals(s),
+                        "a closed deal is predicted by a fit made before its engagement: " + r);
+                if ("Won".equals(s) || "Lost".equals(s)) {
+                    scored.add(new double[] {r.getDouble(3), "Won".equals(s) ? 1 : 0});
+                }
+            }
+        }
+        assertTrue(scored.size() > 4000, "most closed deals are predicted: " + scored.size());
+        double pairs = 0;
+        double ordered = 0;
+        double brier = 0;
+        for (final double[] a : scored) {
+            brier += (a[0] - a[1]) * (a[0] - a[1]);
+            if (a[1] == 1) {
+                for (final double[] b : scored) {
+                    if (b[1] == 0) {
+                        pairs++;
+                        ordered += a[0] > b[0] ? 1 : a[0] == b[0] ? 0.5 : 0;
+                    }
+                }
+            }
+        }
+        final Row all = ctx.warehouse().read("mart_maven_crm_win_probability_eval").where("scope = 'all'").first();
+        assertEquals(scored.size(), all.<Long>getAs("predictions").intValue());
+        assertEquals(ordered / pairs, all.<BigDecimal>getAs("auc").doubleValue(), 0.00005);
+        assertEquals(brier / scored.size(), all.<BigDecimal>getAs("brier_score").doubleValue(), 0.00005);
+        final long binned = ctx.warehouse().read("mart_maven_crm_win_probability_calibration").selectExpr("sum(predictions)")
+                .first().getLong(0);
+        assertEquals(scored.size(), binned, "every scored closed deal is in one calibration bin");
     }
 }
