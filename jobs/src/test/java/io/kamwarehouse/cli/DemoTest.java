@@ -43,10 +43,16 @@ class DemoTest {
         final int code;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            // the sample at this scale closes too few deals for the win-probability model's default thresholds (200
+            // training rows, 30 of each outcome): lowered, as the Superset test does, so its tables have rows too
             code = Main.execute(new String[] {"--warehouse", dir.toString(), "--schemas", SharedSpark.schemasDir().toString(),
-                "--master", "local[2]", "-q", "demo", "--scale", "0.02"}, System.out, System.err);
+                "--master", "local[2]", "--conf", "kamw.var.min_training_rows=40", "--conf", "kamw.var.min_rows_per_outcome=15",
+                "-q", "demo", "--scale", "0.02"}, System.out, System.err);
         } finally {
             System.setOut(old);
+            // the shared session keeps runtime settings: the other tests of this JVM see the defaults
+            SharedSpark.spark().conf().unset("kamw.var.min_training_rows");
+            SharedSpark.spark().conf().unset("kamw.var.min_rows_per_outcome");
         }
         final String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text);
