@@ -29,7 +29,7 @@ with DAG(
     tags=["kamw"],
 ) as dag:
     gold = kamw.group_task(dag, "gold", ["layer:gold,kind:product,schedule:monthly"], owner="analytics",
-        doc="Builds the 6 tables of the layer gold in one spark-submit, each after what it depends on, with their 74 data checks; a failing job or error check fails the task once the tables that do not depend on it are built. Tables: fct_account_clv, fct_account_tier, mart_retention_projection, fct_contract_expected_lifetime, fct_win_probability, mart_model_fit.")
+        doc="Builds the 5 tables of the layer gold in one spark-submit, each after what it depends on, with their 63 data checks; a failing job or error check fails the task once the tables that do not depend on it are built. Tables: fct_account_clv, fct_account_tier, mart_retention_projection, fct_contract_expected_lifetime, mart_model_fit.")
 
     # Inputs built by another DAG: read at their latest build, not waited for.
     # fct_account_clv reads stg_crm__opportunities (schedule: daily)
@@ -44,8 +44,3 @@ with DAG(
     # mart_retention_projection reads stg_crm__accounts (schedule: daily)
     # fct_contract_expected_lifetime reads stg_finance__contracts (schedule: daily)
     # fct_contract_expected_lifetime reads stg_crm__accounts (schedule: daily)
-    # fct_win_probability reads fct_pipeline_snapshot (schedule: daily)
-    # fct_win_probability reads fct_opportunity (schedule: daily)
-    # fct_win_probability reads stg_crm__opportunity_stage_history (schedule: daily)
-    # fct_win_probability reads stg_crm__activities (schedule: daily)
-    # fct_win_probability reads stg_crm__contacts (schedule: daily)

@@ -90,12 +90,8 @@ class AccountModelsTest {
                 + " ('C8', 'R3', DATE'2026-06-01', DATE'2027-05-31', CAST(NULL AS DATE), 'draft')"
                 + " AS t(contract_id, account_id, start_date, end_date, signed_date, status)");
         final TableSpecCatalog specs = TableSpecCatalog.load(ctx.schemas(), ctx.contracts());
-        // the win-probability fits (mart_model_fit's third input) come from the sales pipeline, not built here: none
-        ctx.warehouse().spark().createDataFrame(java.util.List.<org.apache.spark.sql.Row>of(),
-                new io.kamwarehouse.jobs.TableSchemas(ctx.warehouse().spark(), specs, ctx.contracts()).of("fct_win_probability"))
-                .write().format("delta").save(ctx.warehouse().tablePath("fct_win_probability"));
         built = PipelineFixture.build(ctx, specs, java.util.Set.of("stg_crm__accounts", "raw_crm__accounts", "stg_crm__opportunities",
-                "stg_finance__costs", "stg_crm__activities", "stg_finance__contracts", "fct_win_probability"), "mart_model_fit",
+                "stg_finance__costs", "stg_crm__activities", "stg_finance__contracts"), "mart_model_fit",
                 "fct_contract_expected_lifetime");
     }
 
