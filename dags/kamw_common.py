@@ -29,8 +29,17 @@ LANDING = os.environ.get("KAMW_LANDING", "s3a://kamw/landing")
 # at a time: tasks that Airflow starts together, or a manual run, take turns instead of failing).
 LEASE_WAIT_SECONDS = os.environ.get("KAMW_LEASE_WAIT", "3600")
 
+# Overrides of the specs' vars for every task: NAME=VALUE pairs separated by spaces, e.g.
+# KAMW_VARS="min_training_rows=100 min_responses=50", each given to kamw as --conf kamw.var.NAME=VALUE
+# after the jar (spark-submit drops settings not named spark.* given before it).
+VARS = os.environ.get("KAMW_VARS", "").split()
+for _pair in VARS:
+    if "=" not in _pair or _pair.startswith("="):
+        raise ValueError("KAMW_VARS: %r is not NAME=VALUE (pairs are separated by spaces)" % _pair)
+
 # The application's global options, before the command.
-KAMW_ARGS = ["--warehouse", WAREHOUSE, "--landing", LANDING, "--wait", LEASE_WAIT_SECONDS]
+KAMW_ARGS = ["--warehouse", WAREHOUSE, "--landing", LANDING, "--wait", LEASE_WAIT_SECONDS,
+             *[arg for pair in VARS for arg in ("--conf", "kamw.var." + pair)]]
 
 START_DATE = datetime.fromisoformat("2026-01-01")
 DEFAULT_ARGS = {

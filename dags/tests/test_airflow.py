@@ -7,7 +7,7 @@ pins it does not serve) the tests fail saying why; they never skip. Airflow runs
 (dags/tests/airflow_harness.py, executed by that environment's Python) with a temporary AIRFLOW_HOME,
 SQLite metadata made by `airflow db migrate`, the example DAGs off, the connection spark_default
 pointing at local[2], and the workers' environment the README documents: KAMW_APP_JAR,
-KAMW_WAREHOUSE and KAMW_LANDING.
+KAMW_WAREHOUSE, KAMW_LANDING and, for the runs, KAMW_VARS (the model thresholds the tiny sample needs).
 
 - DagBag (Airflow 3's airflow.dag_processing.dagbag) imports every DAG file with no import error;
   every task is the provider's SparkSubmitOperator, built from arguments the installed operator
@@ -65,6 +65,12 @@ PERIOD = "2026-Q3"
 # The next day: the increment drop 2026-10-02 holds 2026-10-01's data.
 NEXT_DAILY = "2026-10-02T03:00:00+00:00"
 
+# The sample closes too few deals by RUN_DATE for the win-probability model's default thresholds (its
+# months would have no fit and its marts no rows): both warehouses lower them, the DAGs' workers through
+# KAMW_VARS, `kamw pipeline` through --conf.
+MODEL_VARS = {"min_training_rows": "40", "min_rows_per_outcome": "15"}
+MODEL_CONF = " ".join("--conf kamw.var.%s=%s" % kv for kv in MODEL_VARS.items())
+
 # The pins the environment must have: exact versions, one per line.
 PINS = {"apache-airflow": "3.3.2", "apache-airflow-providers-apache-spark": None, "pyspark": "4.2.0"}
 
@@ -106,7 +112,7 @@ def airflow_venv():
 class Airflow:
     """One Airflow installation's home: a temporary AIRFLOW_HOME with its SQLite metadata."""
 
-    def __init__(self, venv, home, warehouse, landing, schemas=None):
+    def __init__(self, venv, home, warehouse, landing, schemas=None, kamw_vars=None):
         self.venv = venv
         self.home = home
         self.env = dict(os.environ)
@@ -133,6 +139,8 @@ class Airflow:
         })
         if schemas:
             self.env["KAMW_SCHEMAS"] = schemas
+        if kamw_vars:
+            self.env["KAMW_VARS"] = " ".join("%s=%s" % kv for kv in kamw_vars.items())
         os.makedirs(home, exist_ok=True)
         self.runs = len(glob.glob(os.path.join(home, "*.log")))
         self.python = os.path.join(venv, "bin", "python")
@@ -248,13 +256,13 @@ class AirflowDagBagTest(unittest.TestCase):
                 # The hook's command: spark-submit against the connection's master, only spark.* as --conf
                 # (spark-submit drops other keys), the jar, then every kamw option and the command.
                 self.assertEqual(["spark-submit", "--master", "local[2]"], command[:3], where)
-                confs = [command[i + 1] for i, a in enumerate(command) if a == "--conf"]
+                at = command.index(jar)
+                confs = [command[i + 1] for i, a in enumerate(command[:at]) if a == "--conf"]
                 self.assertTrue(confs, where)
                 for conf in confs:
                     self.assertTrue(conf.startswith("spark."), "%s: --conf %s is dropped by spark-submit" % (where, conf))
                 self.assertIn("spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension", confs, where)
                 self.assertEqual(command[command.index("--class") + 1], "io.kamwarehouse.cli.Main", where)
-                at = command.index(jar)
                 self.assertEqual(task["application_args"], command[at + 1:], where)
                 self.assertNotIn("kamw.", " ".join(command[:at]), "%s: kamw settings go after the jar" % where)
         self.assertGreater(tasks, 5)
@@ -308,17 +316,20 @@ class AirflowRunsTheDagsTest(unittest.TestCase):
         # before the daily DAG runs again; the next pipeline takes it in and the close reconciles it.
         cls.kamw_log = os.path.join(cls.tmp, "kamw.log")
         env = {k: v for k, v in os.environ.items() if k not in ("KAMW_WAREHOUSE", "KAMW_LANDING", "KAMW_SCHEMAS")}
-        first = ('set -e; "$0" -q --warehouse "$1" --landing "$2" pipeline --date %s --exclude kind:example; '
-                 '"$0" -q --warehouse "$1" --landing "$2" generate --scale %s --payroll-ledger' % (RUN_DATE, SCALE))
-        then = ('set -e; "$0" -q --warehouse "$1" --landing "$2" pipeline --date %s --exclude kind:example; '
-                '"$0" -q --warehouse "$1" --landing "$2" bonus close --period %s --by kamw' % (RUN_DATE, PERIOD))
+        first = ('set -e; "$0" -q --warehouse "$1" --landing "$2" %s pipeline --date %s --exclude kind:example; '
+                 '"$0" -q --warehouse "$1" --landing "$2" generate --scale %s --payroll-ledger'
+                 % (MODEL_CONF, RUN_DATE, SCALE))
+        then = ('set -e; "$0" -q --warehouse "$1" --landing "$2" %s pipeline --date %s --exclude kind:example; '
+                '"$0" -q --warehouse "$1" --landing "$2" %s bonus close --period %s --by kamw'
+                % (MODEL_CONF, RUN_DATE, MODEL_CONF, PERIOD))
         log_file = open(cls.kamw_log, "w")
 
         def reference(script):
             return subprocess.Popen(["bash", "-c", script, KAMW, cls.warehouse_kamw, cls.landing], env=env,
                                     stdout=log_file, stderr=subprocess.STDOUT)
 
-        cls.airflow = Airflow(cls.venv, os.path.join(cls.tmp, "airflow"), cls.warehouse_dags, cls.landing)
+        cls.airflow = Airflow(cls.venv, os.path.join(cls.tmp, "airflow"), cls.warehouse_dags, cls.landing,
+                              kamw_vars=MODEL_VARS)
         cls.airflow.migrate()
         cls.runs = {}
         running = reference(first)
@@ -362,7 +373,8 @@ class AirflowRunsTheDagsTest(unittest.TestCase):
         assert "no_activity_after_may_2026" in text
         with open(spec, "w", encoding="utf-8") as f:
             f.write(text)
-        failing = Airflow(cls.venv, cls.airflow.home, cls.warehouse_dags, cls.landing, schemas=cls.schemas)
+        failing = Airflow(cls.venv, cls.airflow.home, cls.warehouse_dags, cls.landing, schemas=cls.schemas,
+                          kamw_vars=MODEL_VARS)
         cls.failing = failing.dag_test("kamw_daily", NEXT_DAILY)
         log("all runs done in %.0fs" % (time.time() - started))
 

@@ -391,6 +391,33 @@ class GeneratedDagsTest(unittest.TestCase):
                                  "%s: the global options come first" % where)
                 self.assertEqual(task_id, dag.variables[task_id], "%s: the variable is named after the task" % where)
 
+    def test_kamw_vars_of_the_workers_reach_every_task_as_kamw_settings_after_the_jar(self):
+        with mock.patch.dict(os.environ, {"KAMW_VARS": " min_training_rows=40  min_responses=50 "}):
+            common = load_common()
+        self.assertEqual(["--conf", "kamw.var.min_training_rows=40", "--conf", "kamw.var.min_responses=50"],
+                         common.KAMW_ARGS[6:])
+        with mock.patch.dict(os.environ, {"KAMW_VARS": ""}):
+            self.assertEqual(6, len(load_common().KAMW_ARGS))
+        for wrong in ("min_training_rows", "=40", "min_training_rows=40 min_responses"):
+            with mock.patch.dict(os.environ, {"KAMW_VARS": wrong}):
+                with self.assertRaisesRegex(ValueError, "KAMW_VARS: .* is not NAME=VALUE"):
+                    load_common()
+        # The real command line accepts them (its dry run of the daily gold task).
+        if not java_cli_available():
+            self.skipTest("java is not installed: the command line cannot run here")
+        with mock.patch.dict(os.environ, {"KAMW_VARS": "min_training_rows=40"}):
+            args = Dag(os.path.join(DAGS, DAG_FILES["kamw_daily"]), accepted_arguments()[0]).args("gold")
+        args = [render(a, "2026-09-30", datetime.datetime(2026, 10, 1)) for a in args]
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump([args], f)
+        try:
+            result = subprocess.run([KAMW, "-q", "dags", "dry-run", f.name], capture_output=True, text=True)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(0, result.returncode, result.stderr)
+        line = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")][0]
+        self.assertEqual(0, line["exit"], line["err"])
+
     def test_tasks_come_from_the_shared_helpers_not_from_arguments_repeated_per_task(self):
         for dag_id, dag in self.dags.items():
             self.assertNotIn("SparkSubmitOperator", dag.source, dag_id)
