@@ -122,79 +122,76 @@ final class WinProbabilityModels {
 
         // Training candidates: rows with a known outcome, their features as one vector, sorted (one order however the
         // source's files were written), kept for the fits; the driver holds only their dates and outcomes.
-        final Column vector = org.apache.spark.ml.functions.array_to_vector(enc.vector(schema)).as(FEATURES);
+        final Column vector = org.apache.spark.ml.functions.array_to_vector(enc.vector()).as(FEATURES);
         final Dataset<Row> candidates = source.where("label IS NOT NULL AND label_date IS NOT NULL")
                 .select(col("as_of_date"), col("label_date"), col("label").cast(DataTypes.DoubleType).as("label"), vector,
                         struct(features.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new)).as("_raw"))
                 .orderBy(col("as_of_date"), col("label_date"), col("label"), col("_raw"))
                 .drop("_raw")
                 // checkpointed: each iteration of a fit is a Spark job whose tasks would otherwise carry the source
-                // query's whole plan, and serialising it per iteration cost more than the fit
+                // query's whole plan, and serialising it per iteration cost more than the fit; its blocks are freed when
+                // the checkpoint is no longer referenced (Spark's context cleaner), the rows below do not read it
                 .localCheckpoint(true);
-        try {
-            final List<Row> outcomes = candidates.select("as_of_date", "label_date", "label").collectAsList();
-            final Dataset<Row> scored = scorePredicate == null ? source : source.where(scorePredicate);
-            final List<Object> asOfs = new ArrayList<>();
-            for (final Row r : scored.select("as_of_date").distinct().orderBy("as_of_date").collectAsList()) {
-                if (!r.isNullAt(0)) {
-                    asOfs.add(r.get(0));
-                }
+        final List<Row> outcomes = candidates.select("as_of_date", "label_date", "label").collectAsList();
+        final Dataset<Row> scored = scorePredicate == null ? source : source.where(scorePredicate);
+        final List<Object> asOfs = new ArrayList<>();
+        for (final Row r : scored.select("as_of_date").distinct().orderBy("as_of_date").collectAsList()) {
+            if (!r.isNullAt(0)) {
+                asOfs.add(r.get(0));
             }
-            final List<Row> fitted = new ArrayList<>();
-            final Map<LocalDate, Fit> fits = new LinkedHashMap<>();
-            double seconds = 0;
-            final List<String> notes = new ArrayList<>();
-            for (final Object asOf : asOfs) {
-                final LocalDate at = localDate(asOf);
-                final LocalDate fitDate = fitDate(at, refitMonths);
-                Fit fit = fits.get(fitDate);
-                if (fit == null) {
-                    fit = fit(spec, enc, candidates, outcomes, fitDate, sameType(asOf, fitDate), minRows, minPerOutcome,
-                            maxIterations, regularisation);
-                    fits.put(fitDate, fit);
-                    seconds += fit.seconds();
-                    if (fit.coefficients() == null && notes.size() < 2) {
-                        notes.add(fitDate + ": " + fit.message());
-                    }
-                }
-                fitted.add(RowFactory.create(asOf, fit.asOf(), fit.key(), fit.intercept(), fit.coefficients(), fit.means(),
-                        List.of(fit.row())));
-            }
-            final long usable = fits.values().stream().filter(f -> f.coefficients() != null).count();
-            final StructType fitSchema = new StructType(new StructField[] {
-                DataTypes.createStructField("_fit_as_of", schema.apply("as_of_date").dataType(), true),
-                DataTypes.createStructField("fit_date", schema.apply("as_of_date").dataType(), true),
-                DataTypes.createStructField("fit_key", DataTypes.StringType, false),
-                DataTypes.createStructField("_intercept", DataTypes.DoubleType, true),
-                DataTypes.createStructField("_coefficients", DataTypes.createArrayType(DataTypes.DoubleType, false), true),
-                DataTypes.createStructField("_means", DataTypes.createArrayType(DataTypes.DoubleType, false), true),
-                DataTypes.createStructField(ModelFits.COLUMN, DataTypes.createArrayType(ModelFits.FIT_TYPE), false)});
-            final Dataset<Row> fitTable = spark.createDataFrame(fitted, fitSchema);
-            final Dataset<Row> joined = scored.join(broadcast(fitTable), scored.col("as_of_date").eqNullSafe(fitTable.col("_fit_as_of")),
-                    "left");
-            final String function = "kamw_win_probability_" + spec.name();
-            spark.udf().register(function, new Prediction(enc, reasons), PREDICTION);
-            final Column predicted = call_function(function, enc.vector(schema), enc.labels(schema), joined.col("_intercept"),
-                    joined.col("_coefficients"), joined.col("_means"));
-            final List<Column> out = new ArrayList<>();
-            for (final String c : schema.fieldNames()) {
-                if (!c.equals("label") && !c.equals("label_date")) {
-                    out.add(joined.col("`" + c + "`"));
-                }
-            }
-            out.add(col("_prediction.p_win"));
-            out.add(col("_prediction.top_reasons"));
-            out.add(joined.col("fit_date"));
-            out.add(joined.col("fit_key"));
-            out.add(joined.col(ModelFits.COLUMN));
-            final Dataset<Row> rows = joined.withColumn("_prediction", predicted).select(out.toArray(Column[]::new));
-            // the fits are done; the rows are a plan over the source, run when they are written
-            return new CustomerValueModels.Predicted(rows, outcomes.size(), String.format(Locale.ROOT,
-                    "%d logistic regression fit(s) over %d as-of date(s) in %.2f s on %,d rows with a known outcome%s", usable,
-                    asOfs.size(), seconds, outcomes.size(), notes.isEmpty() ? "" : "; no fit at " + String.join("; ", notes)));
-        } finally {
-            candidates.unpersist();
         }
+        final List<Row> fitted = new ArrayList<>();
+        final Map<LocalDate, Fit> fits = new LinkedHashMap<>();
+        double seconds = 0;
+        final List<String> notes = new ArrayList<>();
+        for (final Object asOf : asOfs) {
+            final LocalDate at = localDate(asOf);
+            final LocalDate fitDate = fitDate(at, refitMonths);
+            Fit fit = fits.get(fitDate);
+            if (fit == null) {
+                fit = fit(spec, enc, candidates, outcomes, fitDate, sameType(asOf, fitDate), minRows, minPerOutcome,
+                        maxIterations, regularisation);
+                fits.put(fitDate, fit);
+                seconds += fit.seconds();
+                if (fit.coefficients() == null && notes.size() < 2) {
+                    notes.add(fitDate + ": " + fit.message());
+                }
+            }
+            fitted.add(RowFactory.create(asOf, fit.asOf(), fit.key(), fit.intercept(), fit.coefficients(), fit.means(),
+                    List.of(fit.row())));
+        }
+        final long usable = fits.values().stream().filter(f -> f.coefficients() != null).count();
+        final StructType fitSchema = new StructType(new StructField[] {
+            DataTypes.createStructField("_fit_as_of", schema.apply("as_of_date").dataType(), true),
+            DataTypes.createStructField("fit_date", schema.apply("as_of_date").dataType(), true),
+            DataTypes.createStructField("fit_key", DataTypes.StringType, false),
+            DataTypes.createStructField("_intercept", DataTypes.DoubleType, true),
+            DataTypes.createStructField("_coefficients", DataTypes.createArrayType(DataTypes.DoubleType, false), true),
+            DataTypes.createStructField("_means", DataTypes.createArrayType(DataTypes.DoubleType, false), true),
+            DataTypes.createStructField(ModelFits.COLUMN, DataTypes.createArrayType(ModelFits.FIT_TYPE), false)});
+        final Dataset<Row> fitTable = spark.createDataFrame(fitted, fitSchema);
+        final Dataset<Row> joined = scored.join(broadcast(fitTable), scored.col("as_of_date").eqNullSafe(fitTable.col("_fit_as_of")),
+                "left");
+        final String function = "kamw_win_probability_" + spec.name();
+        spark.udf().register(function, new Prediction(enc, reasons), PREDICTION);
+        final Column predicted = call_function(function, enc.vector(), enc.labels(schema), joined.col("_intercept"),
+                joined.col("_coefficients"), joined.col("_means"));
+        final List<Column> out = new ArrayList<>();
+        for (final String c : schema.fieldNames()) {
+            if (!c.equals("label") && !c.equals("label_date")) {
+                out.add(joined.col("`" + c + "`"));
+            }
+        }
+        out.add(col("_prediction.p_win"));
+        out.add(col("_prediction.top_reasons"));
+        out.add(joined.col("fit_date"));
+        out.add(joined.col("fit_key"));
+        out.add(joined.col(ModelFits.COLUMN));
+        final Dataset<Row> rows = joined.withColumn("_prediction", predicted).select(out.toArray(Column[]::new));
+        // the fits are done; the rows are a plan over the source, run when they are written
+        return new CustomerValueModels.Predicted(rows, outcomes.size(), String.format(Locale.ROOT,
+                "%d logistic regression fit(s) over %d as-of date(s) in %.2f s on %,d rows with a known outcome%s", usable,
+                asOfs.size(), seconds, outcomes.size(), notes.isEmpty() ? "" : "; no fit at " + String.join("; ", notes)));
     }
 
     /** A categorical value as a level: null is its own level, shown as (none). */
@@ -254,14 +251,13 @@ final class WinProbabilityModels {
         final double[] coef = m.coefficients().toArray();
         final Map<String, Double> parameters = new LinkedHashMap<>();
         parameters.put("intercept", m.intercept());
-        final List<String> names = enc.columnNames();
-        final boolean[] categorical = enc.categoricalColumns();
+        final List<ModelColumn> columns = enc.columns();
         final double[] means = mean.toArray();
         for (int j = 0; j < coef.length; j++) {
             // a value no training row had is not part of this fit (MLlib gives a constant column no coefficient): a
             // value first seen later leaves the fits before it as they were
-            if (!categorical[j] || means[j] != 0.0) {
-                parameters.put(names.get(j), coef[j]);
+            if (!columns.get(j).categorical() || means[j] != 0.0) {
+                parameters.put(columns.get(j).name(), coef[j]);
             }
         }
         final double loss = history.length == 0 ? Double.NaN : history[history.length - 1];
@@ -308,42 +304,29 @@ final class WinProbabilityModels {
         private static final long serialVersionUID = 1L;
     }
 
+    /** One of the model's columns: its name, and whether it is a categorical feature's value. */
+    record ModelColumn(String name, boolean categorical) {
+    }
+
     /** How the features become the model's columns, and back into reasons. */
     record Encoding(List<Feature> features) implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        /** The model's column names: a number's own name, a category's {@code name=value}. */
-        List<String> columnNames() {
-            final List<String> out = new ArrayList<>();
+        /** The model's columns in order: a number's own name, a category's {@code name=value} per level. */
+        List<ModelColumn> columns() {
+            final List<ModelColumn> out = new ArrayList<>();
             for (final Feature f : features) {
                 if (f.levels() == null) {
-                    out.add(f.name());
+                    out.add(new ModelColumn(f.name(), false));
                 } else {
-                    f.levels().forEach(l -> out.add(f.name() + "=" + l));
+                    f.levels().forEach(l -> out.add(new ModelColumn(f.name() + "=" + l, true)));
                 }
             }
             return out;
         }
 
-        /** Which of the model's columns are a categorical feature's values. */
-        boolean[] categoricalColumns() {
-            final List<Boolean> out = new ArrayList<>();
-            for (final Feature f : features) {
-                if (f.levels() == null) {
-                    out.add(false);
-                } else {
-                    f.levels().forEach(l -> out.add(true));
-                }
-            }
-            final boolean[] a = new boolean[out.size()];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = out.get(i);
-            }
-            return a;
-        }
-
         /** The row's encoded features, an array of doubles (a null number is 0, its absence). */
-        Column vector(final StructType schema) {
+        Column vector() {
             final List<Column> parts = new ArrayList<>();
             for (final Feature f : features) {
                 final Column c = col("`" + f.name() + "`");
