@@ -160,14 +160,15 @@ final class CrmWriter {
 
     /**
      * The close date the owner expected when the deal entered its {@code i}-th stage: the actual
-     * close for the closing change and for the stage the deal is still open in (the opportunity
-     * row's close date), else optimistic by up to 60% of the time that was still to run, as deals
-     * slip; never sooner than a week after the change.
+     * close for the closing change, else optimistic by up to 60% of the time that was still to run,
+     * as deals slip; never sooner than a week after the change. The stage a deal is still open in at
+     * the history's end is no exception: its estimate (the opportunity row's close date) may have
+     * passed already, a deal that slipped and was not re-dated, as in a real pipeline.
      */
     static int expectedCloseDay(final World w, final AccountPlan.Opp o, final int g, final int i) {
         final int close = Fmt.day(o.closeSec);
         final int stage = o.stages[i];
-        if (stage == AccountPlan.WON || stage == AccountPlan.LOST || i == o.visible - 1) {
+        if (stage == AccountPlan.WON || stage == AccountPlan.LOST) {
             return close;
         }
         final int changed = Fmt.day(o.stageSecs[i]);
@@ -186,7 +187,7 @@ final class CrmWriter {
             for (final AccountPlan.Opp o : plan.opps) {
                 final int g = w.oppStart[a] + o.local;
                 final long lastModified = Math.min(w.h1EndSec, o.lastModifiedSec());
-                opps.write(opportunityRow(w, a, o, g, o.stageAtH1(), Fmt.day(o.closeSec), lastModified));
+                opps.write(opportunityRow(w, a, o, g, o.stageAtH1(), expectedCloseDay(w, o, g, o.visible - 1), lastModified));
                 for (int i = 0; i < o.visible; i++) {
                     history.write(stageRow(w, o, g, o.stages[i], o.stageSecs[i], expectedCloseDay(w, o, g, i)));
                 }

@@ -215,6 +215,41 @@ class SampleGeneratorTest {
         assertTrue(overdueShare < 0.5, "a minority of the outstanding balance is over 30 days overdue: " + overdueShare);
     }
 
+    @Test
+    void someOpenDealsHaveSlippedPastTheirExpectedCloseAndMostHaveNot() {
+        // at the history's end the open pipeline holds deals whose owner's close date has passed (slipped, not re-dated
+        // yet: what fct_alert's close_overdue is for), a minority of them; each shows the close date its current stage
+        // was entered with, and no estimate is earlier than a week after that change
+        final Map<String, Map<String, String>> open = new TreeMap<>();
+        for (final Map<String, String> o : result(fullResults, "crm/opportunities").clean) {
+            if ("false".equals(o.get("is_closed"))) {
+                open.put(o.get("opportunity_id"), o);
+            }
+        }
+        final Map<String, Map<String, String>> lastChange = new TreeMap<>();
+        for (final Map<String, String> h : result(fullResults, "crm/opportunity_stage_history").clean) {
+            lastChange.merge(h.get("opportunity_id"), h, (a, b) -> a.get("changed_at").compareTo(b.get("changed_at")) >= 0 ? a : b);
+        }
+        int past = 0;
+        int compared = 0;
+        for (final Map<String, String> o : open.values()) {
+            final LocalDate close = date(o.get("close_date"));
+            past += close.isBefore(HISTORY_END) ? 1 : 0;
+            final Map<String, String> h = lastChange.get(o.get("opportunity_id"));
+            if (h != null && h.get("stage").equals(o.get("stage"))) {
+                compared++;
+                assertEquals(o.get("close_date"), h.get("close_date"), o + " / " + h);
+                assertFalse(close.isBefore(date(h.get("changed_at")).plusDays(7)), o + " / " + h);
+            }
+        }
+        final double share = (double) past / open.size();
+        System.out.printf("open deals: %d, %.1f%% past their expected close%n", open.size(), 100 * share);
+        assertTrue(open.size() >= 15, "an open pipeline (20 deals at scale 0.1, 193 at scale 1): " + open.size());
+        assertTrue(compared >= open.size() / 2, "most open deals have their current stage in the history: " + compared);
+        // 25% at scale 0.1 (5 of 20), 13% at scale 1 (26 of 193, 11 days past at the median)
+        assertTrue(share >= 0.05 && share <= 0.35, "a minority of the open deals are past their expected close: " + share);
+    }
+
     // ------------------------------------------------------------------ formats
 
     @Test
