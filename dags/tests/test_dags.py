@@ -304,6 +304,17 @@ def java_cli_available():
     return shutil.which("java") is not None and os.access(KAMW, os.X_OK)
 
 
+def dry_run(lists):
+    """`kamw dags dry-run` of argument lists: the process's result and its JSON result lines, one per list."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(lists, f)
+    try:
+        result = subprocess.run([KAMW, "-q", "dags", "dry-run", f.name], capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    return result, [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
 class GeneratedDagsTest(unittest.TestCase):
 
     @classmethod
@@ -408,15 +419,10 @@ class GeneratedDagsTest(unittest.TestCase):
         with mock.patch.dict(os.environ, {"KAMW_VARS": "min_training_rows=40"}):
             args = Dag(os.path.join(DAGS, DAG_FILES["kamw_daily"]), accepted_arguments()[0]).args("gold")
         args = [render(a, "2026-09-30", datetime.datetime(2026, 10, 1)) for a in args]
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump([args], f)
-        try:
-            result = subprocess.run([KAMW, "-q", "dags", "dry-run", f.name], capture_output=True, text=True)
-        finally:
-            os.unlink(f.name)
+        result, lines = dry_run([args])
         self.assertEqual(0, result.returncode, result.stderr)
-        line = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")][0]
-        self.assertEqual(0, line["exit"], line["err"])
+        self.assertEqual(1, len(lines), result.stdout + result.stderr)
+        self.assertEqual(0, lines[0]["exit"], lines[0]["err"])
 
     def test_tasks_come_from_the_shared_helpers_not_from_arguments_repeated_per_task(self):
         for dag_id, dag in self.dags.items():
@@ -613,14 +619,8 @@ class GeneratedDagsTest(unittest.TestCase):
                 args = [render(a, "2026-09-30", datetime.datetime(2026, 10, 1)) for a in dag.args(task_id)]
                 lists.append(args)
                 owners.append(task_id)
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(lists, f)
-        try:
-            result = subprocess.run([KAMW, "-q", "dags", "dry-run", f.name], capture_output=True, text=True)
-        finally:
-            os.unlink(f.name)
+        result, lines = dry_run(lists)
         self.assertEqual(0, result.returncode, result.stderr)
-        lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
         self.assertEqual(len(lists), len(lines), result.stdout + result.stderr)
         for task_id, line in zip(owners, lines):
             self.assertEqual(0, line["exit"], "%s: %s" % (task_id, line["err"]))
