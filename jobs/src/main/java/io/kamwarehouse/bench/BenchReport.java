@@ -82,6 +82,12 @@ public final class BenchReport {
         out.add(new Ratio("spark_aggregate_vs_duckdb_aggregate", "shared step: the same aggregation SQL, Spark / DuckDB",
                 sparkAgg / duckAgg, 3.0, "target: within 3x of DuckDB on the shared steps"));
         out.add(new Ratio("increment_vs_full", "incremental day / full build", increment / full, 0.05, "target at scale 100"));
+        final int lastDay = lastDay();
+        if (lastDay > 1) {
+            out.add(new Ratio("last_day_vs_full", "incremental day " + lastDay + " / full build (each table built by period measured "
+                    + "both ways by then: the cost rule's choices)", seconds(Bench.dayPhase(lastDay), "pipeline") / full, 0.05,
+                    "target at scale 100"));
+        }
         out.add(new Ratio("nothing_new_seconds", "the pipeline run again with nothing new, Spark started, in seconds", again, 10.0,
                 "target: 10 s"));
         if (stage("dag", "tasks").isPresent()) {
@@ -201,18 +207,9 @@ public final class BenchReport {
         // the day's steps that did work, each beside its step in the full build: a build by period dearer than the whole one shows
         final Map<String, Double> whole = new java.util.HashMap<>();
         fullSteps.forEach(m -> whole.put(m.stage() + "/" + m.step(), m.seconds()));
-        final List<Measure> daySteps = measures.stream().filter(m -> !m.wholeStage() && m.phase().equals("increment")
-                && !m.status().equals("skipped")).toList();
-        if (!daySteps.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%nslowest steps of the incremental day (the same step in the full build):%n"));
+        for (int day = 1; day <= Math.max(1, lastDay()); day++) {
+            slowestOfDay(sb, day, whole);
         }
-        daySteps.stream().sorted(Comparator.comparingDouble(Measure::seconds).reversed()).limit(12)
-                .forEach(m -> {
-                    final Double w = whole.get(m.stage() + "/" + m.step());
-                    sb.append(String.format(Locale.ROOT, "  %-8s %-44s %8.1fs %12s rows out  %-16s %s%n", m.stage(), m.step(),
-                            m.seconds(), count(m.rowsOut()), w == null ? "(-)" : String.format(Locale.ROOT, "(%.1fs)%s", w,
-                                    m.seconds() > w ? " dearer" : ""), m.note()));
-                });
         sb.append(String.format(Locale.ROOT, "%nratios (measured, not asserted):%n"));
         for (final Ratio r : ratios()) {
             sb.append(String.format(Locale.ROOT, "  %-36s %10s  target %-8s %-7s %s%n", r.name(),
@@ -220,8 +217,8 @@ public final class BenchReport {
                     r.target() == null ? "-" : trim(r.target()), r.verdict(), r.definition()));
         }
         if (facts.containsKey("incremental_equals_whole")) {
-            sb.append(String.format(Locale.ROOT, "incremental day equals a whole rebuild: %s (%s tables built by period checked)%n",
-                    Boolean.TRUE.equals(facts.get("incremental_equals_whole")) ? "yes" : "NO",
+            sb.append(String.format(Locale.ROOT, "incremental day%s equals a whole rebuild: %s (%s tables built by period checked)%n",
+                    lastDay() > 1 ? "s 1 to " + lastDay() : "", Boolean.TRUE.equals(facts.get("incremental_equals_whole")) ? "yes" : "NO",
                     facts.get("incremental_tables_checked")));
             if (facts.containsKey("incremental_differences")) {
                 sb.append("  ").append(facts.get("incremental_differences")).append('\n');
@@ -238,6 +235,32 @@ public final class BenchReport {
             sb.append("note: peak memory could not be reset between steps here; each figure is the peak since the process started\n");
         }
         return sb.toString();
+    }
+
+    /** The last incremental day that ran (0 when none did). */
+    private int lastDay() {
+        int day = 0;
+        while (stage(Bench.dayPhase(day + 1), "pipeline").isPresent()) {
+            day++;
+        }
+        return day;
+    }
+
+    /** The slowest steps of incremental day {@code day} that did work, each beside the same step's time in the full build. */
+    private void slowestOfDay(final StringBuilder sb, final int day, final Map<String, Double> whole) {
+        final List<Measure> daySteps = measures.stream().filter(m -> !m.wholeStage() && m.phase().equals(Bench.dayPhase(day))
+                && !m.status().equals("skipped")).toList();
+        if (!daySteps.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nslowest steps of the incremental day%s (the same step in the full build):%n",
+                    day == 1 ? "" : " " + day));
+        }
+        daySteps.stream().sorted(Comparator.comparingDouble(Measure::seconds).reversed()).limit(12)
+                .forEach(m -> {
+                    final Double w = whole.get(m.stage() + "/" + m.step());
+                    sb.append(String.format(Locale.ROOT, "  %-8s %-44s %8.1fs %12s rows out  %-16s %s%n", m.stage(), m.step(),
+                            m.seconds(), count(m.rowsOut()), w == null ? "(-)" : String.format(Locale.ROOT, "(%.1fs)%s", w,
+                                    m.seconds() > w ? " dearer" : ""), m.note()));
+                });
     }
 
     private static String count(final long n) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark on a fresh warehouse: generate the sample extracts at a scale, run the full pipeline, "
                 + "then a plain Spark copy and a DuckDB copy of the same raw files, one aggregation in both engines, "
-                + "one more day through the incremental pipeline, and the pipeline once more with nothing new.",
+                + "the next days (--days) through the incremental pipeline, and the pipeline once more with nothing new.",
             "Prints wall time, rows and peak memory per stage and per table, and the ratios against the targets; "
                 + "writes steps.csv, bench.json and report.txt under --out."})
 final class BenchCommand implements Callable<Integer> {
@@ -54,8 +54,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-duckdb", description = "Skip the DuckDB baseline (for a JVM without DuckDB on its classpath).")
     boolean noDuckdb;
 
-    @Option(names = "--no-increment", description = "Skip the incremental day.")
+    @Option(names = "--no-increment", description = "Skip the incremental days.")
     boolean noIncrement;
+
+    @Option(names = "--days", paramLabel = "N", description = "Incremental days after the full build, each the next day's drop "
+            + "through the pipeline (default: ${DEFAULT-VALUE}: the first day measures each table built by period both ways, "
+            + "the second shows the schedule's steady state, with the cost rule's choices).")
+    int days = 2;
 
     @Option(names = "--dag-tasks", paramLabel = "DAG", description = "Also time the day as Airflow runs it: each task of "
             + "this DAG of dags/dags.yaml (e.g. kamw_daily) in a JVM of its own, one after the other, on a copy of the warehouse "
@@ -86,10 +91,13 @@ final class BenchCommand implements Callable<Integer> {
             throw new KamwException("kamw bench runs Spark in this process as local[--threads]; --master does not apply "
                     + "(on a cluster, time `spark-submit ... pipeline` instead)");
         }
+        if (days < 1) {
+            throw new KamwException("--days must be at least 1 (--no-increment skips the incremental days), got " + days);
+        }
         if (dagTasks != null && (noIncrement || baselinesOnly)) {
             throw new KamwException("--dag-tasks times the incremental day; it does not go with --no-increment or --baselines-only");
         }
-        final Bench.Options options = new Bench.Options(scale, seed, threads, work, !noDuckdb, !noIncrement,
+        final Bench.Options options = new Bench.Options(scale, seed, threads, work, !noDuckdb, noIncrement ? 0 : days,
                 main.config().schemasDir(), main.conf, baselinesOnly, dagTasks, dagTasks == null ? List.of() : dagTasks(dagTasks));
         final long start = System.nanoTime();
         final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));

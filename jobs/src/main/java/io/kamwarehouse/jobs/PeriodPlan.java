@@ -183,6 +183,11 @@ final class PeriodPlan {
         if (options.rebuild()) {
             return Decision.full("rebuild asked for");
         }
+        // a backfill asks for its periods; otherwise a table whose builds by period cost more than whole ones is rebuilt whole
+        final String dearer = options.backfill() ? null : BuildCosts.wholeBecause(wh, spec.name());
+        if (dearer != null) {
+            return Decision.full(dearer);
+        }
         final List<String> reasons = new ArrayList<>();
         final Decision changed = decide(wh, spec, q, query, QueryInputs.lastStamp(wh, spec.name()), reasons);
         if (changed.full()) {

@@ -270,6 +270,11 @@ public final class TableRunner {
                     + (withdrawn.isEmpty() ? "" : "; " + withdrawn)).timed(jobTime, checkTime);
         }
         final List<CheckResult> warnings = checks.stream().filter(c -> !c.passed()).toList();
+        if (spec.period() != null) {
+            // what this step cost, whole or by period, for the next build's cost rule
+            io.kamwarehouse.jobs.BuildCosts.record(ctx.warehouse(), spec.name(), result.checkScope() != null,
+                    jobTime.plus(Duration.ofNanos(System.nanoTime() - checkStart)).toMillis());
+        }
         return new Built(spec.name(), result, checks, RunStatus.SUCCEEDED,
                 result.message() + (warnings.isEmpty() ? "" : "; warnings: " + DataChecks.summary(warnings)))
                 .timed(jobTime, checkTime);

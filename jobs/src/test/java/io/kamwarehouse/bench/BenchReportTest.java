@@ -87,6 +87,27 @@ class BenchReportTest {
     }
 
     @Test
+    void aSecondDayHasItsOwnRatioAndSlowestSteps() {
+        final BenchReport r = new BenchReport(List.of(
+                stage("full", "pipeline", 120, 1_000_000, 5000),
+                new Measure("full", "gold", "fct_pipeline_snapshot", 6.0, 400, 1200, 4100, -1, "succeeded", "job 5.00s"),
+                stage("increment", "pipeline", 60, 10, 4000),
+                new Measure("increment", "gold", "fct_pipeline_snapshot", 12.0, 400, 300, 4100, -1, "succeeded", "job 11.00s"),
+                stage("increment2", "pipeline", 48, 10, 4000),
+                new Measure("increment2", "gold", "fct_pipeline_snapshot", 5.5, 400, 1200, 4100, -1, "succeeded", "job 5.00s")),
+                Map.of("scale", 1.0));
+        assertEquals(0.5, ratios(r).get("increment_vs_full").value(), 1e-9);
+        assertEquals(0.4, ratios(r).get("last_day_vs_full").value(), 1e-9);
+        assertTrue(ratios(report(1)).get("last_day_vs_full") == null, "one day: no second ratio");
+        final String text = r.text();
+        final String first = text.substring(text.indexOf("slowest steps of the incremental day ("),
+                text.indexOf("slowest steps of the incremental day 2"));
+        final String second = text.substring(text.indexOf("slowest steps of the incremental day 2"), text.indexOf("ratios ("));
+        assertTrue(first.contains("12.0s") && first.contains("(6.0s) dearer"), first);
+        assertTrue(second.contains("5.5s") && second.contains("(6.0s)") && !second.contains("dearer"), second);
+    }
+
+    @Test
     void aMissingBaselineGivesNoRatioRatherThanAWrongOne() {
         final BenchReport r = new BenchReport(List.of(stage("full", "pipeline", 120, 10, 100)), Map.of("scale", 1.0));
         final BenchReport.Ratio ratio = ratios(r).get("full_vs_duckdb_copy");

@@ -34,6 +34,7 @@ class BenchCommandTest {
         final String work = dir.resolve("w").toString();
         assertTrue(refused("-q", "bench", "--scale", "0", "--work", work).contains("--scale must be a number >= 0.01"));
         assertTrue(refused("-q", "bench", "--threads", "0", "--work", work).contains("--threads must be at least 1"));
+        assertTrue(refused("-q", "bench", "--days", "0", "--work", work).contains("--days must be at least 1"));
         assertTrue(refused("-q", "--warehouse", work, "bench").contains("--warehouse and --landing do not apply"));
         assertTrue(refused("-q", "--master", "spark://h:7077", "bench", "--work", work).contains("--master does not apply"));
         assertTrue(refused("-q", "bench", "--scale", "lots").contains("'lots'"));

@@ -95,6 +95,86 @@ class SqlJobByPeriodTest {
         assertEquals(List.of("North|2026-01-01|100", "North|2026-02-01|60", "North|2026-03-01|7"), rows(ctx));
     }
 
+    @Test
+    void aTableWhoseBuildsByPeriodCostMoreThanWholeOnesIsRebuiltWholeUntilItIsMeasuredAgain() {
+        final RunContext ctx = SharedSpark.context(dir);
+        final TableSpec spec = TableSpecCatalog.parse("tables/gold/test/fct_sales_month/table.yaml", SPEC);
+        final io.kamwarehouse.runtime.Warehouse wh = ctx.warehouse();
+        final io.kamwarehouse.pipeline.TableRunner runner = new io.kamwarehouse.pipeline.TableRunner(ctx);
+        // off in the tests' session (see SharedSpark): on here
+        wh.spark().conf().set(BuildCosts.CONF, "true");
+        try {
+            costRule(ctx, spec, wh, runner);
+        } finally {
+            wh.spark().conf().set(BuildCosts.CONF, "false");
+        }
+    }
+
+    private void costRule(final RunContext ctx, final TableSpec spec, final io.kamwarehouse.runtime.Warehouse wh,
+            final io.kamwarehouse.pipeline.TableRunner runner) {
+        shops(ctx, "('S1', 'North'), ('S2', 'South')");
+        write(ctx, "stg_test__sales", "SELECT * FROM VALUES ('S1', DATE'2026-01-10', 100) AS t(shop, sale_date, amount)", "overwrite");
+
+        // each step's cost is recorded beside the table, the whole rebuild's and the build by period's
+        assertEquals("recomputed: 1 rows (whole table: first build)", step(runner, spec));
+        final BuildCosts.Costs first = BuildCosts.read(wh, "fct_sales_month");
+        assertTrue(first.wholeMs() > 0 && first.periodsMs() == -1, first.toString());
+        sale(ctx, "('S2', DATE'2026-02-05', 50)");
+        startsWith("recomputed every period from 2026-01-01 on (stg_test__sales v0 -> v1: 2026-02-01)", step(runner, spec));
+        final BuildCosts.Costs second = BuildCosts.read(wh, "fct_sales_month");
+        assertEquals(first.wholeMs(), second.wholeMs());
+        assertTrue(second.periodsMs() > 0 && second.wholesSince() == 0, second.toString());
+
+        // builds by period measured dearer than whole ones: the next day rebuilds the whole table, without deciding periods
+        BuildCosts.record(wh, "fct_sales_month", false, 2_000);
+        BuildCosts.record(wh, "fct_sales_month", true, 5_000);
+        sale(ctx, "('S1', DATE'2026-02-20', 10)");
+        assertEquals("recomputed: 3 rows (whole table: cost rule: its last build by period took 5.0 s, its last whole rebuild 2.0 s)",
+                step(runner, spec));
+        assertEquals(List.of("North|2026-01-01|100", "North|2026-02-01|10", "South|2026-02-01|50"), rows(ctx));
+        assertEquals(1, BuildCosts.read(wh, "fct_sales_month").wholesSince());
+        assertEquals(5_000, BuildCosts.read(wh, "fct_sales_month").periodsMs());
+
+        // a backfill asks for its periods, and the rule off (or builds verified against a whole rebuild) decides them
+        sale(ctx, "('S1', DATE'2026-03-01', 1)");
+        startsWith("recomputed every period from 2026-02-01 on (backfill", new SqlJob().run(ctx, spec,
+                JobOptions.backfill(java.time.LocalDate.parse("2026-03-01"), java.time.LocalDate.parse("2026-03-31"))).message());
+        wh.spark().conf().set(BuildCosts.CONF, "false");
+        try {
+            sale(ctx, "('S1', DATE'2026-03-02', 2)");
+            startsWith("recomputed 2026-03-01 (stg_test__sales v3 -> v4: 2026-03-01)", build(ctx, spec).message());
+        } finally {
+            wh.spark().conf().set(BuildCosts.CONF, "true");
+        }
+
+        // after RETRY_AFTER whole rebuilds in a row, a build by period is measured again
+        BuildCosts.record(wh, "fct_sales_month", true, 5_000);
+        for (int i = 1; i < BuildCosts.RETRY_AFTER; i++) {
+            BuildCosts.record(wh, "fct_sales_month", false, 2_000);
+        }
+        sale(ctx, "('S1', DATE'2026-03-03', 3)");
+        assertEquals("recomputed: 4 rows (whole table: cost rule: its last build by period took 5.0 s, its last whole rebuild "
+                + "2.0 s; by period again after 1 more whole rebuild)", step(runner, spec));
+        sale(ctx, "('S1', DATE'2026-03-04', 4)");
+        startsWith("recomputed 2026-03-01 (stg_test__sales v5 -> v6: 2026-03-01)", step(runner, spec));
+        assertEquals(0, BuildCosts.read(wh, "fct_sales_month").wholesSince());
+        assertEquals(List.of("North|2026-01-01|100", "North|2026-02-01|10", "North|2026-03-01|10", "South|2026-02-01|50"), rows(ctx));
+    }
+
+    private static String step(final io.kamwarehouse.pipeline.TableRunner runner, final TableSpec spec) {
+        final io.kamwarehouse.pipeline.TableRunner.Built b = runner.build(List.of(spec), JobOptions.INCREMENTAL).get(0);
+        assertEquals(RunStatus.SUCCEEDED, b.status(), b.message());
+        return b.job().message();
+    }
+
+    private static void startsWith(final String prefix, final String message) {
+        assertTrue(message.startsWith(prefix), message);
+    }
+
+    private static void sale(final RunContext ctx, final String values) {
+        write(ctx, "stg_test__sales", "SELECT * FROM VALUES " + values + " AS t(shop, sale_date, amount)", "append");
+    }
+
     private static JobResult build(final RunContext ctx, final TableSpec spec) {
         return new SqlJob().run(ctx, spec, JobOptions.INCREMENTAL);
     }

@@ -1,0 +1,116 @@
+package io.kamwarehouse.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kamwarehouse.runtime.Warehouse;
+
+/**
+ * The cost rule of a table built by period: what its last whole rebuild and its last build by
+ * period each cost (the step's wall time, its data checks included), kept beside the table, so a
+ * build whose periods cost more than the whole table (a query Spark cannot bound by the replaced
+ * periods, deciding them from the inputs' change feeds, a {@code replaceWhere} that rewrites most
+ * files) rebuilds the whole table instead, without deciding which periods its inputs' changes reach.
+ * The result is the same either way; only the cost differs. A build by period is tried again after
+ * {@link #RETRY_AFTER} whole rebuilds in a row, so a day that reached unusually far, or a table
+ * that has grown since, is measured again. Off with {@code --conf kamw.build.costRule=false}, and
+ * while builds by period are verified against a whole rebuild ({@link SqlJob#VERIFY_CONF}).
+ */
+public final class BuildCosts {
+
+    /** Spark conf: {@code false} turns the cost rule off (every build decides its periods). */
+    public static final String CONF = "kamw.build.costRule";
+    /** Whole rebuilds in a row after which a build by period is measured again. */
+    static final int RETRY_AFTER = 7;
+    /** File beside the table's log (Delta ignores and never vacuums names starting with {@code _}). */
+    static final String FILE = "_kamw_costs.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What was measured of a table's builds.
+     *
+     * @param wholeMs      the last whole rebuild's step time, or -1 when none was measured
+     * @param periodsMs    the last build by period's step time, or -1 when none was measured
+     * @param wholesSince  whole rebuilds since that build by period
+     */
+    record Costs(long wholeMs, long periodsMs, int wholesSince) {
+
+        static final Costs NONE = new Costs(-1, -1, 0);
+
+        Costs after(final boolean byPeriod, final long ms) {
+            return byPeriod ? new Costs(wholeMs, ms, 0) : new Costs(ms, periodsMs, wholesSince + 1);
+        }
+
+        /** Why the next build should rebuild the whole table instead of deciding its periods, or null when it should not. */
+        String wholeBecause() {
+            if (wholeMs < 0 || periodsMs < 0 || periodsMs <= wholeMs || wholesSince >= RETRY_AFTER) {
+                return null;
+            }
+            return String.format(Locale.ROOT, "cost rule: its last build by period took %.1f s, its last whole rebuild %.1f s",
+                    periodsMs / 1000.0, wholeMs / 1000.0)
+                    + (wholesSince == 0 ? "" : "; by period again after " + (RETRY_AFTER - wholesSince) + " more whole rebuild"
+                            + (RETRY_AFTER - wholesSince == 1 ? "" : "s"));
+        }
+    }
+
+    private BuildCosts() {
+    }
+
+    /** Whether the rule applies in this session (on unless turned off or builds by period are verified). */
+    static boolean applies(final Warehouse wh) {
+        return !"false".equalsIgnoreCase(wh.spark().conf().get(CONF, "true").trim()) && !SqlJob.verifying(wh);
+    }
+
+    /** Why the next build of {@code table} should be a whole rebuild by the cost rule, or null. */
+    static String wholeBecause(final Warehouse wh, final String table) {
+        return applies(wh) ? read(wh, table).wholeBecause() : null;
+    }
+
+    /**
+     * Records what a successful build of a table built by period cost: {@code byPeriod} when it
+     * replaced some periods, else a whole rebuild. A failure to write it only loses a measurement.
+     */
+    public static void record(final Warehouse wh, final String table, final boolean byPeriod, final long ms) {
+        final Costs c = read(wh, table).after(byPeriod, ms);
+        final ObjectNode o = JSON.createObjectNode();
+        o.put("whole_ms", c.wholeMs());
+        o.put("periods_ms", c.periodsMs());
+        o.put("wholes_since_periods", c.wholesSince());
+        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), FILE);
+        try {
+            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
+            try (OutputStream out = fs.create(file, true)) {
+                out.write(o.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (final IOException e) {
+            // only a measurement: without it the next build decides its periods as before
+        }
+    }
+
+    /** What was measured of {@code table}'s builds; {@link Costs#NONE} when nothing (or nothing readable) was. */
+    static Costs read(final Warehouse wh, final String table) {
+        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), FILE);
+        try {
+            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
+            if (!fs.exists(file)) {
+                return Costs.NONE;
+            }
+            final JsonNode n;
+            try (InputStream in = fs.open(file)) {
+                n = JSON.readTree(in);
+            }
+            return n == null ? Costs.NONE
+                    : new Costs(n.path("whole_ms").asLong(-1), n.path("periods_ms").asLong(-1), n.path("wholes_since_periods").asInt(0));
+        } catch (final IOException | RuntimeException e) {
+            return Costs.NONE;
+        }
+    }
+}
