@@ -401,11 +401,11 @@ final class AccountPlan {
                 int payDay;
                 boolean never = false;
                 switch (profile) {
-                    case 0 -> payDay = inv.dueDay - Rand.between(r, 0, 20);
-                    case 1 -> payDay = inv.dueDay + Rand.between(r, 5, 45);
+                    case 0 -> payDay = inv.dueDay - Rand.between(r, 0, 10);
+                    case 1 -> payDay = inv.dueDay + Rand.between(r, 1, 20);
                     default -> {
                         never = r.nextDouble() < 0.12; // a bad debt now and then; most slow payers pay in the end
-                        payDay = inv.dueDay + Rand.between(r, 20, 120);
+                        payDay = inv.dueDay + Rand.between(r, 15, 90);
                     }
                 }
                 payDay = Math.max(payDay, day + 1);
@@ -415,6 +415,9 @@ final class AccountPlan {
                         addPayment(w, r, inv, payDay, first);
                         if (r.nextDouble() < 0.95) { // the rest follows, bar a rare dispute
                             addPayment(w, r, inv, payDay + Rand.between(r, 20, 90), inv.amount - first);
+                        } else { // settled in the end, months later (its own random stream: the plan's stays as it was)
+                            final SplittableRandom d = Rand.rng(w.seed, Rand.tag("dispute"), account, inv.local);
+                            addPayment(w, d, inv, payDay + Rand.between(d, 150, 400), inv.amount - first);
                         }
                     } else {
                         addPayment(w, r, inv, payDay, inv.amount);
@@ -423,9 +426,34 @@ final class AccountPlan {
                 if (inv.paidAtH1 < inv.amount) {
                     inv.settleDay = r.nextDouble() < 0.75 ? 1 + r.nextInt(60) : 0;
                 }
+                if (never) {
+                    collect(w, inv);
+                }
             }
             c.invoices.add(inv);
             invoices.add(inv);
+        }
+    }
+
+    /** Days past due after which finance writes off a bad debt it could not collect. */
+    static final int WRITE_OFF_DAYS = 270;
+
+    /**
+     * A bad debt as collections end it: half are paid in the end, after reminders and the lawyers'
+     * letter (150 to 400 days past due), the others are written off with a credit note once they are
+     * {@link #WRITE_OFF_DAYS} days past due (the invoice becomes void). Until then either one is
+     * overdue, so the ledger holds a few old debts being chased, not every one since the first year.
+     * Its own random stream: the plan's stays as it was.
+     */
+    private void collect(final World w, final Invoice inv) {
+        final SplittableRandom c = Rand.rng(w.seed, Rand.tag("collection"), account, inv.local);
+        if (c.nextDouble() < 0.5) {
+            addPayment(w, c, inv, inv.dueDay + Rand.between(c, 150, 400), inv.amount);
+        } else if (inv.dueDay + WRITE_OFF_DAYS <= w.h1) {
+            inv.voided = true;
+        }
+        if (inv.voided || inv.paidAtH1 >= inv.amount) {
+            inv.settleDay = 0;
         }
     }
 
