@@ -15,9 +15,10 @@ import io.kamwarehouse.runtime.Warehouse;
 /**
  * The cost rule of a table built by period: what its last whole rebuild and its last build by
  * period each cost (the step's wall time, its data checks included), kept beside the table, so a
- * build whose periods cost more than the whole table (a query Spark cannot bound by the replaced
- * periods, deciding them from the inputs' change feeds, a {@code replaceWhere} that rewrites most
- * files) rebuilds the whole table instead, without deciding which periods its inputs' changes reach.
+ * build whose periods cost clearly more than the whole table ({@link #MARGIN}: a query Spark cannot
+ * bound by the replaced periods, deciding them from the inputs' change feeds, a {@code replaceWhere}
+ * that rewrites most files) rebuilds the whole table instead, without deciding which periods its
+ * inputs' changes reach.
  * The result is the same either way; only the cost differs. A build by period is tried again after
  * {@link #RETRY_AFTER} whole rebuilds in a row, so a day that reached unusually far, or a table
  * that has grown since, is measured again. Off with {@code --conf kamw.build.costRule=false}, and
@@ -29,6 +30,12 @@ public final class BuildCosts {
     public static final String CONF = "kamw.build.costRule";
     /** Whole rebuilds in a row after which a build by period is measured again. */
     static final int RETRY_AFTER = 7;
+    /**
+     * How much dearer than the whole rebuild a build by period must have been for the rule to pick
+     * the whole one: a whole rewrite gives each table built by period downstream the whole table's
+     * change feed to net, and step times vary by a tenth or two from run to run.
+     */
+    static final double MARGIN = 1.25;
     /** File beside the table's log (Delta ignores and never vacuums names starting with {@code _}). */
     static final String FILE = "_kamw_costs.json";
 
@@ -51,7 +58,7 @@ public final class BuildCosts {
 
         /** Why the next build should rebuild the whole table instead of deciding its periods, or null when it should not. */
         String wholeBecause() {
-            if (wholeMs < 0 || periodsMs < 0 || periodsMs <= wholeMs || wholesSince >= RETRY_AFTER) {
+            if (wholeMs < 0 || periodsMs < 0 || periodsMs <= wholeMs * MARGIN || wholesSince >= RETRY_AFTER) {
                 return null;
             }
             return String.format(Locale.ROOT, "cost rule: its last build by period took %.1f s, its last whole rebuild %.1f s",
