@@ -1,14 +1,7 @@
 package io.kamwarehouse.jobs;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kamwarehouse.runtime.Warehouse;
 
@@ -36,10 +29,8 @@ public final class BuildCosts {
      * change feed to net, and step times vary by a tenth or two from run to run.
      */
     static final double MARGIN = 1.25;
-    /** File beside the table's log (Delta ignores and never vacuums names starting with {@code _}). */
+    /** Its file beside the table ({@link SideFiles}). */
     static final String FILE = "_kamw_costs.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * What was measured of a table's builds.
@@ -87,37 +78,17 @@ public final class BuildCosts {
      */
     public static void record(final Warehouse wh, final String table, final boolean byPeriod, final long ms) {
         final Costs c = read(wh, table).after(byPeriod, ms);
-        final ObjectNode o = JSON.createObjectNode();
+        final com.fasterxml.jackson.databind.node.ObjectNode o = SideFiles.object();
         o.put("whole_ms", c.wholeMs());
         o.put("periods_ms", c.periodsMs());
         o.put("wholes_since_periods", c.wholesSince());
-        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), FILE);
-        try {
-            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
-            try (OutputStream out = fs.create(file, true)) {
-                out.write(o.toString().getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (final IOException e) {
-            // only a measurement: without it the next build decides its periods as before
-        }
+        SideFiles.write(wh, table, FILE, o);
     }
 
     /** What was measured of {@code table}'s builds; {@link Costs#NONE} when nothing (or nothing readable) was. */
     static Costs read(final Warehouse wh, final String table) {
-        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), FILE);
-        try {
-            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
-            if (!fs.exists(file)) {
-                return Costs.NONE;
-            }
-            final JsonNode n;
-            try (InputStream in = fs.open(file)) {
-                n = JSON.readTree(in);
-            }
-            return n == null ? Costs.NONE
-                    : new Costs(n.path("whole_ms").asLong(-1), n.path("periods_ms").asLong(-1), n.path("wholes_since_periods").asInt(0));
-        } catch (final IOException | RuntimeException e) {
-            return Costs.NONE;
-        }
+        final com.fasterxml.jackson.databind.JsonNode n = SideFiles.read(wh, table, FILE);
+        return n == null ? Costs.NONE
+                : new Costs(n.path("whole_ms").asLong(-1), n.path("periods_ms").asLong(-1), n.path("wholes_since_periods").asInt(0));
     }
 }

@@ -132,8 +132,6 @@ final class QueryInputs {
      */
     static final String CHECKED_FILE = "_kamw_checked.json";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
     /**
      * Records that the table's current version is what a build from these inputs would give
      * (their changes since its stamp reach none of its periods), without a commit: a commit would
@@ -146,39 +144,20 @@ final class QueryInputs {
         if (last == null || logic == null) {
             return;
         }
-        final com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        final com.fasterxml.jackson.databind.node.ObjectNode o = SideFiles.object();
         o.put("table_version", last.version());
         o.put("stamp", stamp().text(FINGERPRINT_PREFIX));
-        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), CHECKED_FILE);
-        try {
-            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
-            try (java.io.OutputStream out = fs.create(file, true)) {
-                out.write(o.toString().getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (final java.io.IOException e) {
-            // only a saving: without the record the next build reads the same changes again
-        }
+        // only a saving: without the record the next build reads the same changes again
+        SideFiles.write(wh, table, CHECKED_FILE, o);
     }
 
     /** The stamp of the last check of the table at {@code version}, or null when there is none for it. */
     private static BuildStamp checkedStamp(final Warehouse wh, final String table, final long version) {
-        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), CHECKED_FILE);
-        try {
-            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
-            if (!fs.exists(file)) {
-                return null;
-            }
-            final com.fasterxml.jackson.databind.JsonNode n;
-            try (java.io.InputStream in = fs.open(file)) {
-                n = JSON.readTree(in);
-            }
-            if (n == null || n.path("table_version").asLong(-1) != version) {
-                return null;
-            }
-            return BuildStamp.parse(FINGERPRINT_PREFIX, n.path("stamp").asText(null));
-        } catch (final java.io.IOException | RuntimeException e) {
+        final com.fasterxml.jackson.databind.JsonNode n = SideFiles.read(wh, table, CHECKED_FILE);
+        if (n == null || n.path("table_version").asLong(-1) != version) {
             return null;
         }
+        return BuildStamp.parse(FINGERPRINT_PREFIX, n.path("stamp").asText(null));
     }
 
     /** Runs a write with this build's stamp (fingerprint, logic, as-of date, input versions) as the commit's user metadata. */

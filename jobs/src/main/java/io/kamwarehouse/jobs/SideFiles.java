@@ -1,0 +1,57 @@
+package io.kamwarehouse.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.kamwarehouse.runtime.Warehouse;
+
+/**
+ * Small JSON files kept beside a table's Delta log (Delta ignores and never vacuums names starting
+ * with {@code _}): what a build remembers about the table without a commit.
+ */
+final class SideFiles {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SideFiles() {
+    }
+
+    /** Writes {@code json} to the file {@code name} beside {@code table}; a failure only loses what it would remember. */
+    static void write(final Warehouse wh, final String table, final String name, final JsonNode json) {
+        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), name);
+        try {
+            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
+            try (OutputStream out = fs.create(file, true)) {
+                out.write(json.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (final IOException e) {
+            // only a saving or a measurement: the next build does without it
+        }
+    }
+
+    /** The file {@code name} beside {@code table}, or null when there is none or it cannot be read. */
+    static JsonNode read(final Warehouse wh, final String table, final String name) {
+        final org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(wh.tablePath(table), name);
+        try {
+            final org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(wh.hadoopConf());
+            if (!fs.exists(file)) {
+                return null;
+            }
+            try (InputStream in = fs.open(file)) {
+                return JSON.readTree(in);
+            }
+        } catch (final IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A new JSON object to write. */
+    static com.fasterxml.jackson.databind.node.ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+}
