@@ -42,9 +42,11 @@ import io.kamwarehouse.spec.ModelParams;
 import io.kamwarehouse.spec.TableSpec;
 
 /**
- * The win-probability model of a {@link ModelJob}: a logistic regression (Spark MLlib) of won
- * against lost, fitted at every as-of date of the source on the rows whose outcome was known by
- * then, and applied to that date's rows, each with the features that moved it most.
+ * The win-probability model of a {@link ModelJob}: a logistic regression of won against lost, fitted
+ * at every as-of date of the source on the rows whose outcome was known by then, and applied to that
+ * date's rows, each with the features that moved it most. A training set of up to
+ * {@value #DRIVER_FIT_ROWS} rows is fitted on the driver ({@link LogisticFit}, MLlib's objective by
+ * Newton's method); a larger one by Spark MLlib's {@code LogisticRegression}, a Spark job per iteration.
  *
  * <p>Source columns: {@code as_of_date} (when the row's prediction is made), {@code label} (true
  * when the deal was won, false when lost, null while open), {@code label_date} (when the outcome
@@ -54,7 +56,7 @@ import io.kamwarehouse.spec.TableSpec;
  * were made. {@code label} and {@code label_date} are not written: the table holds what was known at
  * each as-of date, and an outcome arriving later changes only later fits.
  *
- * <p>Features: numbers enter as they are (MLlib standardises them for the fit and reports
+ * <p>Features: numbers enter as they are (standardised for the fit, which reports
  * coefficients on the original scale); strings and booleans one-hot over every value the source
  * holds (a value a fit never saw in training gets a zero coefficient). A row's reasons are the
  * features' contributions to its log-odds against the average training row of its fit,
@@ -66,6 +68,12 @@ import io.kamwarehouse.spec.TableSpec;
 final class WinProbabilityModels {
 
     static final String MODEL = "logistic_regression";
+    /**
+     * The most rows with a known outcome fitted on the driver ({@link LogisticFit}: a few milliseconds a fit);
+     * a larger training set is fitted by MLlib, a Spark job per iteration. 0 fits every model by MLlib.
+     */
+    static final String DRIVER_FIT_ROWS_CONF = "kamw.model.driverFitRows";
+    static final long DRIVER_FIT_ROWS = 200_000;
     private static final String FEATURES = "_features";
 
     private WinProbabilityModels() {
@@ -133,6 +141,9 @@ final class WinProbabilityModels {
                 // the checkpoint is no longer referenced (Spark's context cleaner), the rows below do not read it
                 .localCheckpoint(true);
         final List<Row> outcomes = candidates.select("as_of_date", "label_date", "label").collectAsList();
+        // a training set that fits on the driver is fitted there, in the same order (see LogisticFit); a larger one by MLlib
+        final long driverRows = Long.parseLong(spark.conf().get(DRIVER_FIT_ROWS_CONF, String.valueOf(DRIVER_FIT_ROWS)));
+        final double[][] vectors = outcomes.size() <= driverRows ? localFeatures(candidates) : null;
         final Dataset<Row> scored = scorePredicate == null ? source : source.where(scorePredicate);
         final List<Object> asOfs = new ArrayList<>();
         for (final Row r : scored.select("as_of_date").distinct().orderBy("as_of_date").collectAsList()) {
@@ -149,7 +160,7 @@ final class WinProbabilityModels {
             final LocalDate fitDate = fitDate(at, refitMonths);
             Fit fit = fits.get(fitDate);
             if (fit == null) {
-                fit = fit(spec, enc, candidates, outcomes, fitDate, sameType(asOf, fitDate), minRows, minPerOutcome,
+                fit = fit(spec, enc, candidates, outcomes, vectors, fitDate, sameType(asOf, fitDate), minRows, minPerOutcome,
                         maxIterations, regularisation);
                 fits.put(fitDate, fit);
                 seconds += fit.seconds();
@@ -217,13 +228,16 @@ final class WinProbabilityModels {
      * of that date or earlier whose outcome was known by then.
      */
     private static Fit fit(final TableSpec spec, final Encoding enc, final Dataset<Row> candidates,
-            final List<Row> outcomes, final LocalDate fitDate, final Object asOf, final int minRows, final int minPerOutcome, final int maxIterations,
-            final double regularisation) {
+            final List<Row> outcomes, final double[][] features, final LocalDate fitDate, final Object asOf, final int minRows,
+            final int minPerOutcome, final int maxIterations, final double regularisation) {
         final String key = ModelFits.key(spec.name(), MODEL, ModelFits.POOLED, asOf);
         long won = 0;
         long lost = 0;
-        for (final Row r : outcomes) {
+        final List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            final Row r = outcomes.get(i);
             if (!localDate(r.get(0)).isAfter(fitDate) && !localDate(r.get(1)).isAfter(fitDate)) {
+                rows.add(i);
                 if (r.getDouble(2) > 0.5) {
                     won++;
                 } else {
@@ -238,6 +252,17 @@ final class WinProbabilityModels {
                     minRows, minPerOutcome));
         }
         final long start = System.nanoTime();
+        if (features != null) {
+            final double[][] x = new double[rows.size()][];
+            final double[] y = new double[rows.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = features[rows.get(i)];
+                y[i] = outcomes.get(rows.get(i)).getDouble(2);
+            }
+            final LogisticFit.Result m = LogisticFit.fit(x, y, regularisation, maxIterations);
+            return fitted(key, asOf, enc, m.intercept(), m.coefficients(), m.means(), m.loss(), n, won, lost, fitDate, m.iterations(),
+                    m.converged(), (System.nanoTime() - start) / 1e9, "on the driver");
+        }
         // one partition, in the candidates' order: the fit's sums run in one order, so the same rows give the same fit
         final Dataset<Row> train = candidates.where(col("as_of_date").leq(lit(fitDate)).and(col("label_date").leq(lit(fitDate))))
                 .coalesce(1);
@@ -247,12 +272,28 @@ final class WinProbabilityModels {
         final Vector mean = (Vector) train.select(Summarizer.mean(col(FEATURES))).first().get(0);
         final double[] history = m.summary().objectiveHistory();
         final int iterations = m.summary().totalIterations();
-        final double seconds = (System.nanoTime() - start) / 1e9;
-        final double[] coef = m.coefficients().toArray();
+        final double loss = history.length == 0 ? Double.NaN : history[history.length - 1];
+        return fitted(key, asOf, enc, m.intercept(), m.coefficients().toArray(), mean.toArray(), loss, n, won, lost, fitDate,
+                iterations, iterations < maxIterations, (System.nanoTime() - start) / 1e9, "by MLlib");
+    }
+
+    /** Collects the training candidates' feature vectors, in their order, for fits on the driver. */
+    private static double[][] localFeatures(final Dataset<Row> candidates) {
+        final List<Row> rows = candidates.select(FEATURES).collectAsList();
+        final double[][] out = new double[rows.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Vector) rows.get(i).get(0)).toArray();
+        }
+        return out;
+    }
+
+    /** A fit's record: its coefficients named by the model's columns, and what happened. */
+    private static Fit fitted(final String key, final Object asOf, final Encoding enc, final double intercept, final double[] coef,
+            final double[] means, final double loss, final long n, final long won, final long lost, final LocalDate fitDate,
+            final int iterations, final boolean converged, final double seconds, final String where) {
         final Map<String, Double> parameters = new LinkedHashMap<>();
-        parameters.put("intercept", m.intercept());
+        parameters.put("intercept", intercept);
         final List<ModelColumn> columns = enc.columns();
-        final double[] means = mean.toArray();
         for (int j = 0; j < coef.length; j++) {
             // a value no training row had is not part of this fit (MLlib gives a constant column no coefficient): a
             // value first seen later leaves the fits before it as they were
@@ -260,12 +301,10 @@ final class WinProbabilityModels {
                 parameters.put(columns.get(j).name(), coef[j]);
             }
         }
-        final double loss = history.length == 0 ? Double.NaN : history[history.length - 1];
-        final boolean converged = iterations < maxIterations;
-        return new Fit(key, asOf, m.intercept(), boxed(coef), boxed(mean.toArray()), parameters,
+        return new Fit(key, asOf, intercept, boxed(coef), boxed(means), parameters,
                 Double.isFinite(loss) ? -loss * n : null, n, converged, iterations, seconds,
-                String.format(Locale.ROOT, "trained on %d rows known by %s (%d won, %d lost), %d iterations, penalised log loss %.4f%s",
-                        n, fitDate, won, lost, iterations, loss, converged ? "" : "; stopped at max_iterations"));
+                String.format(Locale.ROOT, "trained %s on %d rows known by %s (%d won, %d lost), %d iterations, penalised log loss %.4f%s",
+                        where, n, fitDate, won, lost, iterations, loss, converged ? "" : "; stopped at max_iterations"));
     }
 
     /** A date of the source (java.sql.Date, or LocalDate with the Java 8 time API on) as a LocalDate. */

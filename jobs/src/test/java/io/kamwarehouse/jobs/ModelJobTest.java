@@ -424,10 +424,21 @@ class ModelJobTest {
      * groups: at the end of March, x = 0 won 1 of 4 and x = 1 won 3 of 4, so 0.25 and 0.75. A deal lost
      * on 15 April is not in March's fit, only in April's (x = 1: 3 of 5). The January rows, when no
      * outcome was known yet, get no prediction. A row's reasons are the features' contributions to its
-     * log-odds against the average training row: x = 1 adds 2 ln 3 x (1 - 0.5) = +1.10 in March.
+     * log-odds against the average training row: x = 1 adds 2 ln 3 x (1 - 0.5) = +1.10 in March. The
+     * same with the fits on the driver (a training set this small) and by MLlib (a driver limit of 0 rows).
      */
-    @Test
-    void winProbabilityLearnsOnlyFromOutcomesKnownAtEachFitDate() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "driver fit rows {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"200000", "0"})
+    void winProbabilityLearnsOnlyFromOutcomesKnownAtEachFitDate(final String driverFitRows) {
+        spark.conf().set(WinProbabilityModels.DRIVER_FIT_ROWS_CONF, driverFitRows);
+        try {
+            learnsOnlyFromOutcomesKnownAtEachFitDate(driverFitRows.equals("0") ? "by MLlib" : "on the driver");
+        } finally {
+            spark.conf().unset(WinProbabilityModels.DRIVER_FIT_ROWS_CONF);
+        }
+    }
+
+    private void learnsOnlyFromOutcomesKnownAtEachFitDate(final String where) {
         final List<Row> rows = new ArrayList<>();
         final java.sql.Date jan = java.sql.Date.valueOf("2026-01-31");
         final java.sql.Date feb20 = java.sql.Date.valueOf("2026-02-20");
@@ -470,6 +481,8 @@ class ModelJobTest {
         assertEquals(8.0, fits.get("2026-03-31").<Double>getAs("sample_size"), 0.0);
         assertEquals(9.0, fits.get("2026-04-30").<Double>getAs("sample_size"), 0.0);
         assertEquals(2 * Math.log(3), param(fits.get("2026-03-31"), "x"), 1e-2);
+        final String trained = fits.get("2026-03-31").getAs("message");
+        assertTrue(trained.startsWith("trained " + where + " on 8 rows known by 2026-03-31 (4 won, 4 lost)"), trained);
         final String none = fits.get("2026-01-31").getAs("message");
         assertTrue(none.startsWith("too few outcomes known (0 won, 0 lost"), none);
         assertEquals(out.get("X1@2026-04-30").<String>getAs("fit_key"), fits.get("2026-04-30").getAs("fit_key"));
