@@ -73,7 +73,7 @@ public final class SqlJob implements TableJob {
         final PeriodPlan.Decision decision = period == null ? null : PeriodPlan.plan(wh, spec, q, query, options);
         timer.lap("periods reached");
         if (decision == null || decision.full()) {
-            return full(wh, spec, params, q, ctx.observeWrite(query), decision == null ? null : decision.why());
+            return full(ctx, spec, params, q, query, decision == null ? null : decision.why(), !options.rebuild());
         }
         if (decision.nothing()) {
             // no write, so no new version for the tables downstream; the next build reads the changes from these versions on
@@ -95,7 +95,7 @@ public final class SqlJob implements TableJob {
         final String mismatch = verify(wh, spec, q, period);
         if (mismatch != null) {
             // the table is put right (rebuilt whole) and the build still fails: the declaration needs fixing
-            final JobResult repaired = full(wh, spec, params, q, ctx.observeWrite(q.query(spark)), "repair");
+            final JobResult repaired = full(ctx, spec, params, q, q.query(spark), "repair", false);
             return new JobResult(spec.name(), RunStatus.FAILED, repaired.rowsRead(), repaired.rowsWritten(), repaired.outputVersion(),
                     q.inputs.versions(), "recomputed " + decision.periodsText() + " (" + decision.why() + ") but the table then "
                             + "differed from a whole rebuild in " + mismatch + ": a declared period.reach is too narrow; "
@@ -124,12 +124,37 @@ public final class SqlJob implements TableJob {
         }
     }
 
-    /** Recomputes the whole table in one overwrite commit. */
-    private static JobResult full(final Warehouse wh, final TableSpec spec, final SqlParams params, final QueryInputs q,
-            final Dataset<Row> out, final String why) {
+    /**
+     * Recomputes the whole table in one overwrite commit; with {@code mayKeep}, a table of at most
+     * {@link SameRows#max} rows whose recomputed rows are exactly those it holds is left as it is
+     * (see {@link SameRows}).
+     */
+    private static JobResult full(final RunContext ctx, final TableSpec spec, final SqlParams params, final QueryInputs q,
+            final Dataset<Row> query, final String why, final boolean mayKeep) {
+        final Warehouse wh = ctx.warehouse();
         final SparkSession spark = wh.spark();
+        final String name = spec.name();
+        Dataset<Row> rows = query;
+        SameRows.Content content = null;
+        final long max = SameRows.max(spark);
+        if (mayKeep && max > 0 && wh.exists(name)) {
+            final long current = wh.version(name);
+            final java.util.OptionalLong held = wh.rowCountFromLog(name, current);
+            if (held.isPresent() && held.getAsLong() <= max) {
+                // computed once: compared, then written from memory if it differs
+                rows = query.localCheckpoint(true);
+                content = SameRows.of(rows);
+                if (content.equals(SameRows.current(wh, name, current))) {
+                    q.recordChecked(wh, name);
+                    return new JobResult(name, RunStatus.SKIPPED, q.rowsRead(), 0, current, q.inputs.versions(),
+                            String.format("recomputed%s: the same %,d rows as its version %d, so nothing was written",
+                                    why == null ? "" : " (whole table: " + why + ")", content.rows(), current));
+                }
+            }
+        }
+        final Dataset<Row> out = ctx.observeWrite(rows);
         // A gold table is read whole by the jobs and checks after it: statistics on its keys only.
-        final String path = wh.tablePath(spec.name());
+        final String path = wh.tablePath(name);
         q.withFingerprint(spark, () -> wh.writeWithStatsOn(path, spec.keys(), create -> {
             DataFrameWriter<Row> w = out.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
             if (!params.partitionBy().isEmpty()) {
@@ -139,9 +164,13 @@ public final class SqlJob implements TableJob {
             }
             w.save(path);
         }));
-        final long rows = QueryInputs.lastOutputRows(wh, spec.name());
-        return new JobResult(spec.name(), RunStatus.SUCCEEDED, q.rowsRead(), rows, wh.version(spec.name()), q.inputs.versions(),
-                String.format("recomputed: %,d rows", rows) + (why == null ? "" : " (whole table: " + why + ")"));
+        final long written = QueryInputs.lastOutputRows(wh, name);
+        final long version = wh.version(name);
+        if (content != null) {
+            SameRows.store(wh, name, version, content);
+        }
+        return new JobResult(name, RunStatus.SUCCEEDED, q.rowsRead(), written, version, q.inputs.versions(),
+                String.format("recomputed: %,d rows", written) + (why == null ? "" : " (whole table: " + why + ")"));
     }
 
     /**
