@@ -185,49 +185,19 @@ final class LogisticFit {
     }
 
     /**
-     * Solves {@code h s = g} for a symmetric positive definite {@code h} by Cholesky; a matrix that is not
-     * (an outcome a feature separates perfectly, with no penalty) gets a small ridge added until it is.
+     * Solves {@code h s = g} for a symmetric positive definite {@code h}; a matrix that is not (an outcome a
+     * feature separates perfectly, with no penalty) gets a small ridge added until it is.
      */
     private static double[] solve(final double[][] h, final double[] g) {
-        final int d = g.length;
         double ridge = 0;
         for (int attempt = 0; attempt < 30; attempt++) {
-            final double[][] l = new double[d][d];
-            boolean ok = true;
-            for (int i = 0; i < d && ok; i++) {
-                for (int j = 0; j <= i; j++) {
-                    double s = h[i][j] + (i == j ? ridge : 0.0);
-                    for (int m = 0; m < j; m++) {
-                        s -= l[i][m] * l[j][m];
-                    }
-                    if (i == j) {
-                        if (!(s > 0)) {
-                            ok = false;
-                            break;
-                        }
-                        l[i][i] = Math.sqrt(s);
-                    } else {
-                        l[i][j] = s / l[j][j];
-                    }
-                }
+            final double[][] m = new double[h.length][];
+            for (int i = 0; i < h.length; i++) {
+                m[i] = h[i].clone();
+                m[i][i] += ridge;
             }
-            if (ok) {
-                final double[] v = new double[d];
-                for (int i = 0; i < d; i++) {
-                    double s = g[i];
-                    for (int m = 0; m < i; m++) {
-                        s -= l[i][m] * v[m];
-                    }
-                    v[i] = s / l[i][i];
-                }
-                final double[] s = new double[d];
-                for (int i = d - 1; i >= 0; i--) {
-                    double t = v[i];
-                    for (int m = i + 1; m < d; m++) {
-                        t -= l[m][i] * s[m];
-                    }
-                    s[i] = t / l[i][i];
-                }
+            final double[] s = io.kamwarehouse.models.Cholesky.solvePositiveDefinite(m, g);
+            if (s != null) {
                 return s;
             }
             ridge = ridge == 0 ? 1e-10 : ridge * 10;
