@@ -144,8 +144,7 @@ final class QueryInputs {
         if (last == null || logic == null) {
             return;
         }
-        final com.fasterxml.jackson.databind.node.ObjectNode o = SideFiles.object();
-        o.put("table_version", last.version());
+        final com.fasterxml.jackson.databind.node.ObjectNode o = SideFiles.objectAt(last.version());
         o.put("stamp", stamp().text(FINGERPRINT_PREFIX));
         // only a saving: without the record the next build reads the same changes again
         SideFiles.write(wh, table, CHECKED_FILE, o);
@@ -153,8 +152,8 @@ final class QueryInputs {
 
     /** The stamp of the last check of the table at {@code version}, or null when there is none for it. */
     private static BuildStamp checkedStamp(final Warehouse wh, final String table, final long version) {
-        final com.fasterxml.jackson.databind.JsonNode n = SideFiles.read(wh, table, CHECKED_FILE);
-        if (n == null || n.path("table_version").asLong(-1) != version) {
+        final com.fasterxml.jackson.databind.JsonNode n = SideFiles.readAt(wh, table, CHECKED_FILE, version);
+        if (n == null) {
             return null;
         }
         return BuildStamp.parse(FINGERPRINT_PREFIX, n.path("stamp").asText(null));

@@ -71,8 +71,8 @@ final class SameRows {
 
     /** The content of the table at its current {@code version}: kept beside it by the build that wrote it, else read. */
     static Content current(final Warehouse wh, final String table, final long version) {
-        final com.fasterxml.jackson.databind.JsonNode n = SideFiles.read(wh, table, FILE);
-        if (n != null && n.path("table_version").asLong(-1) == version) {
+        final com.fasterxml.jackson.databind.JsonNode n = SideFiles.readAt(wh, table, FILE, version);
+        if (n != null) {
             return new Content(n.path("rows").asLong(), n.path("xxhash").asText(), n.path("crc").asText(), n.path("schema").asText());
         }
         return of(wh.read(table));
@@ -80,8 +80,7 @@ final class SameRows {
 
     /** Keeps the content of what a build wrote, for the table's {@code version}. */
     static void store(final Warehouse wh, final String table, final long version, final Content c) {
-        final com.fasterxml.jackson.databind.node.ObjectNode o = SideFiles.object();
-        o.put("table_version", version);
+        final com.fasterxml.jackson.databind.node.ObjectNode o = SideFiles.objectAt(version);
         o.put("rows", c.rows());
         o.put("xxhash", c.xxhash());
         o.put("crc", c.crc());

@@ -50,6 +50,25 @@ final class SideFiles {
         }
     }
 
+    /** The field naming the table version a file's content holds for. */
+    private static final String TABLE_VERSION = "table_version";
+
+    /**
+     * A new JSON object that holds only while the table stays at {@code version}, for
+     * {@link #readAt}: what a check found of that version, or what its build wrote.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode objectAt(final long version) {
+        final com.fasterxml.jackson.databind.node.ObjectNode o = object();
+        o.put(TABLE_VERSION, version);
+        return o;
+    }
+
+    /** The file {@code name} beside {@code table} when it was written for the table's {@code version} ({@link #objectAt}), else null. */
+    static JsonNode readAt(final Warehouse wh, final String table, final String name, final long version) {
+        final JsonNode n = read(wh, table, name);
+        return n == null || n.path(TABLE_VERSION).asLong(-1) != version ? null : n;
+    }
+
     /** A new JSON object to write. */
     static com.fasterxml.jackson.databind.node.ObjectNode object() {
         return JSON.createObjectNode();
