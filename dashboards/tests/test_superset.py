@@ -199,24 +199,32 @@ def tearDownModule():
 
 
 def source_key():
-    """What decides the demo warehouse: the application's sources, specs and configuration, and the scale."""
+    """What decides the demo warehouse: the application's sources, specs and configuration, the scale and
+    the model thresholds. SHA-256 of SCALE, DEMO_VARS as sorted JSON, then each file's path relative to the
+    repository (with /) and its bytes, in the order of those paths. DemoTest computes the same key for the
+    warehouse it builds with the same scale and thresholds, and leaves both in OUT: after `mvn verify` this
+    test serves that warehouse instead of building it again."""
     h = hashlib.sha256(SCALE.encode())
     h.update(json.dumps(DEMO_VARS, sort_keys=True).encode())
+    files = []
     for base in ("jobs/src/main", "schemas", "conf", "pom.xml", "jobs/pom.xml"):
         p = ROOT / base
-        for f in sorted([p] if p.is_file() else p.rglob("*")):
-            if f.is_file():
-                h.update(str(f.relative_to(ROOT)).encode())
-                h.update(f.read_bytes())
+        files += [f for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file()]
+    for f in sorted(files, key=lambda f: f.relative_to(ROOT).as_posix()):
+        h.update(f.relative_to(ROOT).as_posix().encode())
+        h.update(f.read_bytes())
     return h.hexdigest()
 
 
 def demo_warehouse(s, kamw):
-    """The demo warehouse, built at SCALE; kept in the output folder and reused while its sources are unchanged."""
+    """The demo warehouse, built at SCALE; kept in the output folder (by DemoTest, or by this test) and reused
+    while its sources are unchanged."""
     cache = OUT / "demo-warehouse"
     stamp = OUT / "demo-warehouse.key"
     key = source_key()
-    if not (stamp.exists() and stamp.read_text() == key and cache.is_dir()):
+    if stamp.exists() and stamp.read_text() == key and cache.is_dir():
+        print(f"\nthe demo warehouse in {cache} is current (built from these sources): served as it is", flush=True)
+    else:
         shutil.rmtree(cache, ignore_errors=True)
         stamp.unlink(missing_ok=True)
         var_confs = [a for name, value in sorted(DEMO_VARS.items()) for a in ("--conf", f"kamw.var.{name}={value}")]

@@ -135,8 +135,8 @@ public final class Bench {
             if (!dagTasks.isEmpty()) {
                 // the warehouse before the day, twice: one for the DAG's tasks, one for a pipeline run the same way
                 progress.say("bench: copying the warehouse for the DAG's tasks and a pipeline in a JVM of its own");
-                deleteTree(work.resolve("dag-tasks"));
-                deleteTree(work.resolve("dag-pipeline"));
+                io.kamwarehouse.runtime.Folders.delete(work.resolve("dag-tasks"));
+                io.kamwarehouse.runtime.Folders.delete(work.resolve("dag-pipeline"));
                 io.kamwarehouse.runtime.Folders.copy(warehouseDir, work.resolve("dag-tasks"));
                 io.kamwarehouse.runtime.Folders.copy(warehouseDir, work.resolve("dag-pipeline"));
             }
@@ -256,7 +256,7 @@ public final class Bench {
         facts.put("baselines_only", true);
         for (final Path old : List.of(work.resolve("copy-spark"), work.resolve("copy-duckdb"), work.resolve("aggregate-spark"),
                 work.resolve("aggregate-duckdb.parquet"))) {
-            deleteTree(old);
+            io.kamwarehouse.runtime.Folders.delete(old);
         }
         final WarehouseConfig cfg = WarehouseConfig.resolve(work.resolve("warehouse").toString(), landing.toString(),
                 options.schemasDir(), "local[" + options.threads() + "]", options.sparkConf());
@@ -274,17 +274,6 @@ public final class Bench {
         baselines(spark, drop, work);
         facts.put("complete", true);
         return new BenchReport(measures, facts);
-    }
-
-    private static void deleteTree(final Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(path)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void checkpoint(final String phase) {

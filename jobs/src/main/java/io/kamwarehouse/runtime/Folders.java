@@ -30,4 +30,16 @@ public final class Folders {
             throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
         }
     }
+
+    /** Deletes a folder and everything below it; nothing when it does not exist. */
+    public static void delete(final Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(path)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot delete " + path, e);
+        }
+    }
 }

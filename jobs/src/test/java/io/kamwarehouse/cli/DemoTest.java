@@ -33,6 +33,14 @@ import io.kamwarehouse.testing.SharedSpark;
  */
 class DemoTest {
 
+    /** The scale and model thresholds of the demo built here, the same as dashboards/tests/test_superset.py's. */
+    static final String SCALE = "0.02";
+    /**
+     * The sample at this scale closes too few deals for the win-probability model's default thresholds (200
+     * training rows, 30 of each outcome): lowered, as the Superset test does, so its tables have rows too.
+     */
+    static final Map<String, String> VARS = new TreeMap<>(Map.of("min_training_rows", "40", "min_rows_per_outcome", "15"));
+
     @TempDir
     Path dir;
 
@@ -43,16 +51,15 @@ class DemoTest {
         final int code;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            // the sample at this scale closes too few deals for the win-probability model's default thresholds (200
-            // training rows, 30 of each outcome): lowered, as the Superset test does, so its tables have rows too
-            code = Main.execute(new String[] {"--warehouse", dir.toString(), "--schemas", SharedSpark.schemasDir().toString(),
-                "--master", "local[2]", "--conf", "kamw.var.min_training_rows=40", "--conf", "kamw.var.min_rows_per_outcome=15",
-                "-q", "demo", "--scale", "0.02"}, System.out, System.err);
+            final List<String> args = new java.util.ArrayList<>(List.of("--warehouse", dir.toString(), "--schemas",
+                    SharedSpark.schemasDir().toString(), "--master", "local[2]"));
+            VARS.forEach((name, value) -> args.addAll(List.of("--conf", "kamw.var." + name + "=" + value)));
+            args.addAll(List.of("-q", "demo", "--scale", SCALE));
+            code = Main.execute(args.toArray(String[]::new), System.out, System.err);
         } finally {
             System.setOut(old);
             // the shared session keeps runtime settings: the other tests of this JVM see the defaults
-            SharedSpark.spark().conf().unset("kamw.var.min_training_rows");
-            SharedSpark.spark().conf().unset("kamw.var.min_rows_per_outcome");
+            VARS.keySet().forEach(name -> SharedSpark.spark().conf().unset("kamw.var." + name));
         }
         final String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text);
@@ -228,10 +235,101 @@ class DemoTest {
                         org.apache.spark.sql.functions.first("job"), org.apache.spark.sql.functions.min("status"),
                         org.apache.spark.sql.functions.max("status")).as("s")).select("s")
                 .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        keepForTheSupersetTest();
         // Where the time goes, for whoever makes the suite faster (printed, never asserted).
         System.out.printf("DemoTest phases: first demo %.1fs, its assertions %.1fs, publish and dashboard queries %.1fs, "
                 + "second demo %.1fs, its assertions %.1fs%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9,
                 (System.nanoTime() - t4) / 1e9);
+    }
+
+    /**
+     * The key this test leaves beside its warehouse is the one dashboards/tests/test_superset.py computes
+     * for the same sources, so that test serves the warehouse rather than building it again: both
+     * computed here, on this checkout, and compared.
+     */
+    @Test
+    void theKeyKeptWithTheWarehouseIsTheOneTheSupersetTestComputes() throws IOException, InterruptedException {
+        final Path root = SharedSpark.schemasDir().toAbsolutePath().getParent();
+        final Process p;
+        try {
+            p = new ProcessBuilder("python3", "-c", "import sys; sys.path.insert(0, sys.argv[1]); import test_superset as t; "
+                    + "print(t.SCALE, t.json.dumps(t.DEMO_VARS, sort_keys=True), t.source_key(), sep='\\n')",
+                    root.resolve("dashboards/tests").toString()).redirectErrorStream(true).start();
+        } catch (final IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("python3 is not on PATH, so the Superset test's key cannot be computed: " + e);
+            return;
+        }
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        final List<String> lines = out.lines().toList();
+        assertEquals(List.of(SCALE, new ObjectMapper().writeValueAsString(VARS).replace("\":\"", "\": \"").replace("\",\"", "\", \""),
+                sourceKey(root)), lines, "scale, thresholds and key of test_superset.py against this test's");
+    }
+
+    /**
+     * Leaves this demo warehouse where dashboards/tests/test_superset.py keeps the one it serves
+     * (target/superset-test/demo-warehouse, or $KAMW_SUPERSET_OUT's), with the key of the sources it
+     * was built from, computed as that test computes it: run after {@code mvn verify}, as CI does, the
+     * Superset test serves it instead of building the same demo again. Its own serving folder is left out.
+     */
+    private void keepForTheSupersetTest() throws IOException {
+        final Path root = SharedSpark.schemasDir().toAbsolutePath().getParent();
+        final String outEnv = System.getenv("KAMW_SUPERSET_OUT");
+        final Path out = outEnv != null && !outEnv.isEmpty() ? Path.of(outEnv) : root.resolve("target").resolve("superset-test");
+        final Path cache = out.resolve("demo-warehouse");
+        final Path stamp = out.resolve("demo-warehouse.key");
+        Files.deleteIfExists(stamp);
+        io.kamwarehouse.runtime.Folders.delete(cache);
+        Files.createDirectories(out);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (final Path f : (Iterable<Path>) files::iterator) {
+                final Path rel = dir.relativize(f);
+                if (rel.getNameCount() > 0 && rel.getName(0).toString().equals("serving")) {
+                    continue;
+                }
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(cache.resolve(rel.toString()));
+                } else {
+                    Files.copy(f, cache.resolve(rel.toString()));
+                }
+            }
+        }
+        Files.writeString(stamp, sourceKey(root));
+    }
+
+    /**
+     * test_superset.py's source_key(): SHA-256 of the scale, the thresholds as sorted JSON ({"a": "1", "b":
+     * "2"}), then each file of jobs/src/main, schemas, conf, pom.xml and jobs/pom.xml, in the order of their
+     * paths relative to the repository (with /): that path, then the file's bytes.
+     */
+    static String sourceKey(final Path root) throws IOException {
+        final java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha.update(SCALE.getBytes(StandardCharsets.UTF_8));
+        final StringBuilder json = new StringBuilder("{");
+        VARS.forEach((name, value) -> json.append(json.length() > 1 ? ", " : "").append('"').append(name).append("\": \"")
+                .append(value).append('"'));
+        sha.update(json.append('}').toString().getBytes(StandardCharsets.UTF_8));
+        final TreeMap<String, Path> files = new TreeMap<>();
+        for (final String base : List.of("jobs/src/main", "schemas", "conf", "pom.xml", "jobs/pom.xml")) {
+            final Path p = root.resolve(base);
+            if (Files.isRegularFile(p)) {
+                files.put(base, p);
+            } else if (Files.isDirectory(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    walk.filter(Files::isRegularFile).forEach(f -> files.put(root.relativize(f).toString().replace('\\', '/'), f));
+                }
+            }
+        }
+        for (final Map.Entry<String, Path> f : files.entrySet()) {
+            sha.update(f.getKey().getBytes(StandardCharsets.UTF_8));
+            sha.update(Files.readAllBytes(f.getValue()));
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
     }
 
     /**

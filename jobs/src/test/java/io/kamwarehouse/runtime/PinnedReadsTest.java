@@ -120,11 +120,7 @@ class PinnedReadsTest {
     }
 
     private static void deleteTree(final Path root) {
-        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(root)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (final java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        Folders.delete(root);
         assertFalse(java.nio.file.Files.exists(root), root + " is still there");
     }
 }
