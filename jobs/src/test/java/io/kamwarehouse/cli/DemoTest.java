@@ -262,13 +262,12 @@ class DemoTest {
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         final List<String> lines = out.lines().toList();
-        assertEquals(List.of(SCALE, new ObjectMapper().writeValueAsString(VARS).replace("\":\"", "\": \"").replace("\",\"", "\", \""),
-                sourceKey(root)), lines, "scale, thresholds and key of test_superset.py against this test's");
+        assertEquals(List.of(SCALE, varsJson(), sourceKey(root)), lines, "scale, thresholds and key of test_superset.py against this test's");
     }
 
     /**
      * Leaves this demo warehouse where dashboards/tests/test_superset.py keeps the one it serves
-     * (target/superset-test/demo-warehouse, or $KAMW_SUPERSET_OUT's), with the key of the sources it
+     * (target/superset-test/demo-warehouse, or $KAMW_SUPERSET_OUT's; Folders.copy creates it), with the key of the sources it
      * was built from, computed as that test computes it: run after {@code mvn verify}, as CI does, the
      * Superset test serves it instead of building the same demo again. Its own serving folder is left out.
      */
@@ -280,21 +279,17 @@ class DemoTest {
         final Path stamp = out.resolve("demo-warehouse.key");
         Files.deleteIfExists(stamp);
         io.kamwarehouse.runtime.Folders.delete(cache);
-        Files.createDirectories(out);
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (final Path f : (Iterable<Path>) files::iterator) {
-                final Path rel = dir.relativize(f);
-                if (rel.getNameCount() > 0 && rel.getName(0).toString().equals("serving")) {
-                    continue;
-                }
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(cache.resolve(rel.toString()));
-                } else {
-                    Files.copy(f, cache.resolve(rel.toString()));
-                }
-            }
-        }
+        io.kamwarehouse.runtime.Folders.copy(dir, cache);
+        io.kamwarehouse.runtime.Folders.delete(cache.resolve("serving"));
         Files.writeString(stamp, sourceKey(root));
+    }
+
+    /** The thresholds as Python's json.dumps(DEMO_VARS, sort_keys=True) writes them: {"a": "1", "b": "2"}. */
+    private static String varsJson() {
+        final StringBuilder json = new StringBuilder("{");
+        VARS.forEach((name, value) -> json.append(json.length() > 1 ? ", " : "").append('"').append(name).append("\": \"")
+                .append(value).append('"'));
+        return json.append('}').toString();
     }
 
     /**
@@ -310,10 +305,7 @@ class DemoTest {
             throw new IllegalStateException(e);
         }
         sha.update(SCALE.getBytes(StandardCharsets.UTF_8));
-        final StringBuilder json = new StringBuilder("{");
-        VARS.forEach((name, value) -> json.append(json.length() > 1 ? ", " : "").append('"').append(name).append("\": \"")
-                .append(value).append('"'));
-        sha.update(json.append('}').toString().getBytes(StandardCharsets.UTF_8));
+        sha.update(varsJson().getBytes(StandardCharsets.UTF_8));
         final TreeMap<String, Path> files = new TreeMap<>();
         for (final String base : List.of("jobs/src/main", "schemas", "conf", "pom.xml", "jobs/pom.xml")) {
             final Path p = root.resolve(base);
