@@ -31,6 +31,13 @@ final class AccountPlan {
     private static final double[] PAYMENT_METHOD_WEIGHTS = {0.68, 0.22, 0.05, 0.05};
     private static final double[] EXPANSION_RATE = {1.1, 0.8, 0.5};
     private static final double[] LOST_PER_YEAR = {2.9, 2.25, 1.65};
+    /**
+     * Small add-on deals a customer places during a contract (more licences, services, training): a
+     * year's mean by tier, their share of the contract's annual value, and how many are won. They keep
+     * an account manager's bookings coming every quarter between the large renewals.
+     */
+    private static final double[] ADD_ONS_PER_YEAR = {4.0, 3.0, 2.0};
+    private static final double ADD_ON_WIN_RATE = 0.65;
     private static final double[] PRODUCT_WEIGHTS = {10, 4, 5, 6, 4, 3, 5, 6, 2, 6, 3, 2};
 
     static final class Opp {
@@ -74,6 +81,8 @@ final class AccountPlan {
         long annual;
         int renewalOf = -1;
         int productLine;
+        /** Won by an add-on deal (billed from the add-ons' own random stream). */
+        boolean addOn;
         final List<Invoice> invoices = new ArrayList<>();
 
         String status(final int asOf) {
@@ -265,6 +274,10 @@ final class AccountPlan {
                     mainProduct, Rand.weighted(r, new double[] {0.3, 0.3, 0.2, 0.15, 0.05}), false, poor);
         }
 
+        // add-ons during each contract, from a random stream of their own: the rest of the plan is as without them
+        final SplittableRandom ra = Rand.rng(w.seed, Rand.tag("plan-add-ons"), a);
+        plan.addOns(w, ra, tier, unit, mainProduct, poor);
+
         // lost and still-open deals: cross-sell attempts and new-business pursuits
         final int windowStart = Math.max(created, h0 - 120);
         if (windowStart < h1 - 20) {
@@ -307,9 +320,60 @@ final class AccountPlan {
             plan.contracts.get(i).local = i;
         }
         for (final Contract c : plan.contracts) {
-            plan.bill(w, r, c);
+            plan.bill(w, c.addOn ? ra : r, c);
         }
         return plan;
+    }
+
+    /**
+     * The add-on deals of each contract that is not itself an expansion or add-on: a Poisson number
+     * a year (by tier) from 20 days after its start to 45 days before its end, each 14 to 60 days
+     * from creation to close, 4% to 15% of the contract's annual value a year for the contract's
+     * remaining months; a won one that starts in time is a contract ending with the one it adds to
+     * (terminated with it).
+     */
+    private void addOns(final World w, final SplittableRandom ra, final int tier, final long unit, final int mainProduct,
+            final boolean poor) {
+        final List<Contract> base = new ArrayList<>();
+        for (final Contract c : contracts) {
+            if (c.opp.type != EXPANSION) {
+                base.add(c);
+            }
+        }
+        for (final Contract c : base) {
+            final int from = Math.max(c.startDay + 20, w.h0 - 120);
+            final int to = Math.min(c.effectiveEnd - 45, w.h1 - 3);
+            if (to <= from) {
+                continue;
+            }
+            final int n = Rand.poisson(ra, ADD_ONS_PER_YEAR[tier] * (to - from) / 365.0);
+            for (int i = 0; i < n; i++) {
+                final int oc = Rand.between(ra, from, to);
+                final int cl = oc + Rand.between(ra, 14, 60);
+                final boolean won = ra.nextDouble() < ADD_ON_WIN_RATE;
+                final int product = (mainProduct + 1 + ra.nextInt(Names.PRODUCTS.length - 1)) % Names.PRODUCTS.length;
+                final long annual = Rand.roundTo(c.annual * Rand.uniform(ra, 0.04, 0.15), unit);
+                final int start = cl + Rand.between(ra, 5, 20);
+                final boolean fits = start <= c.effectiveEnd - 30;
+                final long months = Math.max(1, Math.round((c.endDay - start + 1) / 30.44));
+                final int reached = won && fits ? NEGOTIATION : Rand.weighted(ra, new double[] {0.2, 0.2, 0.25, 0.25, 0.1});
+                final Opp o = newOpp(w, ra, EXPANSION, oc, cl, annual * months / 12, product, reached, won && fits, poor);
+                if (won && fits && o.closedAtH1()) {
+                    final Contract x = new Contract();
+                    x.opp = o;
+                    o.contract = x;
+                    x.signedDay = cl;
+                    x.startDay = start;
+                    x.endDay = c.endDay;
+                    x.effectiveEnd = c.effectiveEnd;
+                    x.terminated = c.terminated;
+                    x.annual = annual;
+                    x.productLine = productLineOf(product);
+                    x.addOn = true;
+                    contracts.add(x);
+                }
+            }
+        }
     }
 
     private Opp newOpp(final World w, final SplittableRandom r, final int type, final int createdDay, final int closeDay,

@@ -292,6 +292,8 @@ final class CrmWriter {
         final double collectionsPerAm = w.totalCollectedCny / (double) months / Math.max(1, amCount);
         final double renewalsPerCs = w.totalRenewalWonCny / (double) months / Math.max(1, csCount) * 0.5;
         final double[][] bookings = bookingsRates();
+        final int[] owns = accountsOwned();
+        final double renewalRate = w.totalRenewalDueCny() > 0 ? w.totalRenewalWonCny / w.totalRenewalDueCny() : 0;
         final String[] row = new String[5];
         for (int e = 0; e < w.nEmp; e++) {
             final int role = w.empRole[e];
@@ -307,8 +309,15 @@ final class CrmWriter {
                 final double ramp = ramping ? 0.5 : 1.0;
                 row[0] = w.empId[e];
                 row[1] = Fmt.month(month);
-                if (role == World.AM || role == World.SC) {
-                    money(sink, row, "bookings", bookings[e][w.yearIndex(month)] * season(month));
+                // a lead who owns no account manages the team's book and is measured on the team's target
+                if ((role == World.AM || role == World.SC) && !(w.empLead[e] && owns[e] == 0)) {
+                    // the renewals due that month, at the company's renewal rate, misjudged as the rest of the year's plan
+                    final int y = w.yearIndex(month);
+                    final double target = bookings[e][y] * season(month)
+                            + w.renewalDueCny[e][w.monthIndex(month)] * renewalRate * planningError(e, y);
+                    if (target > 0) {
+                        money(sink, row, "bookings", target);
+                    }
                 }
                 if (role == World.AM) {
                     money(sink, row, "collections", collectionsPerAm * factor * ramp);
@@ -326,27 +335,33 @@ final class CrmWriter {
 
     /**
      * Each account manager's and solution consultant's bookings target per year of the history, in
-     * CNY cents, as sales planning sets it: from the book the person will work that year (the
-     * bookings their accounts' plans credit to them, {@link World#creditedCny}) misjudged by a
-     * planning error of about 15% either way, so attainment spreads around 100%
-     * (most people between 70% and 130%, a few outliers both ways). A person whose book credits
-     * nothing in a year is set half the median target of the role that year, as a newcomer is.
+     * CNY cents, as sales planning sets it, in two parts. The renewals: a contract's end is known, so
+     * each month expects the renewal deals of the person's book due then ({@link World#renewalDueCny}) at
+     * the company's renewal rate. The rest (new business, expansions, add-ons): from the book the
+     * person will work that year (the non-renewal bookings their accounts' plans credit to them,
+     * {@link World#creditedCny} less {@link World#renewalCreditedCny}), spread over the months by
+     * season. Both misjudged by one planning error of about 15% either way, so attainment spreads
+     * around 100% (most people between 70% and 130%, a few outliers both ways), in a quarter too. A
+     * person who owns accounts but whose book credits nothing but renewals in a year is set half the
+     * median of the role's rest that year, as a newcomer is; one who owns none and books nothing has
+     * no bookings target of their own, nor has a lead who owns none (measured on the team's target).
      *
-     * <p>Returned per unit of seasonal weight (a year's target over the seasonal weights of the
-     * person's months in it), so a month's target is the rate times that month's weight.
+     * <p>The rest is returned per unit of seasonal weight (a year's rest over the seasonal weights of
+     * the person's months in it), so a month's is the rate times that month's weight.
      */
     private double[][] bookingsRates() {
         final int years = w.creditedCny.length == 0 ? 0 : w.creditedCny[0].length;
         final double[][] out = new double[w.nEmp][years];
+        final int[] owns = accountsOwned();
         for (final int role : new int[] {World.AM, World.SC}) {
             for (int y = 0; y < years; y++) {
                 // a day in the year: the seasonal weight of a person's months in it
                 final int day = (int) java.time.LocalDate.ofEpochDay(w.h0).plusYears(y).withDayOfYear(1).toEpochDay();
                 final List<Double> rates = new ArrayList<>();
                 for (int e = 0; e < w.nEmp; e++) {
-                    if (w.empRole[e] == role && w.creditedCny[e][y] > 0) {
-                        final SplittableRandom r = Rand.rng(w.seed, Rand.tag("bookings-target"), e * 64L + y);
-                        out[e][y] = w.creditedCny[e][y] * Math.exp(0.15 * Rand.gaussian(r)) / seasonMonths(e, day);
+                    final long rest = w.creditedCny[e][y] - w.renewalCreditedCny[e][y];
+                    if (w.empRole[e] == role && rest > 0) {
+                        out[e][y] = rest * planningError(e, y) / seasonMonths(e, day);
                         rates.add(out[e][y]);
                     }
                 }
@@ -354,13 +369,27 @@ final class CrmWriter {
                 // per unit of seasonal weight, so a person employed part of the year gets that part
                 final double floor = rates.isEmpty() ? 100_000 * 100.0 : rates.get(rates.size() / 2) * 0.5;
                 for (int e = 0; e < w.nEmp; e++) {
-                    if (w.empRole[e] == role && w.creditedCny[e][y] == 0) {
+                    if (w.empRole[e] == role && w.creditedCny[e][y] - w.renewalCreditedCny[e][y] <= 0 && owns[e] > 0) {
                         out[e][y] = floor;
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** The accounts each employee owns. */
+    private int[] accountsOwned() {
+        final int[] owns = new int[w.nEmp];
+        for (int a = 0; a < w.nAcc; a++) {
+            owns[w.accOwner[a]]++;
+        }
+        return owns;
+    }
+
+    /** Sales planning's error for a person's year: a factor of about 15% either way. */
+    private double planningError(final int e, final int y) {
+        return Math.exp(0.15 * Rand.gaussian(Rand.rng(w.seed, Rand.tag("bookings-target"), e * 64L + y)));
     }
 
     /** The seasonal weight of a month: quarter ends close more, January and February less. */

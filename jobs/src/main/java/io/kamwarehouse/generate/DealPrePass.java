@@ -26,6 +26,8 @@ final class DealPrePass {
         byte[] stage = new byte[created.length];
         int n = 0;
         w.creditedCny = new long[w.nEmp][w.yearIndex(w.h1) + 1];
+        w.renewalCreditedCny = new long[w.nEmp][w.yearIndex(w.h1) + 1];
+        w.renewalDueCny = new double[w.nEmp][w.monthIndex(w.h1) + 1];
         for (int a = 0; a < w.nAcc; a++) {
             final AccountPlan plan = AccountPlan.build(w, a);
             w.accChurn[a] = plan.churnDay;
@@ -44,16 +46,26 @@ final class DealPrePass {
                 stage[n] = (byte) o.stageAtH1();
                 n++;
                 if (o.closedAtH1() && Fmt.day(o.closeSec) >= w.h0) {
+                    final int close = Fmt.day(o.closeSec);
+                    final long cny = w.toCny(o.amount, w.accUsd[a]);
+                    final java.util.List<Deals.Member> members = o.won || o.type == AccountPlan.RENEWAL
+                            ? Deals.members(w, a, o, w.oppStart[a] + o.local) : null;
                     if (o.won) {
                         w.wonCount++;
-                        final long cny = w.toCny(o.amount, w.accUsd[a]);
                         w.totalWonCny += cny;
-                        credit(w, Deals.members(w, a, o, w.oppStart[a] + o.local), cny, w.yearIndex(Fmt.day(o.closeSec)));
+                        credit(members, cny, w.creditedCny, w.yearIndex(close));
                         if (o.type == AccountPlan.RENEWAL) {
                             w.totalRenewalWonCny += cny;
+                            credit(members, cny, w.renewalCreditedCny, w.yearIndex(close));
                         }
                     } else {
                         w.lostCount++;
+                    }
+                    if (o.type == AccountPlan.RENEWAL) {
+                        final int month = w.monthIndex(close);
+                        for (final Deals.Member m : members) {
+                            w.renewalDueCny[m.employee()][month] += share(members, m) * cny;
+                        }
                     }
                 }
             }
@@ -74,14 +86,17 @@ final class DealPrePass {
     /** The lead's share of a won deal with other members on it (the plans give 60-70%). */
     static final double LEAD_SHARE = 0.65;
 
-    private static void credit(final World w, final java.util.List<Deals.Member> members, final long cny, final int year) {
-        if (members.size() == 1) {
-            w.creditedCny[members.get(0).employee()][year] += cny;
-            return;
-        }
+    private static void credit(final java.util.List<Deals.Member> members, final long cny, final long[][] to, final int year) {
         for (final Deals.Member m : members) {
-            w.creditedCny[m.employee()][year] += Math.round(m.role() == Deals.LEAD ? cny * LEAD_SHARE
-                    : cny * (1 - LEAD_SHARE) / (members.size() - 1));
+            to[m.employee()][year] += Math.round(share(members, m) * cny);
         }
+    }
+
+    /** A member's share of a won deal's credit: all of it alone, else the lead {@link #LEAD_SHARE} and the others the rest. */
+    static double share(final java.util.List<Deals.Member> members, final Deals.Member m) {
+        if (members.size() == 1) {
+            return 1.0;
+        }
+        return m.role() == Deals.LEAD ? LEAD_SHARE : (1 - LEAD_SHARE) / (members.size() - 1);
     }
 }

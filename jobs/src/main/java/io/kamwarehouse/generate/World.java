@@ -139,6 +139,35 @@ final class World {
      * does. Sales planning sets each person's bookings target from this book.
      */
     long[][] creditedCny;
+    /**
+     * Renewal bookings credited to each employee per calendar year (as {@link #creditedCny}): the
+     * part of the book sales planning knows by date, since a contract's end is known.
+     */
+    long[][] renewalCreditedCny;
+    /**
+     * Renewal deals falling due per employee and month of the history ({@link #monthIndex}), in CNY
+     * cents credited as {@link #creditedCny}: every renewal deal that closed in the month, won or lost.
+     * Sales planning expects the renewals of a month from the contracts ending then.
+     */
+    double[][] renewalDueCny;
+
+    /** Every renewal deal due in the history (won or lost), in CNY cents, credited as {@link #renewalDueCny}. */
+    double totalRenewalDueCny() {
+        double sum = 0;
+        for (final double[] months : renewalDueCny) {
+            for (final double v : months) {
+                sum += v;
+            }
+        }
+        return sum;
+    }
+
+    /** The index of {@code day}'s month counted from the history start's month. */
+    int monthIndex(final int day) {
+        final java.time.LocalDate d = java.time.LocalDate.ofEpochDay(day);
+        final java.time.LocalDate s = java.time.LocalDate.ofEpochDay(h0);
+        return (d.getYear() - s.getYear()) * 12 + d.getMonthValue() - s.getMonthValue();
+    }
 
     /** The index of {@code day}'s calendar year in {@link #creditedCny}. */
     int yearIndex(final int day) {
