@@ -36,8 +36,8 @@ final class AccountPlan {
      * year's mean by tier, their share of the contract's annual value, and how many are won. They keep
      * an account manager's bookings coming every quarter between the large renewals.
      */
-    private static final double[] ADD_ONS_PER_YEAR = {4.0, 3.0, 2.0};
-    private static final double ADD_ON_WIN_RATE = 0.65;
+    private static final double[] ADD_ONS_PER_YEAR = {6.0, 5.0, 4.0};
+    private static final double ADD_ON_WIN_RATE = 0.4;
     private static final double[] PRODUCT_WEIGHTS = {10, 4, 5, 6, 4, 3, 5, 6, 2, 6, 3, 2};
 
     static final class Opp {
@@ -55,6 +55,8 @@ final class AccountPlan {
         String leadSource;
         String name;
         Contract contract;
+        /** A small add-on order during a contract (an expansion by type): delivered by a project manager less often. */
+        boolean addOn;
 
         boolean closedAtH1() {
             final int last = stages[stages.length - 1];
@@ -358,6 +360,7 @@ final class AccountPlan {
                 final long months = Math.max(1, Math.round((c.endDay - start + 1) / 30.44));
                 final int reached = won && fits ? NEGOTIATION : Rand.weighted(ra, new double[] {0.2, 0.2, 0.25, 0.25, 0.1});
                 final Opp o = newOpp(w, ra, EXPANSION, oc, cl, annual * months / 12, product, reached, won && fits, poor);
+                o.addOn = true;
                 if (won && fits && o.closedAtH1()) {
                     final Contract x = new Contract();
                     x.opp = o;

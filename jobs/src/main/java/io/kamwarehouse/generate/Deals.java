@@ -42,7 +42,7 @@ final class Deals {
             add(out, e, ASSIST, day);
         }
         final boolean delivery = o.won && o.closedAtH1() && o.type != AccountPlan.RENEWAL
-                ? r.nextDouble() < 0.75
+                ? r.nextDouble() < (o.addOn ? 0.2 : 0.75)
                 : o.stageAtH1() == AccountPlan.NEGOTIATION && r.nextDouble() < 0.2;
         if (delivery) {
             final int day = Math.max(created, last - Rand.between(r, 0, 10));
@@ -73,7 +73,8 @@ final class Deals {
             return out;
         }
         final SplittableRandom r = Rand.rng(w.seed, Rand.tag("milestones"), g);
-        if (o.type == AccountPlan.RENEWAL && r.nextDouble() >= 0.15) {
+        // a renewal rarely needs delivery work, an add-on now and then (services, training)
+        if ((o.type == AccountPlan.RENEWAL || o.addOn) && r.nextDouble() >= (o.addOn ? 0.3 : 0.15)) {
             return out;
         }
         final int close = Fmt.day(o.closeSec);
