@@ -113,6 +113,7 @@ final class AccountBook {
         }
         w.accWeightCum = new double[w.nAcc];
         double cum = 0;
+        final int[] load = new int[w.nEmp];
         for (int a = 0; a < w.nAcc; a++) {
             final int tier = w.accTier[a];
             final long annualCny = switch (tier) {
@@ -121,12 +122,11 @@ final class AccountBook {
                 default -> Rand.betweenLong(r, 60_000, 400_000);
             } * 100L;
             w.accBaseAnnual[a] = w.accUsd[a] ? Rand.roundTo(annualCny / USD_CNY, 10_000) : Rand.roundTo(annualCny, 100_000);
-            // owner: an employed AM of a key-account team in the region (S accounts avoid new hires)
+            // owner: an employed AM of a key-account team in the region (S accounts avoid new hires), the less loaded of two
+            // drawn, as sales operations spread a region's accounts over its account managers
             final int[] pool = w.ownersByRegion[w.accRegion[a]].length > 0 ? w.ownersByRegion[w.accRegion[a]] : w.allOwners;
-            int owner = pool[r.nextInt(pool.length)];
-            for (int tries = 0; tier == TIER_S && w.h1 - w.empHire[owner] < 180 && tries < 4; tries++) {
-                owner = pool[r.nextInt(pool.length)];
-            }
+            final int owner = lessLoadedOfTwo(w, r, pool, tier, load);
+            load[owner] += tier == TIER_S ? 4 : tier == TIER_A ? 2 : 1;
             w.accOwner[a] = owner;
             w.accRenew[a] = (tier == TIER_S ? 0.92 : tier == TIER_A ? 0.87 : 0.81)
                     - (w.teamPoor[w.empTeam[owner]] ? 0.06 : 0) - (w.accPayer[a] == 2 ? 0.05 : 0);
@@ -135,6 +135,21 @@ final class AccountBook {
             cum += tier == TIER_S ? 4.0 : tier == TIER_A ? 2.0 : 1.0;
             w.accWeightCum[a] = cum;
         }
+    }
+
+    /** Of two account managers drawn from the pool, the one whose book weighs less (an S account 4, A 2, B 1). */
+    private static int lessLoadedOfTwo(final World w, final SplittableRandom r, final int[] pool, final int tier, final int[] load) {
+        int best = -1;
+        for (int pick = 0; pick < 2; pick++) {
+            int c = pool[r.nextInt(pool.length)];
+            for (int tries = 0; tier == TIER_S && w.h1 - w.empHire[c] < 180 && tries < 4; tries++) {
+                c = pool[r.nextInt(pool.length)];
+            }
+            if (best < 0 || load[c] < load[best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     private static void buildContacts(final World w) {
