@@ -28,12 +28,13 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
 final class MaximumLikelihood {
 
     /**
-     * |log(parameter)| beyond this (parameter outside about [1e-6, 1e6] in the units the model fits in, where its
+     * |log(parameter)| beyond this (parameter outside [1e-3, 1e3] in the units the model fits in, where its
      * natural size is about 1) is taken as divergence: there the likelihood is flat, the data do not identify the
-     * parameter (a shape of 1e7 says the same as one of 1e9: no spread at all), and the value is an accident of
-     * where the optimiser stopped.
+     * parameter (a shape of 1e5 says the same as one of 1e9: no spread at all), and the value is an accident of
+     * where the optimiser stopped. A wider bound let a BG/NBD segment fit stop at r = 5.6e5, alpha = 5.9e3 and be
+     * taken as converged; its predictions then overflowed the hypergeometric series.
      */
-    static final double LOG_BOUND = 13.8;
+    static final double LOG_BOUND = Math.log(1e3);
     private static final int MAX_RESTARTS = 30;
     private static final double POINT_TOLERANCE = 1e-5;
     /** Value of the objective for parameters where the likelihood is not finite. */
