@@ -218,16 +218,7 @@ final class AccountPlan {
                     final Opp eo = plan.newOpp(w, r, EXPANSION, ec, ecl, expAnnual * months / 12, product, reached,
                             won && fits, poor);
                     if (won && fits && eo.closedAtH1()) {
-                        final Contract ex = new Contract();
-                        ex.opp = eo;
-                        eo.contract = ex;
-                        ex.signedDay = ecl;
-                        ex.startDay = expStart;
-                        ex.endDay = end;
-                        ex.effectiveEnd = end;
-                        ex.annual = expAnnual;
-                        ex.productLine = productLineOf(product);
-                        plan.contracts.add(ex);
+                        plan.contracts.add(coTerminous(eo, ecl, expStart, end, end, false, expAnnual, product));
                     }
                 }
 
@@ -362,21 +353,28 @@ final class AccountPlan {
                 final Opp o = newOpp(w, ra, EXPANSION, oc, cl, annual * months / 12, product, reached, won && fits, poor);
                 o.addOn = true;
                 if (won && fits && o.closedAtH1()) {
-                    final Contract x = new Contract();
-                    x.opp = o;
-                    o.contract = x;
-                    x.signedDay = cl;
-                    x.startDay = start;
-                    x.endDay = c.endDay;
-                    x.effectiveEnd = c.effectiveEnd;
-                    x.terminated = c.terminated;
-                    x.annual = annual;
-                    x.productLine = productLineOf(product);
+                    final Contract x = coTerminous(o, cl, start, c.endDay, c.effectiveEnd, c.terminated, annual, product);
                     x.addOn = true;
                     contracts.add(x);
                 }
             }
         }
+    }
+
+    /** The contract a won expansion or add-on deal signs, ending with the contract it adds to. */
+    private static Contract coTerminous(final Opp o, final int signedDay, final int startDay, final int endDay, final int effectiveEnd,
+            final boolean terminated, final long annual, final int product) {
+        final Contract x = new Contract();
+        x.opp = o;
+        o.contract = x;
+        x.signedDay = signedDay;
+        x.startDay = startDay;
+        x.endDay = endDay;
+        x.effectiveEnd = effectiveEnd;
+        x.terminated = terminated;
+        x.annual = annual;
+        x.productLine = productLineOf(product);
+        return x;
     }
 
     private Opp newOpp(final World w, final SplittableRandom r, final int type, final int createdDay, final int closeDay,

@@ -291,8 +291,8 @@ final class CrmWriter {
         final int months = w.activeMonths();
         final double collectionsPerAm = w.totalCollectedCny / (double) months / Math.max(1, amCount);
         final double renewalsPerCs = w.totalRenewalWonCny / (double) months / Math.max(1, csCount) * 0.5;
-        final double[][] bookings = bookingsRates();
         final int[] owns = accountsOwned();
+        final double[][] bookings = bookingsRates(owns);
         final double renewalRate = w.totalRenewalDueCny() > 0 ? w.totalRenewalWonCny / w.totalRenewalDueCny() : 0;
         final String[] row = new String[5];
         for (int e = 0; e < w.nEmp; e++) {
@@ -349,10 +349,9 @@ final class CrmWriter {
      * <p>The rest is returned per unit of seasonal weight (a year's rest over the seasonal weights of
      * the person's months in it), so a month's is the rate times that month's weight.
      */
-    private double[][] bookingsRates() {
+    private double[][] bookingsRates(final int[] owns) {
         final int years = w.creditedCny.length == 0 ? 0 : w.creditedCny[0].length;
         final double[][] out = new double[w.nEmp][years];
-        final int[] owns = accountsOwned();
         for (final int role : new int[] {World.AM, World.SC}) {
             for (int y = 0; y < years; y++) {
                 // a day in the year: the seasonal weight of a person's months in it

@@ -295,7 +295,7 @@ class SampleGeneratorTest {
             }
             for (final Map<String, String> m : team) {
                 final boolean lead = "lead".equalsIgnoreCase(m.get("team_role")) || "主导".equals(m.get("team_role"));
-                booked.merge(m.get("employee_id") + "/" + quarter, amount * (lead ? 0.65 : 0.35 / (team.size() - 1)), Double::sum);
+                booked.merge(m.get("employee_id") + "/" + quarter, amount * (lead ? DealPrePass.LEAD_SHARE : (1 - DealPrePass.LEAD_SHARE) / (team.size() - 1)), Double::sum);
             }
         }
         final Map<String, String> roles = new java.util.HashMap<>();
