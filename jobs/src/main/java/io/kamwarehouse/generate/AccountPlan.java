@@ -184,16 +184,8 @@ final class AccountPlan {
                 if (!o.closedAtH1()) {
                     break; // deal in progress at history end
                 }
-                final Contract c = new Contract();
-                c.opp = o;
-                o.contract = c;
-                c.signedDay = cl;
-                c.startDay = start;
-                c.endDay = end;
-                c.effectiveEnd = end;
-                c.annual = annual;
+                final Contract c = signed(o, cl, start, end, end, false, annual, mainProduct);
                 c.renewalOf = renewalOf;
-                c.productLine = productLineOf(mainProduct);
                 plan.contracts.add(c);
                 plan.customerFrom = Math.min(plan.customerFrom, start);
                 plan.churnDay = World.NONE; // a new contract ends any earlier churn (reactivation)
@@ -218,7 +210,7 @@ final class AccountPlan {
                     final Opp eo = plan.newOpp(w, r, EXPANSION, ec, ecl, expAnnual * months / 12, product, reached,
                             won && fits, poor);
                     if (won && fits && eo.closedAtH1()) {
-                        plan.contracts.add(coTerminous(eo, ecl, expStart, end, end, false, expAnnual, product));
+                        plan.contracts.add(signed(eo, ecl, expStart, end, end, false, expAnnual, product));
                     }
                 }
 
@@ -353,7 +345,7 @@ final class AccountPlan {
                 final Opp o = newOpp(w, ra, EXPANSION, oc, cl, annual * months / 12, product, reached, won && fits, poor);
                 o.addOn = true;
                 if (won && fits && o.closedAtH1()) {
-                    final Contract x = coTerminous(o, cl, start, c.endDay, c.effectiveEnd, c.terminated, annual, product);
+                    final Contract x = signed(o, cl, start, c.endDay, c.effectiveEnd, c.terminated, annual, product);
                     x.addOn = true;
                     contracts.add(x);
                 }
@@ -361,8 +353,8 @@ final class AccountPlan {
         }
     }
 
-    /** The contract a won expansion or add-on deal signs, ending with the contract it adds to. */
-    private static Contract coTerminous(final Opp o, final int signedDay, final int startDay, final int endDay, final int effectiveEnd,
+    /** The contract a won deal signs: a base or renewal contract, or an expansion or add-on ending with the one it adds to. */
+    private static Contract signed(final Opp o, final int signedDay, final int startDay, final int endDay, final int effectiveEnd,
             final boolean terminated, final long annual, final int product) {
         final Contract x = new Contract();
         x.opp = o;
