@@ -54,10 +54,16 @@ public record FitResult<M>(M model, Map<String, Double> parameters, Map<String, 
         return value;
     }
 
+    /** How many times a penalty that does not hold the fit is tried again, ten times stronger each time. */
+    public static final int PENALTY_ESCALATIONS = 2;
+
     /**
      * Fits by plain maximum likelihood; when that does not converge and {@code penalty} is positive, fits again
-     * with that L2 penalty on the log-parameters ({@link FitOptions#penalty()}) and returns the second fit, whose
-     * message starts with why the first was not used. The work reported is both fits'.
+     * with that L2 penalty on the log-parameters ({@link FitOptions#penalty()}); when the penalty does not hold
+     * the parameters either (a small book whose likelihood keeps rising as a parameter runs off), with ten
+     * times the penalty, up to {@link #PENALTY_ESCALATIONS} times. Returns the last fit, whose message starts
+     * with why each earlier one was not used. A fit that found no point at all (the data refused) is not
+     * tried again. The work reported is every fit's.
      */
     public static <M> FitResult<M> regularisedIfNeeded(final Function<FitOptions, FitResult<M>> fit, final FitOptions options,
                                                        final double penalty) {
@@ -65,10 +71,21 @@ public record FitResult<M>(M model, Map<String, Double> parameters, Map<String, 
         if (plain.converged() || !(penalty > 0)) {
             return plain;
         }
-        final FitResult<M> held = fit.apply(options.withPenalty(penalty));
+        final StringBuilder why = new StringBuilder("maximum likelihood did not converge (").append(plain.message()).append("); ");
+        int iterations = plain.iterations();
+        int evaluations = plain.evaluations();
+        double p = penalty;
+        FitResult<M> held = fit.apply(options.withPenalty(p));
+        for (int tries = 0; !held.converged() && held.model() != null && tries < PENALTY_ESCALATIONS; tries++) {
+            iterations += held.iterations();
+            evaluations += held.evaluations();
+            why.append(held.message()).append("; ");
+            p *= 10;
+            held = fit.apply(options.withPenalty(p));
+        }
         return new FitResult<>(held.model(), held.parameters(), held.standardErrors(), held.logLikelihood(),
-                held.sampleSize(), plain.iterations() + held.iterations(), plain.evaluations() + held.evaluations(),
-                held.converged(), "maximum likelihood did not converge (" + plain.message() + "); " + held.message());
+                held.sampleSize(), iterations + held.iterations(), evaluations + held.evaluations(),
+                held.converged(), why + held.message());
     }
 
     /** The model, or an {@link IllegalStateException} carrying {@link #message()} when the fit did not converge. */
