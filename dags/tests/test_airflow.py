@@ -7,7 +7,8 @@ pins it does not serve) the tests fail saying why; they never skip. Airflow runs
 (dags/tests/airflow_harness.py, executed by that environment's Python) with a temporary AIRFLOW_HOME,
 SQLite metadata made by `airflow db migrate`, the example DAGs off, the connection spark_default
 pointing at local[2], and the workers' environment the README documents: KAMW_APP_JAR,
-KAMW_WAREHOUSE, KAMW_LANDING and, for the runs, KAMW_VARS (the model thresholds the tiny sample needs).
+KAMW_WAREHOUSE, KAMW_LANDING and, for the runs, KAMW_VARS (the model thresholds the tiny sample needs); and a
+SPARK_CONF_DIR whose spark-defaults.conf turns code generation off, as in the Java tests.
 
 - DagBag (Airflow 3's airflow.dag_processing.dagbag) imports every DAG file with no import error;
   every task is the provider's SparkSubmitOperator, built from arguments the installed operator
@@ -69,7 +70,12 @@ NEXT_DAILY = "2026-10-02T03:00:00+00:00"
 # months would have no fit and its marts no rows): both warehouses lower them, the DAGs' workers through
 # KAMW_VARS, `kamw pipeline` through --conf.
 MODEL_VARS = {"min_training_rows": "40", "min_rows_per_outcome": "15"}
-MODEL_CONF = " ".join("--conf kamw.var.%s=%s" % kv for kv in MODEL_VARS.items())
+# Both warehouses evaluate without code generation, as the Java tests do (SharedSpark.TEST_CONF): on a sample
+# this small a cold JVM's queries cost less to run than to compile. Airflow's spark-submit reads them from the
+# spark-defaults.conf of SPARK_CONF_DIR, so the tasks keep the settings the DAG files give them.
+TEST_SPARK_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
+MODEL_CONF = " ".join(["--conf kamw.var.%s=%s" % kv for kv in MODEL_VARS.items()]
+                      + ["--conf %s=%s" % kv for kv in TEST_SPARK_CONF.items()])
 
 # The pins the environment must have: exact versions, one per line.
 PINS = {"apache-airflow": "3.3.2", "apache-airflow-providers-apache-spark": None, "pyspark": "4.2.0"}
@@ -137,6 +143,11 @@ class Airflow:
             "PATH": os.path.join(venv, "bin") + os.pathsep + os.environ.get("PATH", ""),
             "PYTHONPATH": DAGS,
         })
+        spark_conf = os.path.join(home, "spark-conf")
+        os.makedirs(spark_conf, exist_ok=True)
+        with open(os.path.join(spark_conf, "spark-defaults.conf"), "w", encoding="utf-8") as f:
+            f.writelines("%s %s\n" % kv for kv in TEST_SPARK_CONF.items())
+        self.env["SPARK_CONF_DIR"] = spark_conf
         if schemas:
             self.env["KAMW_SCHEMAS"] = schemas
         if kamw_vars:

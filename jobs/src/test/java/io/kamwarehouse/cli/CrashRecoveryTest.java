@@ -70,6 +70,11 @@ class CrashRecoveryTest {
         cmd.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--warehouse", warehouse.toString(), "--schemas", schemas.toString(), "--master", "local[1]",
                 "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=1"));
+        // evaluated without code generation, as in the test JVMs (SharedSpark.TEST_CONF): a cold JVM's few queries
+        // cost less to run than to compile
+        for (final String key : List.of("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode")) {
+            cmd.addAll(List.of("--conf", key + "=" + SharedSpark.TEST_CONF.get(key)));
+        }
         if (point != null) {
             cmd.addAll(List.of("--conf", Faults.HALT_CONF + "=" + point));
         }
