@@ -8,7 +8,8 @@ pins it does not serve) the tests fail saying why; they never skip. Airflow runs
 SQLite metadata made by `airflow db migrate`, the example DAGs off, the connection spark_default
 pointing at local[2], and the workers' environment the README documents: KAMW_APP_JAR,
 KAMW_WAREHOUSE, KAMW_LANDING and, for the runs, KAMW_VARS (the model thresholds the tiny sample needs); and a
-SPARK_CONF_DIR whose spark-defaults.conf turns code generation off, as in the Java tests.
+SPARK_CONF_DIR whose spark-defaults.conf turns code generation off and has the drivers compile with C1 only, as
+in the Java tests.
 
 - DagBag (Airflow 3's airflow.dag_processing.dagbag) imports every DAG file with no import error;
   every task is the provider's SparkSubmitOperator, built from arguments the installed operator
@@ -76,6 +77,13 @@ MODEL_VARS = {"min_training_rows": "40", "min_rows_per_outcome": "15"}
 TEST_SPARK_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
 MODEL_CONF = " ".join(["--conf kamw.var.%s=%s" % kv for kv in MODEL_VARS.items()]
                       + ["--conf %s=%s" % kv for kv in TEST_SPARK_CONF.items()])
+# And their JVMs compile with C1 only, as the test JVMs do (jobs/pom.xml): a task's JVM lives a few minutes,
+# where C2 costs more CPU than it saves, and the DAG runs share the two cores with the reference run and the
+# dashboard tests. The tasks' driver JVMs get it from the same spark-defaults.conf, the reference run's
+# bin/kamw from KAMW_JAVA_OPTS (bin/kamw's default heap and collector, plus these).
+TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m"
+SPARK_DEFAULTS = dict(TEST_SPARK_CONF, **{"spark.driver.extraJavaOptions": "-XX:+UseParallelGC " + TEST_JVM_OPTIONS})
+KAMW_JAVA_OPTS = "-Xmx6g -XX:+UseParallelGC " + TEST_JVM_OPTIONS
 
 # The pins the environment must have: exact versions, one per line.
 PINS = {"apache-airflow": "3.3.2", "apache-airflow-providers-apache-spark": None, "pyspark": "4.2.0"}
@@ -146,7 +154,7 @@ class Airflow:
         spark_conf = os.path.join(home, "spark-conf")
         os.makedirs(spark_conf, exist_ok=True)
         with open(os.path.join(spark_conf, "spark-defaults.conf"), "w", encoding="utf-8") as f:
-            f.writelines("%s %s\n" % kv for kv in TEST_SPARK_CONF.items())
+            f.writelines("%s %s\n" % kv for kv in SPARK_DEFAULTS.items())
         self.env["SPARK_CONF_DIR"] = spark_conf
         if schemas:
             self.env["KAMW_SCHEMAS"] = schemas
@@ -184,7 +192,7 @@ class Airflow:
 
 
 def kamw(*args, check=True):
-    env = dict(os.environ)
+    env = dict(os.environ, KAMW_JAVA_OPTS=KAMW_JAVA_OPTS)
     for key in ("KAMW_WAREHOUSE", "KAMW_LANDING", "KAMW_SCHEMAS"):
         env.pop(key, None)
     result = subprocess.run([KAMW, *args], capture_output=True, text=True, env=env)
@@ -327,6 +335,7 @@ class AirflowRunsTheDagsTest(unittest.TestCase):
         # before the daily DAG runs again; the next pipeline takes it in and the close reconciles it.
         cls.kamw_log = os.path.join(cls.tmp, "kamw.log")
         env = {k: v for k, v in os.environ.items() if k not in ("KAMW_WAREHOUSE", "KAMW_LANDING", "KAMW_SCHEMAS")}
+        env["KAMW_JAVA_OPTS"] = KAMW_JAVA_OPTS
         first = ('set -e; "$0" -q --warehouse "$1" --landing "$2" %s pipeline --date %s --exclude kind:example; '
                  '"$0" -q --warehouse "$1" --landing "$2" generate --scale %s --payroll-ledger'
                  % (MODEL_CONF, RUN_DATE, SCALE))
