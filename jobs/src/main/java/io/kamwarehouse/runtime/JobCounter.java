@@ -43,6 +43,7 @@ public final class JobCounter extends SparkListener {
     public static synchronized void register(final SparkSession spark) {
         if (enabled() && !registered) {
             spark.sparkContext().addSparkListener(new JobCounter());
+            spark.listenerManager().register(new QueryPhases());
             registered = true;
         }
     }
@@ -80,6 +81,28 @@ public final class JobCounter extends SparkListener {
         final Long t0 = STARTS.remove(jobEnd.jobId());
         if (printJobs() && t0 != null) {
             System.err.printf("    job %d ended after %d ms%n", jobEnd.jobId(), (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /** Prints, per query that ran, how long Spark took to analyse, optimise and plan it and to run it. */
+    private static final class QueryPhases implements org.apache.spark.sql.util.QueryExecutionListener {
+
+        @Override
+        public void onSuccess(final String funcName, final org.apache.spark.sql.execution.QueryExecution qe, final long durationNs) {
+            final StringBuilder phases = new StringBuilder();
+            scala.jdk.javaapi.CollectionConverters.asJava(qe.tracker().phases()).forEach((name, summary) ->
+                    phases.append(' ').append(name).append(' ').append(summary.durationMs()).append(" ms"));
+            String what = "";
+            if (printJobs()) {
+                final String plan = qe.logical().simpleString(200).replace('\n', ' ');
+                what = " [" + (plan.length() > 160 ? plan.substring(0, 160) : plan) + "]";
+            }
+            System.err.printf("    query %s:%s; ran %d ms%s%n", funcName, phases, durationNs / 1_000_000, what);
+        }
+
+        @Override
+        public void onFailure(final String funcName, final org.apache.spark.sql.execution.QueryExecution qe, final Exception exception) {
+            // the failure is reported by the step itself
         }
     }
 }
