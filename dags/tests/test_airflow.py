@@ -80,10 +80,9 @@ MODEL_CONF = " ".join(["--conf kamw.var.%s=%s" % kv for kv in MODEL_VARS.items()
 # And their JVMs compile with C1 only, as the test JVMs do (jobs/pom.xml): a task's JVM lives a few minutes,
 # where C2 costs more CPU than it saves, and the DAG runs share the two cores with the reference run and the
 # dashboard tests. The tasks' driver JVMs get it from the same spark-defaults.conf, the reference run's
-# bin/kamw from KAMW_JAVA_OPTS (bin/kamw's default heap and collector, plus these).
+# bin/kamw from KAMW_EXTRA_JAVA_OPTS (added to bin/kamw's own default heap and collector).
 TEST_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m"
 SPARK_DEFAULTS = dict(TEST_SPARK_CONF, **{"spark.driver.extraJavaOptions": "-XX:+UseParallelGC " + TEST_JVM_OPTIONS})
-KAMW_JAVA_OPTS = "-Xmx6g -XX:+UseParallelGC " + TEST_JVM_OPTIONS
 
 # The pins the environment must have: exact versions, one per line.
 PINS = {"apache-airflow": "3.3.2", "apache-airflow-providers-apache-spark": None, "pyspark": "4.2.0"}
@@ -192,7 +191,7 @@ class Airflow:
 
 
 def kamw(*args, check=True):
-    env = dict(os.environ, KAMW_JAVA_OPTS=KAMW_JAVA_OPTS)
+    env = dict(os.environ, KAMW_EXTRA_JAVA_OPTS=TEST_JVM_OPTIONS)
     for key in ("KAMW_WAREHOUSE", "KAMW_LANDING", "KAMW_SCHEMAS"):
         env.pop(key, None)
     result = subprocess.run([KAMW, *args], capture_output=True, text=True, env=env)
@@ -335,7 +334,7 @@ class AirflowRunsTheDagsTest(unittest.TestCase):
         # before the daily DAG runs again; the next pipeline takes it in and the close reconciles it.
         cls.kamw_log = os.path.join(cls.tmp, "kamw.log")
         env = {k: v for k, v in os.environ.items() if k not in ("KAMW_WAREHOUSE", "KAMW_LANDING", "KAMW_SCHEMAS")}
-        env["KAMW_JAVA_OPTS"] = KAMW_JAVA_OPTS
+        env["KAMW_EXTRA_JAVA_OPTS"] = TEST_JVM_OPTIONS
         first = ('set -e; "$0" -q --warehouse "$1" --landing "$2" %s pipeline --date %s --exclude kind:example; '
                  '"$0" -q --warehouse "$1" --landing "$2" generate --scale %s --payroll-ledger'
                  % (MODEL_CONF, RUN_DATE, SCALE))
