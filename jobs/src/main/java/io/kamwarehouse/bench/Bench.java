@@ -115,6 +115,7 @@ public final class Bench {
         final SchemaFiles files = SchemaFiles.load(cfg.schemasDir());
         final ContractCatalog contracts = ContractCatalog.load(files);
         final SparkSession spark = SparkSessions.getOrCreate(cfg);
+        facts.put("interpreted", io.kamwarehouse.runtime.SmallWarehouse.apply(spark, cfg).isPresent());
         final Warehouse warehouse = new Warehouse(spark, cfg);
         facts.put("build_concurrency", spark.conf().get(io.kamwarehouse.pipeline.TableRunner.CONCURRENCY_CONF,
                 String.valueOf(io.kamwarehouse.pipeline.TableRunner.DEFAULT_CONCURRENCY)));
@@ -263,6 +264,7 @@ public final class Bench {
         final SchemaFiles files = SchemaFiles.load(cfg.schemasDir());
         final ContractCatalog contracts = ContractCatalog.load(files);
         final SparkSession spark = SparkSessions.getOrCreate(cfg);
+        io.kamwarehouse.runtime.SmallWarehouse.apply(spark, cfg);
         // The landing scan lists files whether or not they were ingested; the full drop is the first date (an
         // incremental day, when the earlier run had one, is a later date and not part of the baselines).
         final Warehouse warehouse = new Warehouse(spark, cfg);

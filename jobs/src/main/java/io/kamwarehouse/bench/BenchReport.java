@@ -183,7 +183,8 @@ public final class BenchReport {
         final StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "kamw bench: scale %s, seed %s, %s threads, %s%s%n", facts.get("scale"),
                 facts.get("seed"), facts.get("threads"), facts.getOrDefault("machine", ""),
-                facts.containsKey("build_concurrency") ? ", tables built " + facts.get("build_concurrency") + " at a time" : ""));
+                (facts.containsKey("build_concurrency") ? ", tables built " + facts.get("build_concurrency") + " at a time" : "")
+                        + (Boolean.TRUE.equals(facts.get("interpreted")) ? ", queries interpreted (small warehouse)" : "")));
         if (Boolean.FALSE.equals(facts.get("complete"))) {
             sb.append("PARTIAL: figures ").append(facts.get("completed_phases"))
                     .append("; the later phases had not finished when these were written\n");

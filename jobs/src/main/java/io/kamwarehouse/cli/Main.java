@@ -235,6 +235,7 @@ public final class Main implements Runnable {
             final Progress progress = progress();
             progress.say("starting Spark (warehouse " + cfg.warehouseRoot() + ")");
             spark = SparkSessions.getOrCreate(cfg);
+            io.kamwarehouse.runtime.SmallWarehouse.apply(spark, cfg).ifPresent(progress::say);
             context = new RunContext(new Warehouse(spark, cfg), files, catalog, progress,
                     runId == null ? RunContext.newRunId() : runId);
         }
