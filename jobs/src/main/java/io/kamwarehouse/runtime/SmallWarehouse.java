@@ -16,7 +16,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>The size is the larger of the warehouse's bronze tables and its landing folder (the raw data
  * the run starts from), read from the file system's listing. Decided once per process, on a local
- * master only, and never over a code-generation setting given by {@code --conf} or
+ * master and a warehouse on the local disk only (listing object storage at every start would cost
+ * more than it saves), and never over a code-generation setting given by {@code --conf} or
  * {@code spark-submit}; {@code --conf kamw.smallWarehouse.maxBytes=0} turns it off.
  */
 public final class SmallWarehouse {
@@ -38,7 +39,8 @@ public final class SmallWarehouse {
      */
     public static Optional<String> apply(final SparkSession spark, final WarehouseConfig config) {
         final String master = spark.sparkContext().master();
-        if (!master.startsWith("local") || spark.conf().contains(WHOLE_STAGE) || spark.conf().contains(FACTORY_MODE)) {
+        if (!master.startsWith("local") || !onLocalDisk(config.warehouseRoot()) || spark.conf().contains(WHOLE_STAGE)
+                || spark.conf().contains(FACTORY_MODE)) {
             return Optional.empty();
         }
         final long max = maxBytes(spark);
@@ -64,6 +66,15 @@ public final class SmallWarehouse {
             throw new io.kamwarehouse.KamwException("--conf " + MAX_BYTES_CONF + "=" + v
                     + " is not a number of bytes: give the largest warehouse to run interpreted, or 0 for never");
         }
+    }
+
+    /**
+     * Whether the warehouse is on this machine's disk, where listing it is cheap; a warehouse in object storage or
+     * HDFS is left as it is rather than listed at every command's start.
+     */
+    static boolean onLocalDisk(final String warehouseRoot) {
+        final String scheme = new Path(warehouseRoot).toUri().getScheme();
+        return scheme == null || "file".equals(scheme);
     }
 
     /** The bytes under a folder, 0 when it does not exist, -1 when it cannot be listed. */

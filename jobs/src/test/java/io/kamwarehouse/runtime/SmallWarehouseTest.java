@@ -72,6 +72,14 @@ class SmallWarehouseTest {
     }
 
     @Test
+    void aWarehouseInObjectStorageIsNotListed() {
+        assertTrue(SmallWarehouse.onLocalDisk("file:/data/warehouse"));
+        assertTrue(SmallWarehouse.onLocalDisk("/data/warehouse"));
+        assertFalse(SmallWarehouse.onLocalDisk("s3a://bucket/warehouse"));
+        assertFalse(SmallWarehouse.onLocalDisk("hdfs://namenode/warehouse"));
+    }
+
+    @Test
     void aBoundThatIsNotANumberIsRefused() throws Exception {
         final SparkSession s = untold();
         s.conf().set(SmallWarehouse.MAX_BYTES_CONF, "32m");
