@@ -39,7 +39,7 @@ public final class SmallWarehouse {
      */
     public static Optional<String> apply(final SparkSession spark, final WarehouseConfig config) {
         final String master = spark.sparkContext().master();
-        if (!master.startsWith("local") || !onLocalDisk(config.warehouseRoot()) || spark.conf().contains(WHOLE_STAGE)
+        if (!master.startsWith("local") || !config.isLocal() || spark.conf().contains(WHOLE_STAGE)
                 || spark.conf().contains(FACTORY_MODE)) {
             return Optional.empty();
         }
@@ -66,15 +66,6 @@ public final class SmallWarehouse {
             throw new io.kamwarehouse.KamwException("--conf " + MAX_BYTES_CONF + "=" + v
                     + " is not a number of bytes: give the largest warehouse to run interpreted, or 0 for never");
         }
-    }
-
-    /**
-     * Whether the warehouse is on this machine's disk, where listing it is cheap; a warehouse in object storage or
-     * HDFS is left as it is rather than listed at every command's start.
-     */
-    static boolean onLocalDisk(final String warehouseRoot) {
-        final String scheme = new Path(warehouseRoot).toUri().getScheme();
-        return scheme == null || "file".equals(scheme);
     }
 
     /** The bytes under a folder, 0 when it does not exist, -1 when it cannot be listed. */

@@ -72,11 +72,15 @@ class SmallWarehouseTest {
     }
 
     @Test
-    void aWarehouseInObjectStorageIsNotListed() {
-        assertTrue(SmallWarehouse.onLocalDisk("file:/data/warehouse"));
-        assertTrue(SmallWarehouse.onLocalDisk("/data/warehouse"));
-        assertFalse(SmallWarehouse.onLocalDisk("s3a://bucket/warehouse"));
-        assertFalse(SmallWarehouse.onLocalDisk("hdfs://namenode/warehouse"));
+    void aWarehouseInObjectStorageIsNotListed() throws Exception {
+        assertTrue(warehouse(10, 10).isLocal(), "a folder on this machine is measured");
+        for (final String root : java.util.List.of("s3a://bucket/warehouse", "hdfs://namenode/warehouse")) {
+            final SparkSession s = untold();
+            final WarehouseConfig remote = WarehouseConfig.resolve(root, root + "/landing", null, "local[2]", java.util.Map.of());
+            assertFalse(remote.isLocal(), root + " is not on this machine's disk, so it is not listed");
+            assertFalse(SmallWarehouse.apply(s, remote).isPresent(), root);
+            assertFalse(s.conf().contains(SmallWarehouse.WHOLE_STAGE), root + ": code generation left at Spark's default");
+        }
     }
 
     @Test
